@@ -1,0 +1,244 @@
+//! Stores, products, variants and stock as the API serves them.
+
+use crate::{CodeKind, Money};
+use serde::{Deserialize, Serialize};
+
+/// The two languages the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    ZhCn,
+    En,
+}
+
+/// Text the catalogue carries in both app languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Localized {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Localized {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Localized {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Store {
+    /// Stable slug, e.g. `sh-jingan`; also what a store's entrance QR names.
+    pub id: String,
+    pub name: Localized,
+    pub address: Localized,
+    /// Local time (Asia/Shanghai), e.g. `10:00–22:00`.
+    pub opening_hours: String,
+    pub position: GeoPoint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Tops,
+    Knitwear,
+    Outerwear,
+    Trousers,
+    Skirts,
+    Dresses,
+    Shoes,
+    Bags,
+    Accessories,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::Tops,
+        Category::Knitwear,
+        Category::Outerwear,
+        Category::Trousers,
+        Category::Skirts,
+        Category::Dresses,
+        Category::Shoes,
+        Category::Bags,
+        Category::Accessories,
+    ];
+
+    /// The wire name, also used as the database value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Tops => "tops",
+            Category::Knitwear => "knitwear",
+            Category::Outerwear => "outerwear",
+            Category::Trousers => "trousers",
+            Category::Skirts => "skirts",
+            Category::Dresses => "dresses",
+            Category::Shoes => "shoes",
+            Category::Bags => "bags",
+            Category::Accessories => "accessories",
+        }
+    }
+
+    pub fn from_str_opt(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Colour {
+    /// Short code used in SKUs, e.g. `BLK`.
+    pub code: String,
+    pub name: Localized,
+    /// Swatch colour, `#rrggbb`.
+    pub hex: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoreStock {
+    pub store_id: String,
+    pub quantity: u32,
+}
+
+/// One colour in one size: the thing a tag names and a bag line holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Variant {
+    /// e.g. `P0001-BLK-M`.
+    pub sku: String,
+    /// A `Colour::code` of the product.
+    pub colour: String,
+    pub size: String,
+    /// The GS1 EAN-13 printed on the tag.
+    pub ean13: String,
+    /// The store group's own EAN-13 (GS1 prefix 20–29) that maps to this variant.
+    pub in_store_code: String,
+    pub price: Money,
+    pub online_stock: u32,
+    /// Units on hand in each store (every store is listed, sold out as 0).
+    pub store_stock: Vec<StoreStock>,
+}
+
+impl Variant {
+    pub fn stock_in(&self, store_id: &str) -> u32 {
+        self.store_stock
+            .iter()
+            .find(|s| s.store_id == store_id)
+            .map_or(0, |s| s.quantity)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Product {
+    /// e.g. `P0001`.
+    pub id: String,
+    pub name: Localized,
+    pub brand: String,
+    pub category: Category,
+    pub description: Localized,
+    pub colours: Vec<Colour>,
+    /// In the order a size chart shows them.
+    pub sizes: Vec<String>,
+    /// The lowest variant price, for lists.
+    pub price: Money,
+    pub variants: Vec<Variant>,
+}
+
+impl Product {
+    pub fn variant(&self, colour: &str, size: &str) -> Option<&Variant> {
+        self.variants
+            .iter()
+            .find(|v| v.colour == colour && v.size == size)
+    }
+
+    pub fn colour(&self, code: &str) -> Option<&Colour> {
+        self.colours.iter().find(|c| c.code == code)
+    }
+}
+
+/// A product in a list (search results): no variants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProductSummary {
+    pub id: String,
+    pub name: Localized,
+    pub brand: String,
+    pub category: Category,
+    pub price: Money,
+    pub colours: Vec<Colour>,
+    /// A code that opens this product's page (the first variant's EAN-13).
+    pub ean13: String,
+}
+
+/// What `GET /codes/{code}` answers: the variant a scanned code names, with its product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeMatch {
+    /// The code as normalised (GTIN-14 digits).
+    pub gtin: String,
+    pub kind: CodeKind,
+    pub sku: String,
+    pub product: Product,
+}
+
+impl CodeMatch {
+    pub fn variant(&self) -> Option<&Variant> {
+        self.product.variants.iter().find(|v| v.sku == self.sku)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+/// `POST /codes/resolve`: many codes at once (a kiosk scanner burst, a refresh of cached lines).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveRequest {
+    /// At most [`ResolveRequest::MAX_CODES`].
+    pub codes: Vec<String>,
+}
+
+impl ResolveRequest {
+    pub const MAX_CODES: usize = 100;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolvedCode {
+    pub code: String,
+    /// Set when the code names a variant.
+    pub sku: Option<String>,
+    pub product_id: Option<String>,
+    /// Set when it does not: the same body a single lookup would answer with.
+    pub error: Option<crate::ErrorBody>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveResponse {
+    pub results: Vec<ResolvedCode>,
+}

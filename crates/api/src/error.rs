@@ -1,0 +1,70 @@
+//! The one error shape every endpoint answers with: `{"error":{"code":"…","message":"…"}}`.
+
+use serde::{Deserialize, Serialize};
+
+/// Machine-readable reasons. The app keys its translated messages on these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The code is well-formed but names nothing we sell.
+    UnknownCode,
+    /// The code cannot be a product code (letters, wrong check digit, too long).
+    MalformedCode,
+    NotFound,
+    BadRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    InvalidJson,
+    MethodNotAllowed,
+    Internal,
+    /// Anything this client version does not know yet.
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    /// English, for developers and logs; the app shows its own translated text.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+impl ErrorResponse {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorResponse {
+            error: ErrorBody {
+                code,
+                message: message.into(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_the_documented_shape() {
+        let json = serde_json::to_value(ErrorResponse::new(ErrorCode::UnknownCode, "nope")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {"code": "unknown_code", "message": "nope"}})
+        );
+    }
+
+    #[test]
+    fn unknown_codes_from_a_newer_server_still_parse() {
+        let body: ErrorResponse =
+            serde_json::from_str(r#"{"error":{"code":"brand_new","message":"x"}}"#).unwrap();
+        assert_eq!(body.error.code, ErrorCode::Other);
+    }
+}

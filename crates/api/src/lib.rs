@@ -1,0 +1,17 @@
+//! The shopbag REST contract: the one source of truth for what the app and the server exchange.
+//!
+//! Plain serde types plus the pure rules both sides must agree on (GS1 codes, money).
+//! With the `openapi` feature the types also describe themselves for `/api/v1/openapi.json`.
+
+pub mod catalog;
+pub mod code;
+pub mod error;
+pub mod money;
+
+pub use catalog::*;
+pub use code::{CodeError, CodeKind, Gtin, ScannedCode, MAX_CODE_LEN};
+pub use error::{ErrorBody, ErrorCode, ErrorResponse};
+pub use money::Money;
+
+/// Every endpoint lives under this prefix.
+pub const API_PREFIX: &str = "/api/v1";
