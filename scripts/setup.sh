@@ -1,0 +1,62 @@
+# Installs, once, what the two Quick start commands need; sourced by scripts/run.sh and scripts/test.sh.
+# Everything comes from the package registries (crates.io, npm, Debian): nothing is downloaded
+# from anywhere else, and Trunk runs offline with the tools installed here.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+TRUNK_VERSION=0.21.14
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# Tool installs compile in release; thin settings make them minutes shorter on two cores.
+cargo_install() {
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"
+}
+
+# The wasm-bindgen version the app links against; the CLI must match it exactly.
+locked_wasm_bindgen() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+setup_build() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Adding the wasm32-unknown-unknown Rust target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+    step "Installing Trunk $TRUNK_VERSION from crates.io (about 8 minutes, once)"
+    cargo_install trunk --version "=$TRUNK_VERSION" --locked
+  fi
+  local wbg
+  wbg="$(locked_wasm_bindgen)"
+  if ! grep -q "wasm_bindgen = \"$wbg\"" Trunk.toml; then
+    echo "Trunk.toml pins a wasm-bindgen other than Cargo.lock's $wbg: update [tools] wasm_bindgen." >&2
+    exit 1
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
+    step "Installing wasm-bindgen-cli $wbg from crates.io (about 3 minutes, once)"
+    # --locked fails on this registry: a version its lock file pins is missing.
+    cargo_install wasm-bindgen-cli --version "=$wbg"
+  fi
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "Installing npm packages from package-lock.json (wasm-opt, Playwright, axe-core)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+setup_test() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    step "Installing Chromium and ChromeDriver from Debian"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+  fi
+}
+
+build_app() {
+  step "Building the app in release mode (Trunk, wasm-opt -Oz)"
+  trunk build --release
+}

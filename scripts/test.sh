@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test layer: format + lints, cargo tests, wasm tests in headless Chromium, Playwright flows.
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+setup_build
+setup_test
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Starts the server on a free port with a fresh database; sets SERVER_URL.
+start_server() {
+  target/debug/shopbag-server --port 0 --database-url "sqlite://$WORK/wasm-tests.db" --dist dist \
+    >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 600); do
+    SERVER_URL="$(grep -m1 -o 'listening on http://[0-9.:]*' "$WORK/server.log" | cut -d' ' -f3 || true)"
+    [ -n "$SERVER_URL" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; return 1; }
+    sleep 0.1
+  done
+  echo "the server did not start in 60 s" >&2
+  return 1
+}
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Lints (clippy -D warnings), native and wasm32"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "Unit and server integration tests (cargo test)"
+cargo test --workspace
+
+build_app
+step "Building the server for the browser tests"
+cargo build -p shopbag-server
+
+step "Browser tests of the app (wasm-bindgen-test in headless Chromium)"
+start_server
+SHOPBAG_TEST_API="$SERVER_URL" \
+  CHROMEDRIVER="$(command -v chromedriver)" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  WASM_BINDGEN_TEST_TIMEOUT=60 \
+  cargo test -p shopbag --target wasm32-unknown-unknown --tests
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+
+step "End-to-end flows (Playwright on Debian's Chromium, release build, real server)"
+SHOPBAG_SERVER_BIN="$ROOT/target/debug/shopbag-server" node --test --test-concurrency=1 tests/e2e/

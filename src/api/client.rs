@@ -1,0 +1,110 @@
+//! Endpoints of `/api/v1` as async functions returning contract types.
+
+use super::ApiError;
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use shopbag_api::{CodeMatch, ErrorResponse, Health, Product, ProductSummary, Store, API_PREFIX};
+
+/// Where the API lives. The app uses its own origin; tests point it at a test server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    base: String,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Client::same_origin()
+    }
+}
+
+impl Client {
+    pub fn same_origin() -> Self {
+        Client {
+            base: API_PREFIX.to_string(),
+        }
+    }
+
+    /// `origin` like `http://127.0.0.1:8080`, without a trailing slash.
+    pub fn with_origin(origin: &str) -> Self {
+        Client {
+            base: format!("{}{API_PREFIX}", origin.trim_end_matches('/')),
+        }
+    }
+
+    pub async fn health(&self) -> Result<Health, ApiError> {
+        self.get("/health").await
+    }
+
+    /// The variant a scanned or typed code names. Codes may be tag URLs, hence the encoding.
+    pub async fn code(&self, code: &str) -> Result<CodeMatch, ApiError> {
+        self.get(&format!("/codes/{}", encode(code))).await
+    }
+
+    pub async fn product(&self, id: &str) -> Result<Product, ApiError> {
+        self.get(&format!("/products/{}", encode(id))).await
+    }
+
+    pub async fn search(&self, query: &str) -> Result<Vec<ProductSummary>, ApiError> {
+        self.get(&format!("/products?q={}&limit=24", encode(query)))
+            .await
+    }
+
+    pub async fn stores(&self) -> Result<Vec<Store>, ApiError> {
+        self.get("/stores").await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        // Dropping the future (a page left, a newer search typed) cancels the request.
+        let abort = AbortOnDrop::new();
+        let response = Request::get(&format!("{}{path}", self.base))
+            .abort_signal(abort.signal().as_ref())
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        read(response).await
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        return response
+            .json()
+            .await
+            .map_err(|e| ApiError::Decode(e.to_string()));
+    }
+    let status = response.status();
+    match response.json::<ErrorResponse>().await {
+        Ok(body) => Err(ApiError::Server {
+            status,
+            body: body.error,
+        }),
+        Err(_) => Err(ApiError::Decode(format!(
+            "HTTP {status} without an error body"
+        ))),
+    }
+}
+
+fn encode(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}
+
+/// Aborts the fetch it guards when dropped.
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+impl AbortOnDrop {
+    fn new() -> Self {
+        AbortOnDrop(web_sys::AbortController::new().ok())
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.0.as_ref().map(|c| c.signal())
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}

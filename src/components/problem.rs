@@ -1,0 +1,65 @@
+//! Error messages with a way forward: retry what may work later, explain what never will.
+
+use crate::api::{ApiError, CodeError, ErrorCode};
+use crate::components::code_reason;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Why a product lookup failed: refused before asking, or the server's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupProblem {
+    Malformed(CodeError),
+    Api(ApiError),
+}
+
+/// A failed request: the translated message and, when trying again can help, a retry button.
+#[component]
+pub fn ApiProblem(error: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = match &error {
+        ApiError::Network(_) => t_string!(i18n, error_network).to_string(),
+        _ => t_string!(i18n, error_server).to_string(),
+    };
+    view! {
+        <div class="problem" role="alert">
+            <p>{message}</p>
+            <button type="button" class="button" on:click=move |_| on_retry.run(())>
+                {t!(i18n, retry)}
+            </button>
+        </div>
+    }
+}
+
+/// Why a code shows no product, in the shopper's language.
+#[component]
+pub fn CodeProblem(
+    code: String,
+    problem: LookupProblem,
+    #[prop(into)] on_retry: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let not_a_code = |reason: String| {
+        view! {
+            <div class="problem" role="alert">
+                <p>{t_string!(i18n, error_malformed_code, code = code.clone(), reason = reason).to_string()}</p>
+                <A href="/" attr:class="button">{t!(i18n, scan_another)}</A>
+            </div>
+        }
+        .into_any()
+    };
+    match problem {
+        LookupProblem::Malformed(reason) => not_a_code(code_reason(i18n, &reason)),
+        LookupProblem::Api(error) => match error.code() {
+            Some(ErrorCode::UnknownCode) | Some(ErrorCode::NotFound) => view! {
+                <div class="problem" role="alert">
+                    <p>{t_string!(i18n, error_unknown_code, code = code.clone()).to_string()}</p>
+                    <A href="/" attr:class="button">{t!(i18n, scan_another)}</A>
+                </div>
+            }
+            .into_any(),
+            Some(ErrorCode::MalformedCode) => not_a_code(error.to_string()),
+            _ => view! { <ApiProblem error on_retry /> }.into_any(),
+        },
+    }
+}

@@ -1,0 +1,3 @@
+//! Shop-floor features. Each folder stands alone: features never import each other.
+
+pub mod store;

@@ -1,0 +1,6 @@
+//! Browser entry point: panic hook and mount, nothing else.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(shopbag::App);
+}

@@ -1,0 +1,145 @@
+//! The start page: enter a code or search, and pick the store you are standing in.
+
+use crate::api::{Client, Store};
+use crate::components::{use_lang, ApiProblem, CodeEntry, Price, Skeleton};
+use crate::features::store::{use_here, use_stores};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let search = move || query.read().get("q").unwrap_or_default();
+    view! {
+        <section class="page home">
+            <h1>{t!(i18n, home_title)}</h1>
+            <p class="tagline">{t!(i18n, tagline)}</p>
+            <CodeEntry initial=search() />
+            <Show when=move || !search().trim().is_empty()>
+                <SearchResults query=Signal::derive(search) />
+            </Show>
+            <StoreList />
+        </section>
+    }
+}
+
+#[component]
+fn SearchResults(query: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let client = expect_context::<Client>();
+    let results = LocalResource::new(move || {
+        let client = client.clone();
+        let query = query.get();
+        async move { client.search(&query).await }
+    });
+    view! {
+        <section class="results" aria-labelledby="results-title">
+            <h2 id="results-title">{t!(i18n, search_results)}</h2>
+            <Transition fallback=|| view! { <Skeleton /> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(products) if products.is_empty() => view! {
+                            <p>{t_string!(i18n, no_results, query = query.get()).to_string()}</p>
+                        }
+                        .into_any(),
+                        Ok(products) => view! {
+                            <ul class="product-list">
+                                {products
+                                    .into_iter()
+                                    .map(|p| {
+                                        let href = format!("/p/{}", p.ean13);
+                                        view! {
+                                            <li>
+                                                <A href=href>
+                                                    <span class="name">{move || p.name.get(lang()).to_string()}</span>
+                                                    <span class="brand">{p.brand.clone()}</span>
+                                                    <Price amount=p.price />
+                                                </A>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! {
+                            <ApiProblem error on_retry=move |_| results.refetch() />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn StoreList() -> impl IntoView {
+    let i18n = use_i18n();
+    let stores = use_stores();
+    view! {
+        <section class="stores" aria-labelledby="stores-title">
+            <h2 id="stores-title">{t!(i18n, stores_title)}</h2>
+            <Transition fallback=|| view! { <Skeleton lines=4 /> }>
+                {move || Suspend::new(async move {
+                    match stores.0.await {
+                        Ok(list) => view! {
+                            <ul class="store-list">
+                                {list.into_iter().map(|store| view! { <StoreCard store /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! {
+                            <ApiProblem error on_retry=move |_| stores.0.refetch() />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn StoreCard(store: Store) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let here = use_here();
+    let id = store.id.clone();
+    let is_here = {
+        let id = id.clone();
+        Memo::new(move |_| here.store_id().as_deref() == Some(id.as_str()))
+    };
+    let hours = store.opening_hours.clone();
+    let store_for_name = store.clone();
+    let title_id = format!("store-{}", store.id);
+    view! {
+        <li class="store-card" class:here=is_here>
+            <h3 id=title_id.clone()>{move || store_for_name.name.get(lang()).to_string()}</h3>
+            <p>{move || store.address.get(lang()).to_string()}</p>
+            <p class="hint">{move || t_string!(i18n, opening_hours, hours = hours.clone()).to_string()}</p>
+            {move || {
+                if is_here.get() {
+                    view! { <p class="badge">{t!(i18n, you_are_here)}</p> }.into_any()
+                } else {
+                    let id = id.clone();
+                    view! {
+                        <button
+                            type="button"
+                            class="button"
+                            aria-describedby=title_id.clone()
+                            on:click=move |_| here.choose(&id)
+                        >
+                            {t!(i18n, here_button)}
+                        </button>
+                    }
+                    .into_any()
+                }
+            }}
+        </li>
+    }
+}

@@ -1,0 +1,228 @@
+//! `/p/{code}`: the product a scanned or typed code names — colours, sizes, price, stock.
+
+use crate::api::{Client, CodeMatch, Product, ScannedCode, Variant};
+use crate::components::{use_lang, CodeProblem, LookupProblem, Price, Skeleton};
+use crate::features::store::{use_here, use_stores};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || decode(&params.read().get("code").unwrap_or_default());
+    let client = expect_context::<Client>();
+    let lookup = LocalResource::new(move || {
+        let client = client.clone();
+        let code = code();
+        async move {
+            // A code that cannot exist is refused here, with its reason, without a round trip.
+            ScannedCode::parse(&code).map_err(LookupProblem::Malformed)?;
+            client.code(&code).await.map_err(LookupProblem::Api)
+        }
+    });
+    view! {
+        <section class="page product">
+            <Transition fallback=|| view! { <Skeleton lines=6 /> }>
+                {move || Suspend::new(async move {
+                    match lookup.await {
+                        Ok(found) => view! { <ProductSheet found /> }.into_any(),
+                        Err(problem) => view! {
+                            <CodeProblem code=code() problem on_retry=move |_| lookup.refetch() />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Route parameters arrive percent-encoded when the code is a tag URL.
+fn decode(raw: &str) -> String {
+    if raw.contains('%') {
+        js_sys::decode_uri_component(raw)
+            .map(String::from)
+            .unwrap_or_else(|_| raw.to_string())
+    } else {
+        raw.to_string()
+    }
+}
+
+#[component]
+fn ProductSheet(found: CodeMatch) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let scanned = found.variant().cloned();
+    let product = StoredValue::new(found.product);
+    let colour = RwSignal::new(
+        scanned
+            .as_ref()
+            .map(|v| v.colour.clone())
+            .unwrap_or_default(),
+    );
+    let size = RwSignal::new(scanned.map(|v| v.size).unwrap_or_default());
+    let variant =
+        Memo::new(move |_| product.with_value(|p| p.variant(&colour.get(), &size.get()).cloned()));
+    let price = Signal::derive(move || {
+        variant
+            .get()
+            .map(|v| v.price)
+            .unwrap_or_else(|| product.with_value(|p| p.price))
+    });
+    let name = move || product.with_value(|p| p.name.get(lang()).to_string());
+    let description = move || product.with_value(|p| p.description.get(lang()).to_string());
+    let brand = product.with_value(|p| p.brand.clone());
+    view! {
+        <article class="product-sheet">
+            <p class="brand">{brand}</p>
+            <h1>{name}</h1>
+            <Price amount=price />
+            <p class="description">{description}</p>
+            <ColourChoice product colour />
+            <SizeChoice product colour size />
+            <h2>{t!(i18n, stock_title)}</h2>
+            {move || variant.get().map(|v| view! { <StockList variant=v /> })}
+        </article>
+    }
+}
+
+#[component]
+fn ColourChoice(product: StoredValue<Product>, colour: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let colours = product.with_value(|p| p.colours.clone());
+    view! {
+        <fieldset class="choice colours">
+            <legend>{t!(i18n, colour)}</legend>
+            {colours
+                .into_iter()
+                .map(|c| {
+                    let code = c.code.clone();
+                    let checked = {
+                        let code = code.clone();
+                        move || colour.get() == code
+                    };
+                    view! {
+                        <label class="chip">
+                            <input
+                                type="radio"
+                                name="colour"
+                                prop:checked=checked
+                                on:change=move |_| colour.set(code.clone())
+                            />
+                            <span class="swatch" style:background-color=c.hex.clone() aria-hidden="true"></span>
+                            <span>{move || c.name.get(lang()).to_string()}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn SizeChoice(
+    product: StoredValue<Product>,
+    colour: RwSignal<String>,
+    size: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let here = use_here();
+    let sizes = product.with_value(|p| p.sizes.clone());
+    view! {
+        <fieldset class="choice sizes">
+            <legend>{t!(i18n, size)}</legend>
+            {sizes
+                .into_iter()
+                .map(|s| {
+                    let value = s.clone();
+                    let checked = {
+                        let value = value.clone();
+                        move || size.get() == value
+                    };
+                    let sold_out_here = {
+                        let value = value.clone();
+                        move || {
+                            let store = here.store_id()?;
+                            let variant = product.with_value(|p| p.variant(&colour.get(), &value).cloned())?;
+                            (variant.stock_in(&store) == 0).then(|| t_string!(i18n, sold_out_here_size))
+                        }
+                    };
+                    view! {
+                        <label class="chip">
+                            <input
+                                type="radio"
+                                name="size"
+                                prop:checked=checked
+                                on:change=move |_| size.set(value.clone())
+                            />
+                            <span>{s}</span>
+                            <span class="chip-note">{sold_out_here}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// Stock of one variant: here first, then the other stores, then online.
+#[component]
+fn StockList(variant: Variant) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let here = use_here();
+    let stores = use_stores();
+    let units = move |count: u32| {
+        if count == 0 {
+            t_string!(i18n, sold_out).to_string()
+        } else {
+            t_string!(i18n, units_left, count = count).to_string()
+        }
+    };
+    let here_row = {
+        let variant = variant.clone();
+        move || match here.store_id() {
+            Some(id) => view! {
+                <li class="stock-here">
+                    <span>{t!(i18n, stock_here)}</span>
+                    <strong>{units(variant.stock_in(&id))}</strong>
+                </li>
+            }
+            .into_any(),
+            None => view! { <li class="hint">{t!(i18n, pick_store_hint)}</li> }.into_any(),
+        }
+    };
+    let nearby = {
+        let variant = variant.clone();
+        move || {
+            let here_id = here.store_id();
+            stores
+                .list()
+                .into_iter()
+                .filter(|store| Some(&store.id) != here_id.as_ref())
+                .map(|store| {
+                    let count = variant.stock_in(&store.id);
+                    view! {
+                        <li>
+                            <span>{store.name.get(lang()).to_string()}</span>
+                            <span>{units(count)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    view! {
+        <ul class="stock">
+            {here_row}
+            <li class="stock-heading">{t!(i18n, stock_nearby)}</li>
+            {nearby}
+            <li class="stock-online">
+                <span>{t!(i18n, stock_online)}</span>
+                <strong>{units(variant.online_stock)}</strong>
+            </li>
+        </ul>
+    }
+}

@@ -1,0 +1,147 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the API client against a real server,
+//! and components mounted into a real DOM. scripts/test.sh starts the server and sets SHOPBAG_TEST_API.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use shopbag::api::{ApiError, Client, CodeKind, ErrorCode, Money};
+use shopbag::components::{CodeEntry, Price};
+use shopbag::i18n::I18nContextProvider;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn client() -> Client {
+    let origin = option_env!("SHOPBAG_TEST_API")
+        .expect("SHOPBAG_TEST_API names the test server (scripts/test.sh sets it)");
+    Client::with_origin(origin)
+}
+
+/// A well-formed EAN-13 (German prefix) that the Shanghai demo catalogue does not sell.
+const FOREIGN_EAN: &str = "4006381333931";
+
+#[wasm_bindgen_test]
+async fn client_resolves_a_seeded_ean_to_its_variant() {
+    let first = client().search("").await.unwrap().remove(0);
+    let found = client().code(&first.ean13).await.unwrap();
+    assert_eq!(found.kind, CodeKind::Ean13);
+    assert_eq!(found.product.id, first.id);
+    let variant = found
+        .variant()
+        .expect("the matched sku is one of the product's variants");
+    assert_eq!(variant.ean13, first.ean13);
+}
+
+#[wasm_bindgen_test]
+async fn client_resolves_a_tag_url_with_slashes_in_it() {
+    let first = client().search("").await.unwrap().remove(0);
+    let url = format!("https://tags.example.cn/01/0{}", first.ean13);
+    let found = client().code(&url).await.unwrap();
+    assert_eq!(found.kind, CodeKind::TagUrl);
+    assert_eq!(found.product.id, first.id);
+}
+
+#[wasm_bindgen_test]
+async fn client_reports_unknown_and_malformed_codes_in_the_error_shape() {
+    match client().code(FOREIGN_EAN).await {
+        Err(ApiError::Server { status, body }) => {
+            assert_eq!(status, 404);
+            assert_eq!(body.code, ErrorCode::UnknownCode);
+        }
+        other => panic!("expected a 404, got {other:?}"),
+    }
+    match client().code("12345678901234567890").await {
+        Err(error @ ApiError::Server { status: 400, .. }) => {
+            assert_eq!(error.code(), Some(ErrorCode::MalformedCode));
+            assert!(!error.is_transient());
+        }
+        other => panic!("expected a 400, got {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn client_lists_the_stores() {
+    let stores = client().stores().await.unwrap();
+    assert!(stores.len() >= 3, "{stores:?}");
+    assert!(stores
+        .iter()
+        .all(|s| !s.name.zh.is_empty() && !s.name.en.is_empty()));
+}
+
+#[wasm_bindgen_test]
+async fn client_reports_an_unreachable_server_as_a_network_error() {
+    // Port 9 (discard) is closed on the test machine: the fetch itself fails.
+    let error = Client::with_origin("http://127.0.0.1:9")
+        .stores()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ApiError::Network(_)), "{error:?}");
+    assert!(error.is_transient());
+}
+
+fn mount_into_fresh_div<V: IntoView + 'static>(
+    view: impl FnOnce() -> V + 'static,
+) -> web_sys::HtmlElement {
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    leptos::mount::mount_to(host.clone(), view).forget();
+    host
+}
+
+/// Lets Leptos run its scheduled effects (they run after the current task).
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 30)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn price_shows_yuan_from_fen() {
+    let host = mount_into_fresh_div(|| view! { <Price amount=Money::fen(129_900) /> });
+    settle().await;
+    assert_eq!(host.text_content().unwrap(), "¥1,299.00");
+}
+
+#[wasm_bindgen_test]
+async fn code_entry_explains_a_wrong_check_digit_in_chinese_by_default() {
+    let host = mount_into_fresh_div(|| {
+        view! {
+            <I18nContextProvider>
+                <leptos_router::components::Router>
+                    <CodeEntry />
+                </leptos_router::components::Router>
+            </I18nContextProvider>
+        }
+    });
+    settle().await;
+    let input: web_sys::HtmlInputElement = host
+        .query_selector("#code-input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value("9780306406158");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let form: web_sys::HtmlFormElement = host
+        .query_selector("form")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    form.request_submit().unwrap();
+    settle().await;
+    let problem = host
+        .query_selector("#code-problem")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(problem, "最后一位校验码不符，可能输错了一位数字。");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    // Nothing was navigated to: the shopper stays with her typing.
+    assert_eq!(input.value(), "9780306406158");
+}
