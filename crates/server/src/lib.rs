@@ -1,0 +1,203 @@
+//! shopbag's reference server: the REST API over a seeded SQLite catalogue, and the built app.
+//!
+//! [`app`] builds the whole router (tests call it); [`Server::start`] opens the database, seeds it
+//! and binds; [`serve`] is what the binary runs.
+
+pub mod assets;
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+mod routes;
+pub mod seed;
+
+pub use config::Config;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, Method};
+use axum::routing::any;
+use axum::Router;
+use error::AppError;
+use sqlx::SqlitePool;
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Largest request body the API reads: a resolve batch of 100 codes fits many times over.
+pub const API_BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub dist: Arc<assets::Dist>,
+}
+
+impl AppState {
+    pub fn new(pool: SqlitePool, dist: impl Into<PathBuf>) -> Self {
+        AppState {
+            pool,
+            dist: Arc::new(assets::Dist::new(dist)),
+        }
+    }
+}
+
+async fn no_such_endpoint() -> AppError {
+    AppError::not_found("no such endpoint")
+}
+
+/// The layers every `/api` route shares, outermost last.
+fn with_api_layers(router: Router) -> Router {
+    router
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(error::shape_errors))
+        .layer(CompressionLayer::new())
+        // Bearer tokens, never cookies: any origin may call, without credentials.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]),
+        )
+}
+
+/// The whole HTTP surface: `/api/v1/…` plus the app from the dist directory.
+pub fn app(state: AppState) -> Router {
+    let api = openapi::api_routes()
+        .route("/api", any(no_such_endpoint))
+        .route("/api/{*rest}", any(no_such_endpoint))
+        .with_state(state.clone());
+    let dist = state.dist.clone();
+    Router::new()
+        .merge(with_api_layers(api))
+        .fallback_service(any(assets::serve).with_state(dist.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            dist,
+            assets::security_headers,
+        ))
+        // Method and URI only: headers (Authorization) never reach the log.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
+        )
+}
+
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A server that is migrated, seeded and bound, but not yet answering.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    addr: SocketAddr,
+}
+
+impl Server {
+    pub async fn start(config: &Config) -> Result<Server, StartError> {
+        let pool = db::open(&config.database_url).await?;
+        if seed::seed_if_empty(&pool).await? {
+            tracing::info!("seeded the demo store group");
+        }
+        let state = AppState::new(pool, config.dist.clone());
+        state.dist.refresh().await;
+        let listener = tokio::net::TcpListener::bind((config.addr, config.port)).await?;
+        let addr = listener.local_addr()?;
+        Ok(Server {
+            listener,
+            router: app(state),
+            addr,
+        })
+    }
+
+    /// The bound address, with the real port when the config asked for port 0.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Starts the server, prints the one ready line harnesses wait for, and serves until Ctrl-C/SIGTERM.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let server = Server::start(&config).await?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "shopbag-server listening on http://{}",
+        server.local_addr()
+    )?;
+    stdout.flush()?;
+    drop(stdout);
+    server.run(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_in_the_error_shape() {
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let router = with_api_layers(Router::new().route("/api/v1/boom", get(boom)));
+        let response = router
+            .oneshot(Request::get("/api/v1/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], "internal");
+    }
+}

@@ -1,0 +1,54 @@
+//! The OpenAPI document at `/api/v1/openapi.json`, generated from the handlers' annotations.
+
+use crate::{routes, AppState};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use shopbag_api::{ErrorBody, ErrorCode, ErrorResponse, API_PREFIX};
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "shopbag API",
+        description = "Reference REST API of shopbag: scanned hang-tag codes, products, stock and \
+                       stores of a Shanghai fashion store group. Every error answers \
+                       `{\"error\":{\"code\":\"…\",\"message\":\"…\"}}`."
+    ),
+    tags(
+        (name = "health", description = "Readiness"),
+        (name = "codes", description = "From a scanned code to the variant it names"),
+        (name = "products", description = "Catalogue search and product detail with stock"),
+        (name = "stores", description = "The store group's shops"),
+    ),
+    components(schemas(ErrorResponse, ErrorBody, ErrorCode))
+)]
+struct ApiDoc;
+
+/// The v1 routes under their prefix, plus `openapi.json` describing them.
+pub fn api_routes() -> Router<AppState> {
+    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(API_PREFIX, routes::v1())
+        .split_for_parts();
+    // Rendered once: the document only changes with the code.
+    let json: Arc<str> = document
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
+        .into();
+    router.route(
+        &format!("{API_PREFIX}/openapi.json"),
+        get(move || {
+            let json = json.clone();
+            async move {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    json.to_string(),
+                )
+                    .into_response()
+            }
+        }),
+    )
+}

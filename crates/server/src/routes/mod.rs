@@ -1,0 +1,22 @@
+//! The `/api/v1` endpoints, one module per resource.
+
+mod codes;
+mod health;
+mod products;
+mod stores;
+
+use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Every v1 route with its OpenAPI description, relative to [`shopbag_api::API_PREFIX`].
+pub fn v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health::health))
+        .routes(routes!(codes::lookup))
+        .routes(routes!(codes::resolve))
+        .routes(routes!(products::search))
+        .routes(routes!(products::product))
+        .routes(routes!(stores::list))
+        .routes(routes!(stores::store))
+}
