@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use shopbag::api::{ApiError, Client, CodeKind, ErrorCode, Money};
-use shopbag::components::{CodeEntry, Price};
-use shopbag::i18n::I18nContextProvider;
+use shopbag::components::{CodeEntry, Price, Translated};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -108,13 +107,14 @@ async fn price_shows_yuan_from_fen() {
 
 #[wasm_bindgen_test]
 async fn code_entry_explains_a_wrong_check_digit_in_chinese_by_default() {
+    // The headless browser prefers English; the app still starts in Chinese.
     let host = mount_into_fresh_div(|| {
         view! {
-            <I18nContextProvider>
+            <Translated>
                 <leptos_router::components::Router>
                     <CodeEntry />
                 </leptos_router::components::Router>
-            </I18nContextProvider>
+            </Translated>
         }
     });
     settle().await;

@@ -41,6 +41,7 @@ pub fn CodeProblem(
     let i18n = use_i18n();
     let not_a_code = |reason: String| {
         view! {
+            <h1>{t!(i18n, malformed_code_title)}</h1>
             <div class="problem" role="alert">
                 <p>{t_string!(i18n, error_malformed_code, code = code.clone(), reason = reason).to_string()}</p>
                 <A href="/" attr:class="button">{t!(i18n, scan_another)}</A>
@@ -52,6 +53,7 @@ pub fn CodeProblem(
         LookupProblem::Malformed(reason) => not_a_code(code_reason(i18n, &reason)),
         LookupProblem::Api(error) => match error.code() {
             Some(ErrorCode::UnknownCode) | Some(ErrorCode::NotFound) => view! {
+                <h1>{t!(i18n, unknown_code_title)}</h1>
                 <div class="problem" role="alert">
                     <p>{t_string!(i18n, error_unknown_code, code = code.clone()).to_string()}</p>
                     <A href="/" attr:class="button">{t!(i18n, scan_another)}</A>
@@ -59,7 +61,11 @@ pub fn CodeProblem(
             }
             .into_any(),
             Some(ErrorCode::MalformedCode) => not_a_code(error.to_string()),
-            _ => view! { <ApiProblem error on_retry /> }.into_any(),
+            _ => view! {
+                <h1>{t!(i18n, lookup_failed_title)}</h1>
+                <ApiProblem error on_retry />
+            }
+            .into_any(),
         },
     }
 }
