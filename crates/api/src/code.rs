@@ -249,14 +249,21 @@ mod tests {
 
     #[test]
     fn refuses_a_wrong_check_digit() {
-        assert_eq!(ScannedCode::parse("9780306406158"), Err(CodeError::BadCheckDigit));
+        assert_eq!(
+            ScannedCode::parse("9780306406158"),
+            Err(CodeError::BadCheckDigit)
+        );
     }
 
     #[test]
     fn recognises_in_store_codes_by_prefix_20_to_29() {
         for prefix in 20..=29 {
             let code = with_check(&format!("{prefix}1234567890"));
-            assert_eq!(ScannedCode::parse(&code).unwrap().kind, CodeKind::InStore, "{code}");
+            assert_eq!(
+                ScannedCode::parse(&code).unwrap().kind,
+                CodeKind::InStore,
+                "{code}"
+            );
         }
         let normal = with_check("690123456789");
         assert_eq!(ScannedCode::parse(&normal).unwrap().kind, CodeKind::Ean13);
@@ -316,7 +323,10 @@ mod tests {
         assert_eq!(ScannedCode::parse("ABC123"), Err(CodeError::NotDigits));
         assert_eq!(ScannedCode::parse("12345"), Err(CodeError::BadLength(5)));
         assert_eq!(ScannedCode::parse(""), Err(CodeError::Empty));
-        assert_eq!(ScannedCode::parse(&"1".repeat(10_000)), Err(CodeError::TooLong));
+        assert_eq!(
+            ScannedCode::parse(&"1".repeat(10_000)),
+            Err(CodeError::TooLong)
+        );
     }
 
     #[test]
@@ -326,7 +336,8 @@ mod tests {
 
     #[test]
     fn reads_gs1_digital_link_and_app_links() {
-        let link = ScannedCode::parse("https://id.example.com/01/09780306406157/21/XYZ?lot=1").unwrap();
+        let link =
+            ScannedCode::parse("https://id.example.com/01/09780306406157/21/XYZ?lot=1").unwrap();
         assert_eq!(link.kind, CodeKind::TagUrl);
         assert_eq!(link.gtin.as_str(), "09780306406157");
         let ours = ScannedCode::parse("https://shop.example.cn/p/9780306406157").unwrap();

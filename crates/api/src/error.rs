@@ -54,7 +54,8 @@ mod tests {
 
     #[test]
     fn has_the_documented_shape() {
-        let json = serde_json::to_value(ErrorResponse::new(ErrorCode::UnknownCode, "nope")).unwrap();
+        let json =
+            serde_json::to_value(ErrorResponse::new(ErrorCode::UnknownCode, "nope")).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"error": {"code": "unknown_code", "message": "nope"}})
