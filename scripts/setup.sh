@@ -58,5 +58,7 @@ setup_test() {
 
 build_app() {
   step "Building the app in release mode (Trunk, wasm-opt -Oz)"
-  trunk build --release
+  # Panic messages name source files: keep this machine's folders out of the shipped wasm.
+  RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=deps --remap-path-prefix=$ROOT=shopbag" \
+    trunk build --release
 }
