@@ -3,6 +3,7 @@
 //! Plain serde types plus the pure rules both sides must agree on (GS1 codes, money).
 //! With the `openapi` feature the types also describe themselves for `/api/v1/openapi.json`.
 
+pub mod bag;
 pub mod catalog;
 pub mod code;
 pub mod error;

@@ -1,0 +1,574 @@
+//! The bag as a replicated operation log: every device keeps the operations it knows, merging is
+//! set union, and the lines are computed from the set — so replicas that know the same
+//! operations show the same bag, whatever order the operations arrived in.
+//!
+//! Membership is observed-remove with add-wins: a removal removes only the adds it had seen, so
+//! an add made concurrently on another device survives it, and a removed line comes back only
+//! when it is added again (or the removal is undone). Quantity, note and intent are
+//! last-writer-wins by (time, operation id).
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Limits the server enforces and the app respects before sending.
+pub const MAX_QUANTITY: u8 = 99;
+pub const MAX_LINES: usize = 200;
+pub const MAX_NOTE_CHARS: usize = 200;
+pub const MAX_OPS_PER_BATCH: usize = 500;
+
+/// A client-generated operation id: 128 random bits as 32 lowercase hex digits. It is also the
+/// idempotency key: the same operation sent twice is stored once.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
+pub struct OpId(String);
+
+impl OpId {
+    pub fn parse(text: &str) -> Result<OpId, BagError> {
+        let ok = text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if ok {
+            Ok(OpId(text.to_string()))
+        } else {
+            Err(BagError::BadOpId)
+        }
+    }
+
+    /// From 128 random bits (the caller brings the randomness: crypto.getRandomValues, getrandom).
+    pub fn from_bits(bits: u128) -> OpId {
+        OpId(format!("{bits:032x}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for OpId {
+    type Error = BagError;
+    fn try_from(text: String) -> Result<OpId, BagError> {
+        OpId::parse(&text)
+    }
+}
+
+impl From<OpId> for String {
+    fn from(id: OpId) -> String {
+        id.0
+    }
+}
+
+/// Why the shopper added a line: it shapes reminders and how the line is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    /// Waiting for the 11.11 price.
+    WaitForPromotion,
+    /// Her colour or size is sold out in this store.
+    SoldOutHere,
+}
+
+/// What an operation does to the line of one variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// Puts the variant in the bag (or sets its quantity if it is there).
+    Add {
+        sku: String,
+        quantity: u8,
+        /// The store she stood in, if any.
+        store: Option<String>,
+        note: Option<String>,
+        intent: Option<Intent>,
+    },
+    SetQuantity {
+        sku: String,
+        quantity: u8,
+    },
+    SetNote {
+        sku: String,
+        note: Option<String>,
+    },
+    /// Removes the adds of `sku` this device had seen (`observed`), and no others.
+    Remove {
+        sku: String,
+        observed: Vec<OpId>,
+    },
+    /// Undoes a removal: the adds it removed count again.
+    Restore {
+        removal: OpId,
+    },
+}
+
+/// One operation: what changed, when (milliseconds since the Unix epoch, the device's clock),
+/// and its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Op {
+    pub id: OpId,
+    pub at: i64,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+impl Op {
+    /// Checks the limits a single operation must respect.
+    pub fn validate(&self) -> Result<(), BagError> {
+        let quantity_ok = |q: u8| (1..=MAX_QUANTITY).contains(&q);
+        let sku_ok = |sku: &str| !sku.is_empty() && sku.len() <= 64;
+        let note_ok = |note: &Option<String>| {
+            note.as_ref()
+                .is_none_or(|n| n.chars().count() <= MAX_NOTE_CHARS)
+        };
+        match &self.change {
+            Change::Add {
+                sku,
+                quantity,
+                note,
+                ..
+            } => {
+                if !sku_ok(sku) {
+                    return Err(BagError::BadSku);
+                }
+                if !quantity_ok(*quantity) {
+                    return Err(BagError::QuantityOutOfRange(*quantity));
+                }
+                if !note_ok(note) {
+                    return Err(BagError::NoteTooLong);
+                }
+            }
+            Change::SetQuantity { sku, quantity } => {
+                if !sku_ok(sku) {
+                    return Err(BagError::BadSku);
+                }
+                if !quantity_ok(*quantity) {
+                    return Err(BagError::QuantityOutOfRange(*quantity));
+                }
+            }
+            Change::SetNote { sku, note } => {
+                if !sku_ok(sku) {
+                    return Err(BagError::BadSku);
+                }
+                if !note_ok(note) {
+                    return Err(BagError::NoteTooLong);
+                }
+            }
+            Change::Remove { sku, .. } => {
+                if !sku_ok(sku) {
+                    return Err(BagError::BadSku);
+                }
+            }
+            Change::Restore { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn sku(&self) -> Option<&str> {
+        match &self.change {
+            Change::Add { sku, .. }
+            | Change::SetQuantity { sku, .. }
+            | Change::SetNote { sku, .. }
+            | Change::Remove { sku, .. } => Some(sku),
+            Change::Restore { .. } => None,
+        }
+    }
+
+    /// The total order that decides last-writer-wins: time first, then id.
+    fn stamp(&self) -> (i64, &OpId) {
+        (self.at, &self.id)
+    }
+}
+
+/// A line of the bag as the shopper sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Line {
+    pub sku: String,
+    pub quantity: u8,
+    /// The store of the first add that still counts.
+    pub store: Option<String>,
+    /// When it was first added (ms since the Unix epoch).
+    pub added_at: i64,
+    pub note: Option<String>,
+    pub intent: Option<Intent>,
+}
+
+/// All operations a replica knows, keyed by id: inserting one twice changes nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpLog {
+    ops: BTreeMap<OpId, Op>,
+}
+
+impl OpLog {
+    pub fn new() -> Self {
+        OpLog::default()
+    }
+
+    /// Adds an operation; false when it was already known (a replay).
+    pub fn insert(&mut self, op: Op) -> bool {
+        if self.ops.contains_key(&op.id) {
+            return false;
+        }
+        self.ops.insert(op.id.clone(), op);
+        true
+    }
+
+    /// Applies a batch all or nothing: every operation valid, and the bag within [`MAX_LINES`]
+    /// (a batch that shrinks an oversized bag is still welcome). Returns how many were new.
+    pub fn apply(&mut self, batch: &[Op]) -> Result<usize, BagError> {
+        if batch.len() > MAX_OPS_PER_BATCH {
+            return Err(BagError::TooManyOps(batch.len()));
+        }
+        for op in batch {
+            op.validate()?;
+        }
+        let mut next = self.clone();
+        let new = batch.iter().filter(|op| next.insert((*op).clone())).count();
+        let lines = next.lines().len();
+        if lines > MAX_LINES && lines > self.lines().len() {
+            return Err(BagError::TooManyLines(lines));
+        }
+        *self = next;
+        Ok(new)
+    }
+
+    /// Set union with another replica's log.
+    pub fn merge(&mut self, other: &OpLog) {
+        for op in other.ops.values() {
+            self.insert(op.clone());
+        }
+    }
+
+    pub fn contains(&self, id: &OpId) -> bool {
+        self.ops.contains_key(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    pub fn ops(&self) -> impl Iterator<Item = &Op> {
+        self.ops.values()
+    }
+
+    /// The adds of `sku` that still count: the ids a removal made now must name.
+    pub fn live_adds(&self, sku: &str) -> Vec<OpId> {
+        let removed = self.removed_adds();
+        self.ops
+            .values()
+            .filter(|op| matches!(&op.change, Change::Add { sku: s, .. } if s == sku))
+            .filter(|op| !removed.contains(&op.id))
+            .map(|op| op.id.clone())
+            .collect()
+    }
+
+    /// Adds covered by a removal that was not undone.
+    fn removed_adds(&self) -> BTreeSet<OpId> {
+        let restored: BTreeSet<&OpId> = self
+            .ops
+            .values()
+            .filter_map(|op| match &op.change {
+                Change::Restore { removal } => Some(removal),
+                _ => None,
+            })
+            .collect();
+        self.ops
+            .values()
+            .filter(|op| !restored.contains(&op.id))
+            .filter_map(|op| match &op.change {
+                Change::Remove { observed, .. } => Some(observed.iter().cloned()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// The bag these operations make, in the order lines were first added.
+    pub fn lines(&self) -> Vec<Line> {
+        let removed = self.removed_adds();
+        let mut by_sku: BTreeMap<&str, Vec<&Op>> = BTreeMap::new();
+        for op in self.ops.values() {
+            if let Some(sku) = op.sku() {
+                by_sku.entry(sku).or_default().push(op);
+            }
+        }
+        let mut lines: Vec<Line> = by_sku
+            .into_iter()
+            .filter_map(|(sku, mut ops)| {
+                ops.sort_by(|a, b| a.stamp().cmp(&b.stamp()));
+                line_of(sku, &ops, &removed)
+            })
+            .collect();
+        lines.sort_by(|a, b| (a.added_at, &a.sku).cmp(&(b.added_at, &b.sku)));
+        lines
+    }
+}
+
+/// Folds one variant's operations (in stamp order) into its line, if any add still counts.
+fn line_of(sku: &str, ops: &[&Op], removed: &BTreeSet<OpId>) -> Option<Line> {
+    let live: Vec<&Op> = ops
+        .iter()
+        .copied()
+        .filter(|op| matches!(op.change, Change::Add { .. }) && !removed.contains(&op.id))
+        .collect();
+    let first = live.first()?;
+    let Change::Add { store, .. } = &first.change else {
+        unreachable!("live holds adds only")
+    };
+    let mut line = Line {
+        sku: sku.to_string(),
+        quantity: 1,
+        store: store.clone(),
+        added_at: first.at,
+        note: None,
+        intent: None,
+    };
+    // Last writer wins, over every operation on the variant: an add writes all three fields.
+    for op in ops {
+        match &op.change {
+            Change::Add {
+                quantity,
+                note,
+                intent,
+                ..
+            } => {
+                line.quantity = *quantity;
+                line.note = note.clone();
+                line.intent = *intent;
+            }
+            Change::SetQuantity { quantity, .. } => line.quantity = *quantity,
+            Change::SetNote { note, .. } => line.note = note.clone(),
+            Change::Remove { .. } | Change::Restore { .. } => {}
+        }
+    }
+    Some(line)
+}
+
+/// Why an operation or a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BagError {
+    BadOpId,
+    BadSku,
+    QuantityOutOfRange(u8),
+    NoteTooLong,
+    TooManyLines(usize),
+    TooManyOps(usize),
+}
+
+impl fmt::Display for BagError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BagError::BadOpId => f.write_str("an operation id is 32 lowercase hex digits"),
+            BagError::BadSku => f.write_str("a line names a variant by its sku"),
+            BagError::QuantityOutOfRange(q) => {
+                write!(f, "a quantity is between 1 and {MAX_QUANTITY}, not {q}")
+            }
+            BagError::NoteTooLong => write!(f, "a note has at most {MAX_NOTE_CHARS} characters"),
+            BagError::TooManyLines(n) => {
+                write!(
+                    f,
+                    "a bag holds at most {MAX_LINES} lines, this would make {n}"
+                )
+            }
+            BagError::TooManyOps(n) => {
+                write!(
+                    f,
+                    "send at most {MAX_OPS_PER_BATCH} operations at once, not {n}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for BagError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u128) -> OpId {
+        OpId::from_bits(n)
+    }
+
+    fn add(n: u128, at: i64, sku: &str, quantity: u8) -> Op {
+        Op {
+            id: id(n),
+            at,
+            change: Change::Add {
+                sku: sku.into(),
+                quantity,
+                store: Some("sh-jingan".into()),
+                note: None,
+                intent: None,
+            },
+        }
+    }
+
+    fn remove(n: u128, at: i64, sku: &str, log: &OpLog) -> Op {
+        Op {
+            id: id(n),
+            at,
+            change: Change::Remove {
+                sku: sku.into(),
+                observed: log.live_adds(sku),
+            },
+        }
+    }
+
+    fn skus(log: &OpLog) -> Vec<String> {
+        log.lines().into_iter().map(|l| l.sku).collect()
+    }
+
+    #[test]
+    fn op_ids_are_128_bit_hex() {
+        assert_eq!(id(255).as_str(), "000000000000000000000000000000ff");
+        assert!(OpId::parse("not-an-id").is_err());
+        assert!(OpId::parse(&"A".repeat(32)).is_err());
+        assert!(serde_json::from_str::<OpId>("\"xyz\"").is_err());
+    }
+
+    #[test]
+    fn replaying_an_operation_changes_nothing() {
+        let mut log = OpLog::new();
+        assert!(log.insert(add(1, 10, "P1-BLK-M", 1)));
+        assert!(!log.insert(add(1, 10, "P1-BLK-M", 1)));
+        assert_eq!(log.len(), 1);
+    }
+
+    #[test]
+    fn a_removal_does_not_remove_an_add_it_never_saw() {
+        let mut phone = OpLog::new();
+        phone.insert(add(1, 10, "P1-BLK-M", 1));
+        let mut kiosk = phone.clone();
+        // The phone removes the line while the kiosk, offline, adds the same variant again.
+        let removal = remove(2, 20, "P1-BLK-M", &phone);
+        phone.insert(removal);
+        kiosk.insert(add(3, 15, "P1-BLK-M", 2));
+        phone.merge(&kiosk);
+        kiosk.merge(&phone);
+        assert_eq!(phone.lines(), kiosk.lines());
+        assert_eq!(phone.lines()[0].quantity, 2);
+    }
+
+    #[test]
+    fn a_removed_line_stays_removed_until_added_again_or_undone() {
+        let mut log = OpLog::new();
+        log.insert(add(1, 10, "P1-BLK-M", 1));
+        let removal = remove(2, 20, "P1-BLK-M", &log);
+        log.insert(removal);
+        log.insert(Op {
+            id: id(3),
+            at: 30,
+            change: Change::SetQuantity {
+                sku: "P1-BLK-M".into(),
+                quantity: 4,
+            },
+        });
+        assert!(
+            log.lines().is_empty(),
+            "setting a quantity does not bring a line back"
+        );
+        log.insert(Op {
+            id: id(4),
+            at: 40,
+            change: Change::Restore { removal: id(2) },
+        });
+        let lines = log.lines();
+        assert_eq!(skus(&log), ["P1-BLK-M"]);
+        assert_eq!(
+            lines[0].quantity, 4,
+            "the undone line keeps its latest quantity"
+        );
+    }
+
+    #[test]
+    fn later_writes_win_for_quantity_and_note() {
+        let mut log = OpLog::new();
+        log.insert(add(1, 10, "P1-BLK-M", 1));
+        log.insert(Op {
+            id: id(2),
+            at: 30,
+            change: Change::SetNote {
+                sku: "P1-BLK-M".into(),
+                note: Some("for mum".into()),
+            },
+        });
+        log.insert(Op {
+            id: id(3),
+            at: 20,
+            change: Change::SetQuantity {
+                sku: "P1-BLK-M".into(),
+                quantity: 3,
+            },
+        });
+        let line = &log.lines()[0];
+        assert_eq!((line.quantity, line.note.as_deref()), (3, Some("for mum")));
+        assert_eq!(line.added_at, 10);
+    }
+
+    #[test]
+    fn validation_refuses_out_of_range_values() {
+        assert_eq!(
+            add(1, 1, "P1", 0).validate(),
+            Err(BagError::QuantityOutOfRange(0))
+        );
+        assert_eq!(
+            add(1, 1, "P1", 100).validate(),
+            Err(BagError::QuantityOutOfRange(100))
+        );
+        assert_eq!(add(1, 1, "", 1).validate(), Err(BagError::BadSku));
+        assert!(add(1, 1, "P1", 99).validate().is_ok());
+        let long_note = Op {
+            id: id(2),
+            at: 1,
+            change: Change::SetNote {
+                sku: "P1".into(),
+                note: Some("x".repeat(MAX_NOTE_CHARS + 1)),
+            },
+        };
+        assert_eq!(long_note.validate(), Err(BagError::NoteTooLong));
+    }
+
+    #[test]
+    fn a_batch_is_applied_all_or_nothing() {
+        let mut log = OpLog::new();
+        let good = add(1, 10, "P1-BLK-M", 1);
+        let bad = add(2, 11, "P2-BLK-M", 0);
+        assert_eq!(
+            log.apply(&[good.clone(), bad]),
+            Err(BagError::QuantityOutOfRange(0))
+        );
+        assert!(log.is_empty());
+        assert_eq!(log.apply(&[good.clone(), good]), Ok(1));
+    }
+
+    #[test]
+    fn a_bag_holds_at_most_max_lines() {
+        let mut log = OpLog::new();
+        let full: Vec<Op> = (0..MAX_LINES as u128)
+            .map(|n| add(n + 1, 10, &format!("P{n}"), 1))
+            .collect();
+        assert_eq!(log.apply(&full), Ok(MAX_LINES));
+        let one_more = add(9_999, 20, "P-EXTRA", 1);
+        assert_eq!(
+            log.apply(&[one_more]),
+            Err(BagError::TooManyLines(MAX_LINES + 1))
+        );
+        assert_eq!(log.lines().len(), MAX_LINES);
+    }
+
+    #[test]
+    fn operations_travel_as_tagged_json() {
+        let json = serde_json::to_value(add(1, 10, "P1-BLK-M", 2)).unwrap();
+        assert_eq!(json["type"], "add");
+        assert_eq!(json["sku"], "P1-BLK-M");
+        assert_eq!(json["id"], "00000000000000000000000000000001");
+        let back: Op = serde_json::from_value(json).unwrap();
+        assert_eq!(back, add(1, 10, "P1-BLK-M", 2));
+    }
+}
