@@ -57,6 +57,57 @@ impl From<OpId> for String {
     }
 }
 
+/// The secret that addresses an anonymous bag: 128 random bits the app creates and keeps, sent
+/// as `Authorization: Bearer <token>`. It never prints: Debug hides it, there is no Display.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BagToken(String);
+
+impl BagToken {
+    pub fn parse(text: &str) -> Option<BagToken> {
+        OpId::parse(text).ok().map(|id| BagToken(id.0))
+    }
+
+    pub fn from_bits(bits: u128) -> BagToken {
+        BagToken(format!("{bits:032x}"))
+    }
+
+    /// For the Authorization header and the device's storage only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BagToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BagToken(…)")
+    }
+}
+
+/// `POST /bag/ops`: operations to add to the bag, applied all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpsBatch {
+    pub ops: Vec<Op>,
+}
+
+/// The bag as the server has merged it: the lines, and the operations they come from (a device
+/// merges them into its own log, so its next removal can name every add it has seen).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BagState {
+    pub lines: Vec<Line>,
+    pub ops: Vec<Op>,
+}
+
+impl From<&OpLog> for BagState {
+    fn from(log: &OpLog) -> BagState {
+        BagState {
+            lines: log.lines(),
+            ops: log.ops().cloned().collect(),
+        }
+    }
+}
+
 /// Why the shopper added a line: it shapes reminders and how the line is grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -430,6 +481,14 @@ mod tests {
         assert!(OpId::parse("not-an-id").is_err());
         assert!(OpId::parse(&"A".repeat(32)).is_err());
         assert!(serde_json::from_str::<OpId>("\"xyz\"").is_err());
+    }
+
+    #[test]
+    fn a_bag_token_never_prints() {
+        let token = BagToken::from_bits(u128::MAX);
+        assert_eq!(format!("{token:?}"), "BagToken(…)");
+        assert_eq!(token.expose(), "ffffffffffffffffffffffffffffffff");
+        assert!(BagToken::parse("ffff").is_none());
     }
 
     #[test]

@@ -17,6 +17,18 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     InvalidJson,
     MethodNotAllowed,
+    /// No bag token, or not a well-formed one.
+    Unauthorized,
+    /// A bag operation names a variant we do not sell.
+    UnknownVariant,
+    /// The operation breaks a bag rule (quantity 1–99, note length, batch size).
+    InvalidOperation,
+    /// More than 200 lines.
+    BagFull,
+    /// Not enough stock where the order asked for it.
+    SoldOut,
+    /// An order that cannot be placed as asked (no lines, a line not in the bag, an unknown store).
+    InvalidOrder,
     Internal,
     /// Anything this client version does not know yet.
     #[serde(other)]

@@ -8,11 +8,13 @@ pub mod catalog;
 pub mod code;
 pub mod error;
 pub mod money;
+pub mod orders;
 
 pub use catalog::*;
 pub use code::{CodeError, CodeKind, Gtin, ScannedCode, MAX_CODE_LEN};
 pub use error::{ErrorBody, ErrorCode, ErrorResponse};
 pub use money::Money;
+pub use orders::*;
 
 /// Every endpoint lives under this prefix.
 pub const API_PREFIX: &str = "/api/v1";
