@@ -4,14 +4,26 @@ use clap::Parser;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+const AFTER_HELP: &str = "When ready it prints one line on stdout: \
+                          `shopbag-server listening on http://IP:PORT`.\n\
+                          Logs go to stderr; RUST_LOG=tower_http=debug traces every request.";
+
+/// Only test builds say so: a normal build has no fault switch to describe.
+#[cfg(feature = "fault-injection")]
+const FAULTS_HELP: &str = "\n\nTEST BUILD (feature fault-injection): POST /api/v1/test/faults \
+                           with {\"fail_next\": N, \"hang_next\": M, \"hang_ms\": T, \
+                           \"fail_after_commit_next\": K} makes the next bag and order \
+                           requests answer 500: N at once, then M after T ms (both applying \
+                           nothing), then K after committing.";
+#[cfg(not(feature = "fault-injection"))]
+const FAULTS_HELP: &str = "";
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "shopbag-server",
     version,
     about = "shopbag reference REST server and app host",
-    after_help = "When ready it prints one line on stdout: \
-                  `shopbag-server listening on http://IP:PORT`.\n\
-                  Logs go to stderr; RUST_LOG=tower_http=debug traces every request."
+    after_help = format!("{AFTER_HELP}{FAULTS_HELP}")
 )]
 pub struct Config {
     /// Address to listen on.
@@ -39,6 +51,15 @@ mod tests {
     #[test]
     fn flags_are_consistent() {
         Config::command().debug_assert();
+    }
+
+    #[test]
+    fn help_mentions_the_fault_switch_only_in_test_builds() {
+        let help = Config::command().render_long_help().to_string();
+        assert_eq!(
+            help.contains("/api/v1/test/faults"),
+            cfg!(feature = "fault-injection")
+        );
     }
 
     #[test]

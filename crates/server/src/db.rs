@@ -1,9 +1,12 @@
 //! Opens (and on first start creates) the SQLite database and brings its schema up to date.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Debug)]
 pub enum DbError {
@@ -54,4 +57,67 @@ pub async fn open(url: &str) -> Result<SqlitePool, DbError> {
         .await
         .map_err(DbError::Migrate)?;
     Ok(pool)
+}
+
+/// Gives writers their turn one at a time, in arrival order.
+///
+/// SQLite has one writer anyway. Queueing here first keeps waiting writers off SQLite's busy
+/// handler, which polls with sleeps of up to 100 ms and would ruin the tail latency; the
+/// transaction itself is still `BEGIN IMMEDIATE`, so the read-check-write of a bag batch or an
+/// order holds the write lock from its first read, even against another process on the same file
+/// (a deferred transaction that reads and then writes can also fail to upgrade with `SQLITE_BUSY`).
+#[derive(Clone)]
+pub struct Writer {
+    pool: SqlitePool,
+    turn: Arc<Mutex<()>>,
+}
+
+impl Writer {
+    pub fn new(pool: SqlitePool) -> Self {
+        Writer {
+            pool,
+            turn: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// Waits for the turn, then opens an immediate transaction.
+    pub async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
+        let turn = self.turn.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+}
+
+/// A write transaction that holds the writer's turn until it ends.
+pub struct WriteTx {
+    // Declared first so it is dropped (rolled back) before the turn passes on.
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    /// Rolls back before the next writer starts, so it does not find the lock still held. A
+    /// failure here is only logged: the caller is already answering with the error that caused it.
+    pub async fn rollback(self) {
+        if let Err(error) = self.tx.rollback().await {
+            tracing::error!(%error, "rollback failed");
+        }
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
 }

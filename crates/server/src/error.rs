@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use shopbag_api::bag::BagError;
 use shopbag_api::{CodeError, ErrorBody, ErrorCode, ErrorResponse};
 use std::any::Any;
 
@@ -52,6 +53,41 @@ impl AppError {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
     }
 
+    /// No bag token, or not a well-formed one. Answers carry `WWW-Authenticate: Bearer`.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
+    }
+
+    /// Bag operations naming variants we do not sell.
+    pub fn unknown_variant(skus: &[String]) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::UnknownVariant,
+            format!("no variant with sku {}", skus.join(", ")),
+        )
+    }
+
+    pub fn invalid_operation(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidOperation,
+            message,
+        )
+    }
+
+    pub fn invalid_order(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidOrder,
+            message,
+        )
+    }
+
+    /// Not enough stock where the order asked for it; the message names the skus.
+    pub fn sold_out(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, ErrorCode::SoldOut, message)
+    }
+
     /// Details stay in the log: a client learns nothing about our internals.
     pub fn internal() -> Self {
         Self::new(
@@ -77,7 +113,28 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorResponse { error: self.body })).into_response()
+        let challenge = self.status == StatusCode::UNAUTHORIZED;
+        let mut response = (self.status, Json(ErrorResponse { error: self.body })).into_response();
+        // RFC 9110: a 401 names the scheme that would work.
+        if challenge {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<BagError> for AppError {
+    fn from(error: BagError) -> Self {
+        match error {
+            BagError::TooManyLines(_) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::BagFull,
+                error.to_string(),
+            ),
+            other => AppError::invalid_operation(other.to_string()),
+        }
     }
 }
 

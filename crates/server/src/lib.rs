@@ -2,20 +2,29 @@
 //!
 //! [`app`] builds the whole router (tests call it); [`Server::start`] opens the database, seeds it
 //! and binds; [`serve`] is what the binary runs.
+//!
+//! Bags ([`bag`]) are operation logs addressed by a bearer token; orders ([`orders`]) reserve stock
+//! and take their lines out of the bag in one transaction. With the cargo feature
+//! `fault-injection` (tests only, never in `scripts/run.sh`) the `faults` module adds
+//! `POST /api/v1/test/faults`, which makes bag and order requests fail on purpose.
 
 pub mod assets;
+pub mod bag;
 pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod error;
+#[cfg(feature = "fault-injection")]
+pub mod faults;
 pub mod openapi;
+pub mod orders;
 mod routes;
 pub mod seed;
 
 pub use config::Config;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderName, Method};
 use axum::routing::any;
 use axum::Router;
 use error::AppError;
@@ -38,15 +47,23 @@ pub const API_BODY_LIMIT: usize = 64 * 1024;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// For reads; they never wait for writers (WAL).
     pub pool: SqlitePool,
+    /// For bag and order writes, one at a time.
+    pub writer: db::Writer,
     pub dist: Arc<assets::Dist>,
+    #[cfg(feature = "fault-injection")]
+    pub faults: Arc<faults::Faults>,
 }
 
 impl AppState {
     pub fn new(pool: SqlitePool, dist: impl Into<PathBuf>) -> Self {
         AppState {
+            writer: db::Writer::new(pool.clone()),
             pool,
             dist: Arc::new(assets::Dist::new(dist)),
+            #[cfg(feature = "fault-injection")]
+            faults: Arc::default(),
         }
     }
 }
@@ -68,7 +85,12 @@ fn with_api_layers(router: Router) -> Router {
             CorsLayer::new()
                 .allow_origin(Any)
                 .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]),
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    HeaderName::from_static(orders::IdempotencyKey::HEADER),
+                ])
+                .expose_headers([header::LOCATION]),
         )
 }
 
@@ -76,8 +98,13 @@ fn with_api_layers(router: Router) -> Router {
 pub fn app(state: AppState) -> Router {
     let api = openapi::api_routes()
         .route("/api", any(no_such_endpoint))
-        .route("/api/{*rest}", any(no_such_endpoint))
-        .with_state(state.clone());
+        .route("/api/{*rest}", any(no_such_endpoint));
+    #[cfg(feature = "fault-injection")]
+    let api = api.layer(axum::middleware::from_fn_with_state(
+        state.faults.clone(),
+        faults::inject,
+    ));
+    let api = api.with_state(state.clone());
     let dist = state.dist.clone();
     Router::new()
         .merge(with_api_layers(api))

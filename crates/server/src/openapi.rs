@@ -7,7 +7,8 @@ use axum::routing::get;
 use axum::Router;
 use shopbag_api::{ErrorBody, ErrorCode, ErrorResponse, API_PREFIX};
 use std::sync::Arc;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 #[derive(OpenApi)]
@@ -15,18 +16,43 @@ use utoipa_axum::router::OpenApiRouter;
     info(
         title = "shopbag API",
         description = "Reference REST API of shopbag: scanned hang-tag codes, products, stock and \
-                       stores of a Shanghai fashion store group. Every error answers \
+                       stores of a Shanghai fashion store group, the shopper's bag and orders \
+                       from it. Every error answers \
                        `{\"error\":{\"code\":\"…\",\"message\":\"…\"}}`."
     ),
+    modifiers(&BagTokenScheme),
     tags(
         (name = "health", description = "Readiness"),
         (name = "codes", description = "From a scanned code to the variant it names"),
         (name = "products", description = "Catalogue search and product detail with stock"),
         (name = "stores", description = "The store group's shops"),
+        (name = "bag", description = "The shopper's bag: a replicated log of idempotent operations"),
+        (name = "orders", description = "Orders from bag lines, delivered or picked up in a store"),
+        (name = "test", description = "Fault switch of test builds (feature `fault-injection`)"),
     ),
     components(schemas(ErrorResponse, ErrorBody, ErrorCode))
 )]
 struct ApiDoc;
+
+/// `bag_token`: the 32-hex-digit secret the app makes for an anonymous bag, sent as a bearer token.
+struct BagTokenScheme;
+
+impl Modify for BagTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bag_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "128 random bits as 32 lowercase hex digits, made and kept by the app",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The v1 routes under their prefix, plus `openapi.json` describing them.
 pub fn api_routes() -> Router<AppState> {

@@ -1,7 +1,9 @@
 //! The `/api/v1` endpoints, one module per resource.
 
+mod bag;
 mod codes;
 mod health;
+mod orders;
 mod products;
 mod stores;
 
@@ -11,7 +13,7 @@ use utoipa_axum::routes;
 
 /// Every v1 route with its OpenAPI description, relative to [`shopbag_api::API_PREFIX`].
 pub fn v1() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let router = OpenApiRouter::new()
         .routes(routes!(health::health))
         .routes(routes!(codes::lookup))
         .routes(routes!(codes::resolve))
@@ -19,4 +21,12 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(products::product))
         .routes(routes!(stores::list))
         .routes(routes!(stores::store))
+        .routes(routes!(bag::bag))
+        .routes(routes!(bag::ops))
+        .routes(routes!(orders::place))
+        .routes(routes!(orders::order));
+    // Test builds only: the route does not exist otherwise.
+    #[cfg(feature = "fault-injection")]
+    let router = router.routes(routes!(crate::faults::set));
+    router
 }

@@ -4,7 +4,10 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
+use shopbag_api::bag::{BagState, BagToken, Change, Op, OpId};
+use shopbag_api::Variant;
 use shopbag_server::{Config, Server};
+use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -78,6 +81,126 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let server = TestServer::start(&config(&database(&dir), &dir.path().join("dist"))).await;
         Fixture { dir, server }
+    }
+
+    /// A second pool on the server's database file, to look at or set what the API cannot.
+    pub async fn db(&self) -> SqlitePool {
+        shopbag_server::db::open(&format!("sqlite://{}", database(&self.dir).display()))
+            .await
+            .unwrap()
+    }
+}
+
+fn random_bits() -> u128 {
+    let mut bits = [0u8; 16];
+    getrandom::fill(&mut bits).unwrap();
+    u128::from_le_bytes(bits)
+}
+
+/// A new anonymous bag, as the app makes one.
+pub fn token() -> BagToken {
+    BagToken::from_bits(random_bits())
+}
+
+pub fn op(at: i64, change: Change) -> Op {
+    Op {
+        id: OpId::from_bits(random_bits()),
+        at,
+        change,
+    }
+}
+
+pub fn add(sku: &str, quantity: u8) -> Op {
+    op(
+        1_790_000_000_000,
+        Change::Add {
+            sku: sku.to_string(),
+            quantity,
+            store: Some("sh-jingan".into()),
+            note: None,
+            intent: None,
+        },
+    )
+}
+
+/// Seeded variants that have at least `store_min` units in `store` and `online_min` online.
+pub fn variants_with(store: &str, store_min: u32, online_min: u32) -> Vec<Variant> {
+    shopbag_server::seed::demo()
+        .products
+        .into_iter()
+        .flat_map(|p| p.variants)
+        .filter(|v| v.online_stock >= online_min)
+        .filter(|v| {
+            v.store_stock
+                .iter()
+                .any(|s| s.store_id == store && s.quantity >= store_min)
+        })
+        .collect()
+}
+
+/// Every seeded sku.
+pub fn all_skus() -> Vec<String> {
+    shopbag_server::seed::demo()
+        .products
+        .into_iter()
+        .flat_map(|p| p.variants)
+        .map(|v| v.sku)
+        .collect()
+}
+
+impl TestServer {
+    pub fn with_token(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: &BagToken,
+    ) -> reqwest::RequestBuilder {
+        request.header("authorization", format!("Bearer {}", token.expose()))
+    }
+
+    pub async fn send_ops(&self, token: &BagToken, ops: &[Op]) -> reqwest::Response {
+        self.with_token(self.client.post(self.url("/api/v1/bag/ops")), token)
+            .json(&serde_json::json!({ "ops": ops }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Sends a batch that must be accepted, and returns the merged bag.
+    pub async fn apply(&self, token: &BagToken, ops: &[Op]) -> BagState {
+        let response = self.send_ops(token, ops).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn bag(&self, token: &BagToken) -> BagState {
+        let response = self
+            .with_token(self.client.get(self.url("/api/v1/bag")), token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// Units of `sku` in `store`, or online when `store` is `None`, as the product API says.
+    pub async fn stock(&self, sku: &str, store: Option<&str>) -> u32 {
+        let (status, product) = self
+            .get_json(&format!("/api/v1/products/{}", &sku[..5]))
+            .await;
+        assert_eq!(status, 200);
+        let product: shopbag_api::Product = serde_json::from_value(product).unwrap();
+        let variant = product.variants.into_iter().find(|v| v.sku == sku).unwrap();
+        match store {
+            None => variant.online_stock,
+            Some(store) => {
+                variant
+                    .store_stock
+                    .iter()
+                    .find(|s| s.store_id == store)
+                    .unwrap()
+                    .quantity
+            }
+        }
     }
 }
 

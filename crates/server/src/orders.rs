@@ -1,0 +1,508 @@
+//! Orders from the bag: stock reserved, the order stored and its lines taken out of the bag, all
+//! in one transaction; a retry with the same `Idempotency-Key` gets the same order back.
+
+use crate::bag::{self, BagKey};
+use crate::error::AppError;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use shopbag_api::bag::{Change, Op, OpId, MAX_LINES};
+use shopbag_api::{
+    DeliveryAddress, Fulfilment, Localized, Money, Order, OrderLine, OrderRequest, OrderStatus,
+};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use std::collections::{HashMap, HashSet};
+
+/// The `Idempotency-Key` header: 32 lowercase hex digits, one per order the shopper meant to place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub const HEADER: &'static str = "idempotency-key";
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parts
+            .headers
+            .get(Self::HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| OpId::parse(v).ok())
+            .map(|id| IdempotencyKey(id.as_str().to_string()))
+            .ok_or_else(|| {
+                AppError::bad_request(
+                    "send `Idempotency-Key: <32 lowercase hex digits>`, the same on every retry",
+                )
+            })
+    }
+}
+
+/// Whether the order was placed now or by an earlier request with the same key.
+pub enum Placed {
+    New(Order),
+    Again(Order),
+}
+
+/// Longest delivery details we keep; longer is not an address a shopper typed.
+const MAX_NAME_CHARS: usize = 100;
+const MAX_PHONE_CHARS: usize = 32;
+const MAX_ADDRESS_CHARS: usize = 500;
+
+/// Checks what can be checked without the bag: lines named once, delivery details filled in.
+fn check(request: &OrderRequest) -> Result<(), AppError> {
+    if request.skus.is_empty() {
+        return Err(AppError::invalid_order(
+            "name at least one bag line to order",
+        ));
+    }
+    if request.skus.len() > MAX_LINES {
+        return Err(AppError::invalid_order(format!(
+            "an order holds at most {MAX_LINES} lines"
+        )));
+    }
+    let mut seen = HashSet::new();
+    if let Some(twice) = request.skus.iter().find(|sku| !seen.insert(sku.as_str())) {
+        return Err(AppError::invalid_order(format!("{twice} is named twice")));
+    }
+    if let Fulfilment::Delivery { address } = &request.fulfilment {
+        let DeliveryAddress {
+            name,
+            phone,
+            address,
+        } = address;
+        for (field, value, max) in [
+            ("name", name, MAX_NAME_CHARS),
+            ("phone", phone, MAX_PHONE_CHARS),
+            ("address", address, MAX_ADDRESS_CHARS),
+        ] {
+            if value.trim().is_empty() {
+                return Err(AppError::invalid_order(format!(
+                    "the delivery {field} is empty"
+                )));
+            }
+            if value.chars().count() > max {
+                return Err(AppError::invalid_order(format!(
+                    "the delivery {field} is longer than {max} characters"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Places the order, or finds the one an earlier request with the same key placed.
+pub async fn place(
+    state: &AppState,
+    bag: &BagKey,
+    key: &IdempotencyKey,
+    request: &OrderRequest,
+) -> Result<Placed, AppError> {
+    // A retry usually finds its order here, without waiting for the writer's turn.
+    {
+        let mut conn = state.pool.acquire().await?;
+        if let Some(order) = earlier(&mut conn, bag, key, request).await? {
+            return Ok(Placed::Again(order));
+        }
+    }
+    check(request)?;
+    if let Fulfilment::Pickup { store_id } = &request.fulfilment {
+        if crate::catalog::store(&state.pool, store_id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::invalid_order(format!("no store `{store_id}`")));
+        }
+    }
+    let mut tx = state.writer.begin().await?;
+    match place_in(&mut tx, bag, key, request).await {
+        Ok(placed) => {
+            tx.commit().await?;
+            Ok(placed)
+        }
+        Err(error) => {
+            tx.rollback().await;
+            Err(error)
+        }
+    }
+}
+
+/// The order this bag placed with this key, if the request asks for the same thing.
+async fn earlier(
+    conn: &mut SqliteConnection,
+    bag: &BagKey,
+    key: &IdempotencyKey,
+    request: &OrderRequest,
+) -> Result<Option<Order>, AppError> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, request FROM orders WHERE bag = ? AND idempotency_key = ?")
+            .bind(bag.as_bytes())
+            .bind(key.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((id, stored)) = row else {
+        return Ok(None);
+    };
+    let first: OrderRequest = serde_json::from_str(&stored).map_err(|error| {
+        tracing::error!(%error, "a stored order request does not parse");
+        AppError::internal()
+    })?;
+    if first != *request {
+        return Err(AppError::invalid_order(
+            "this Idempotency-Key already placed a different order; use a new key for a new order",
+        ));
+    }
+    Ok(Some(load(conn, id).await?))
+}
+
+/// A variant as the order copies it from the catalogue.
+#[derive(FromRow)]
+struct VariantRow {
+    sku: String,
+    product_id: String,
+    name_zh: String,
+    name_en: String,
+    colour_zh: String,
+    colour_en: String,
+    size: String,
+    price: i64,
+}
+
+async fn variants(
+    conn: &mut SqliteConnection,
+    skus: &[String],
+) -> Result<HashMap<String, VariantRow>, AppError> {
+    let mut query = QueryBuilder::<Sqlite>::new(
+        "SELECT v.sku, v.product_id, p.name_zh, p.name_en, c.name_zh AS colour_zh, \
+         c.name_en AS colour_en, v.size, v.price FROM variants v \
+         JOIN products p ON p.id = v.product_id \
+         JOIN product_colours c ON c.product_id = v.product_id AND c.code = v.colour \
+         WHERE v.sku IN (",
+    );
+    let mut list = query.separated(", ");
+    for sku in skus {
+        list.push_bind(sku.clone());
+    }
+    query.push(")");
+    let rows: Vec<VariantRow> = query.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|r| (r.sku.clone(), r)).collect())
+}
+
+/// Takes `quantity` of `sku` from where the order is fulfilled; false when there is not enough.
+/// The condition in the UPDATE is what keeps stock from going negative.
+async fn reserve(
+    conn: &mut SqliteConnection,
+    fulfilment: &Fulfilment,
+    sku: &str,
+    quantity: u8,
+) -> Result<bool, AppError> {
+    let quantity = i64::from(quantity);
+    let result = match fulfilment {
+        Fulfilment::Pickup { store_id } => {
+            sqlx::query(
+                "UPDATE stock SET quantity = quantity - ? \
+                 WHERE sku = ? AND store_id = ? AND quantity >= ?",
+            )
+            .bind(quantity)
+            .bind(sku)
+            .bind(store_id)
+            .bind(quantity)
+            .execute(&mut *conn)
+            .await?
+        }
+        Fulfilment::Delivery { .. } => {
+            sqlx::query(
+                "UPDATE variants SET online_stock = online_stock - ? \
+                 WHERE sku = ? AND online_stock >= ?",
+            )
+            .bind(quantity)
+            .bind(sku)
+            .bind(quantity)
+            .execute(&mut *conn)
+            .await?
+        }
+    };
+    Ok(result.rows_affected() == 1)
+}
+
+async fn place_in(
+    conn: &mut SqliteConnection,
+    bag: &BagKey,
+    key: &IdempotencyKey,
+    request: &OrderRequest,
+) -> Result<Placed, AppError> {
+    // Again under the writer's turn: two retries racing each other place one order.
+    if let Some(order) = earlier(conn, bag, key, request).await? {
+        return Ok(Placed::Again(order));
+    }
+    let mut log = bag::log(conn, bag).await?;
+    let lines = log.lines();
+    let quantities: HashMap<&str, u8> =
+        lines.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();
+    let missing: Vec<&str> = request
+        .skus
+        .iter()
+        .map(String::as_str)
+        .filter(|sku| !quantities.contains_key(sku))
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::invalid_order(format!(
+            "not in the bag: {}",
+            missing.join(", ")
+        )));
+    }
+    let catalogue = variants(conn, &request.skus).await?;
+    if let Some(gone) = request
+        .skus
+        .iter()
+        .find(|sku| !catalogue.contains_key(*sku))
+    {
+        return Err(AppError::invalid_order(format!("{gone} is no longer sold")));
+    }
+
+    let mut sold_out = Vec::new();
+    for sku in &request.skus {
+        if !reserve(conn, &request.fulfilment, sku, quantities[sku.as_str()]).await? {
+            sold_out.push(sku.as_str());
+        }
+    }
+    if !sold_out.is_empty() {
+        let place = match &request.fulfilment {
+            Fulfilment::Pickup { store_id } => format!("at {store_id}"),
+            Fulfilment::Delivery { .. } => "online".to_string(),
+        };
+        return Err(AppError::sold_out(format!(
+            "not enough stock {place} for {}",
+            sold_out.join(", ")
+        )));
+    }
+
+    let created_at = now_ms();
+    // Under the write lock nobody else can take the same next id.
+    let (id,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) + 1 FROM orders")
+        .fetch_one(&mut *conn)
+        .await?;
+    let total: Money = request
+        .skus
+        .iter()
+        .map(|sku| Money::fen(catalogue[sku].price) * u32::from(quantities[sku.as_str()]))
+        .sum();
+    sqlx::query(
+        "INSERT INTO orders (id, number, bag, idempotency_key, request, status, fulfilment, \
+         total, created_at) VALUES (?, ?, ?, ?, ?, 'awaiting_payment', ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(order_number(id, created_at))
+    .bind(bag.as_bytes())
+    .bind(key.as_str())
+    .bind(to_json(request)?)
+    .bind(to_json(&request.fulfilment)?)
+    .bind(total.as_fen())
+    .bind(created_at)
+    .execute(&mut *conn)
+    .await?;
+
+    let mut insert = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO order_lines (order_id, position, sku, product_id, name_zh, name_en, \
+         colour_zh, colour_en, size, quantity, unit_price) ",
+    );
+    insert.push_values(
+        request.skus.iter().enumerate(),
+        |mut row, (position, sku)| {
+            let v = &catalogue[sku];
+            row.push_bind(id)
+                .push_bind(position as i64)
+                .push_bind(v.sku.clone())
+                .push_bind(v.product_id.clone())
+                .push_bind(v.name_zh.clone())
+                .push_bind(v.name_en.clone())
+                .push_bind(v.colour_zh.clone())
+                .push_bind(v.colour_en.clone())
+                .push_bind(v.size.clone())
+                .push_bind(i64::from(quantities[sku.as_str()]))
+                .push_bind(v.price);
+        },
+    );
+    insert.build().execute(&mut *conn).await?;
+
+    // The ordered lines leave the bag the way a device would remove them: a removal of the adds
+    // seen now, so an add another device makes meanwhile still survives.
+    let mut removals = Vec::with_capacity(request.skus.len());
+    for sku in &request.skus {
+        removals.push(Op {
+            id: bag::new_op_id()?,
+            at: created_at,
+            change: Change::Remove {
+                sku: sku.clone(),
+                observed: log.live_adds(sku),
+            },
+        });
+    }
+    for removal in &removals {
+        log.insert(removal.clone());
+    }
+    bag::append(conn, bag, &removals.iter().collect::<Vec<_>>()).await?;
+
+    Ok(Placed::New(load(conn, id).await?))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|error| {
+        tracing::error!(%error, "an order does not serialise");
+        AppError::internal()
+    })
+}
+
+#[derive(FromRow)]
+struct OrderRow {
+    number: String,
+    fulfilment: String,
+    total: i64,
+    created_at: i64,
+}
+
+#[derive(FromRow)]
+struct LineRow {
+    sku: String,
+    product_id: String,
+    name_zh: String,
+    name_en: String,
+    colour_zh: String,
+    colour_en: String,
+    size: String,
+    quantity: i64,
+    unit_price: i64,
+}
+
+/// The stored order, in the contract's shape.
+async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
+    let row: OrderRow =
+        sqlx::query_as("SELECT number, fulfilment, total, created_at FROM orders WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let lines: Vec<LineRow> = sqlx::query_as(
+        "SELECT sku, product_id, name_zh, name_en, colour_zh, colour_en, size, quantity, \
+         unit_price FROM order_lines WHERE order_id = ? ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let fulfilment: Fulfilment = serde_json::from_str(&row.fulfilment).map_err(|error| {
+        tracing::error!(%error, "a stored fulfilment does not parse");
+        AppError::internal()
+    })?;
+    Ok(Order {
+        number: row.number,
+        // The only status so far; the column's CHECK keeps it so.
+        status: OrderStatus::AwaitingPayment,
+        lines: lines
+            .into_iter()
+            .map(|l| OrderLine {
+                sku: l.sku,
+                product_id: l.product_id,
+                name: Localized::new(l.name_zh, l.name_en),
+                colour: Localized::new(l.colour_zh, l.colour_en),
+                size: l.size,
+                // The column's CHECK keeps it within 1–99.
+                quantity: u8::try_from(l.quantity).unwrap_or(u8::MAX),
+                unit_price: Money::fen(l.unit_price),
+            })
+            .collect(),
+        total: Money::fen(row.total),
+        fulfilment,
+        created_at: row.created_at,
+    })
+}
+
+/// The order with this number, if this bag placed it. Another bag's order is simply not found.
+pub async fn find(
+    pool: &SqlitePool,
+    bag: &BagKey,
+    number: &str,
+) -> Result<Option<Order>, AppError> {
+    let mut conn = pool.acquire().await?;
+    let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE number = ? AND bag = ?")
+        .bind(number)
+        .bind(bag.as_bytes())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match id {
+        Some((id,)) => Ok(Some(load(&mut conn, id).await?)),
+        None => Ok(None),
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// `SB20261126-000042`: the Shanghai date of the order and its sequence number.
+pub fn order_number(id: i64, created_at_ms: i64) -> String {
+    const SHANGHAI_OFFSET_MS: i64 = 8 * 3600 * 1000;
+    let days = (created_at_ms + SHANGHAI_OFFSET_MS).div_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    format!("SB{year:04}{month:02}{day:02}-{id:06}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm): the one
+/// date calculation the server needs does not warrant a calendar crate.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_carry_the_shanghai_date() {
+        // 2026-11-25T16:30:00Z is 00:30 on the 26th in Shanghai.
+        assert_eq!(order_number(42, 1_795_624_200_000), "SB20261126-000042");
+        assert_eq!(order_number(1_234_567, 0), "SB19700101-1234567");
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+
+    fn delivery(name: &str) -> OrderRequest {
+        OrderRequest {
+            skus: vec!["P0001-BLK-M".into()],
+            fulfilment: Fulfilment::Delivery {
+                address: DeliveryAddress {
+                    name: name.into(),
+                    phone: "13800000000".into(),
+                    address: "上海市静安区南京西路 1 号".into(),
+                },
+            },
+        }
+    }
+
+    #[test]
+    fn checks_the_request_shape() {
+        assert!(check(&delivery("王芳")).is_ok());
+        assert!(check(&delivery("  ")).is_err());
+        let mut twice = delivery("王芳");
+        twice.skus.push("P0001-BLK-M".into());
+        assert!(check(&twice).is_err());
+        let mut none = delivery("王芳");
+        none.skus.clear();
+        assert!(check(&none).is_err());
+    }
+}
