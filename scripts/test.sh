@@ -33,14 +33,16 @@ cargo fmt --all -- --check
 
 step "Lints (clippy -D warnings), native and wasm32"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p shopbag-server --all-targets --features fault-injection -- -D warnings
 cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "Unit and server integration tests (cargo test)"
 cargo test --workspace
+cargo test -p shopbag-server --features fault-injection --test faults
 
 build_app
-step "Building the server for the browser tests"
-cargo build -p shopbag-server
+step "Building the server for the browser tests (with its test-only fault switch)"
+cargo build -p shopbag-server --features fault-injection
 
 step "Browser tests of the app (wasm-bindgen-test in headless Chromium)"
 start_server

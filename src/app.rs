@@ -2,8 +2,9 @@
 
 use crate::api::Client;
 use crate::components::{AppBar, Translated};
+use crate::features::bag::provide_bag;
 use crate::features::store::{provide_stores, Here};
-use crate::pages::{Home, NotFound, ProductPage};
+use crate::pages::{BagPage, Home, NotFound, OrderPage, ProductPage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -21,8 +22,10 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Shell() -> impl IntoView {
-    provide_context(Client::same_origin());
+    let client = Client::same_origin();
+    provide_context(client.clone());
     provide_stores();
+    provide_bag(client);
     provide_context(Here::from_device());
     view! {
         <AppBar />
@@ -30,6 +33,8 @@ fn Shell() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/p/:code") view=ProductPage />
+                <Route path=path!("/bag") view=BagPage />
+                <Route path=path!("/orders/:number") view=OrderPage />
             </Routes>
         </main>
     }

@@ -1,9 +1,14 @@
 //! Endpoints of `/api/v1` as async functions returning contract types.
 
 use super::ApiError;
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use shopbag_api::{CodeMatch, ErrorResponse, Health, Product, ProductSummary, Store, API_PREFIX};
+use serde::Serialize;
+use shopbag_api::bag::{BagState, BagToken, OpId, OpsBatch};
+use shopbag_api::{
+    CodeMatch, ErrorResponse, Health, Order, OrderRequest, Product, ProductSummary, Store,
+    API_PREFIX,
+};
 
 /// Where the API lives. The app uses its own origin; tests point it at a test server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,16 +58,68 @@ impl Client {
         self.get("/stores").await
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        // Dropping the future (a page left, a newer search typed) cancels the request.
-        let abort = AbortOnDrop::new();
-        let response = Request::get(&format!("{}{path}", self.base))
-            .abort_signal(abort.signal().as_ref())
-            .send()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?;
-        read(response).await
+    /// The bag this token addresses, as the server merged it.
+    pub async fn bag(&self, token: &BagToken) -> Result<BagState, ApiError> {
+        let request = Request::get(&self.url("/bag")).header("Authorization", &bearer(token));
+        send(request, None::<&()>).await
     }
+
+    /// Sends operations (again, after a failure: their ids make a retry harmless).
+    pub async fn push_ops(&self, token: &BagToken, batch: &OpsBatch) -> Result<BagState, ApiError> {
+        let request = Request::post(&self.url("/bag/ops")).header("Authorization", &bearer(token));
+        send(request, Some(batch)).await
+    }
+
+    /// Places an order; the same key answers the same order, so a retry never orders twice.
+    pub async fn place_order(
+        &self,
+        token: &BagToken,
+        key: &OpId,
+        order: &OrderRequest,
+    ) -> Result<Order, ApiError> {
+        let request = Request::post(&self.url("/orders"))
+            .header("Authorization", &bearer(token))
+            .header("Idempotency-Key", key.as_str());
+        send(request, Some(order)).await
+    }
+
+    pub async fn order(&self, token: &BagToken, number: &str) -> Result<Order, ApiError> {
+        let request = Request::get(&self.url(&format!("/orders/{}", encode(number))))
+            .header("Authorization", &bearer(token));
+        send(request, None::<&()>).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        send(Request::get(&self.url(path)), None::<&()>).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+fn bearer(token: &BagToken) -> String {
+    format!("Bearer {}", token.expose())
+}
+
+/// Sends a request (with a JSON body when given) and reads the answer or the error shape.
+async fn send<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    // Dropping the future (a page left, a newer search typed) cancels the request.
+    let abort = AbortOnDrop::new();
+    let request = request.abort_signal(abort.signal().as_ref());
+    let request = match body {
+        Some(body) => request.json(body),
+        None => request.build(),
+    }
+    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    read(response).await
 }
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {

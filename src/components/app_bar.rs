@@ -1,6 +1,7 @@
 //! The bar on top of every page: home, the store the shopper is in, and the language switch.
 
 use crate::components::use_lang;
+use crate::features::bag::use_bag;
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ pub fn AppBar() -> impl IntoView {
     let here = use_here();
     let stores = use_stores();
     let lang = use_lang();
+    let bag = use_bag();
     let store_name = move || {
         here.store_id()
             .and_then(|id| stores.find(&id))
@@ -33,6 +35,11 @@ pub fn AppBar() -> impl IntoView {
                     None => t_string!(i18n, no_store).to_string(),
                 }}
             </span>
+            // The count is part of the link's text, so what is read out is what is shown.
+            <A href="/bag" attr:class="bag-link">
+                {t!(i18n, bag_link)}
+                <span class="badge-count">{move || bag.count()}</span>
+            </A>
             <button
                 type="button"
                 class="language"

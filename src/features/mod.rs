@@ -1,3 +1,4 @@
 //! Shop-floor features. Each folder stands alone: features never import each other.
 
+pub mod bag;
 pub mod store;

@@ -1,9 +1,13 @@
 //! One route per file.
 
+mod bag;
 mod home;
 mod not_found;
+mod order;
 mod product;
 
+pub use bag::BagPage;
 pub use home::Home;
 pub use not_found::NotFound;
+pub use order::OrderPage;
 pub use product::ProductPage;

@@ -1,10 +1,13 @@
 //! `/p/{code}`: the product a scanned or typed code names — colours, sizes, price, stock.
 
+use crate::api::bag::Intent;
 use crate::api::{Client, CodeMatch, Product, ScannedCode, Variant};
 use crate::components::{use_lang, CodeProblem, LookupProblem, Price, Skeleton};
+use crate::features::bag::use_bag;
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -81,6 +84,7 @@ fn ProductSheet(found: CodeMatch) -> impl IntoView {
             <p class="description">{description}</p>
             <ColourChoice product colour />
             <SizeChoice product colour size />
+            <AddToBag product variant />
             <h2>{t!(i18n, stock_title)}</h2>
             {move || variant.get().map(|v| view! { <StockList variant=v /> })}
         </article>
@@ -224,5 +228,57 @@ fn StockList(variant: Variant) -> impl IntoView {
                 <strong>{units(variant.online_stock)}</strong>
             </li>
         </ul>
+    }
+}
+
+/// The button that puts the chosen colour and size in the bag, even when sold out here.
+#[component]
+fn AddToBag(product: StoredValue<Product>, variant: Memo<Option<Variant>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let bag = use_bag();
+    let here = use_here();
+    let waiting = RwSignal::new(false);
+    let added = RwSignal::new(false);
+    // A new colour or size is a new choice: the confirmation was about the previous one.
+    Effect::new(move |_| {
+        variant.track();
+        added.set(false);
+    });
+    let add = move |_| {
+        let Some(variant) = variant.get_untracked() else {
+            return;
+        };
+        let store = here.store_id();
+        let sold_out_here = store.as_deref().is_some_and(|s| variant.stock_in(s) == 0);
+        let intent = if waiting.get_untracked() {
+            Some(Intent::WaitForPromotion)
+        } else if sold_out_here {
+            Some(Intent::SoldOutHere)
+        } else {
+            None
+        };
+        product.with_value(|p| bag.add(p, &variant.sku, store, intent));
+        added.set(true);
+    };
+    view! {
+        <div class="add-to-bag">
+            <label class="check">
+                <input type="checkbox" bind:checked=waiting />
+                <span>{t!(i18n, waiting_for_promotion)}</span>
+            </label>
+            <button
+                type="button"
+                class="button primary wide"
+                disabled=move || variant.with(Option::is_none)
+                on:click=add
+            >
+                {t!(i18n, add_to_bag)}
+            </button>
+            <p class="confirmation" role="status">
+                <Show when=move || added.get()>
+                    {t!(i18n, added_to_bag)} " " <A href="/bag">{t!(i18n, view_bag)}</A>
+                </Show>
+            </p>
+        </div>
     }
 }

@@ -19,13 +19,15 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Starts shopbag-server; resolves to { url, stop }. */
-export async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'shopbag-e2e-'));
+/**
+ * Starts shopbag-server; resolves to { url, port, dir, stop }. Pass `{ port, dir }` of a stopped
+ * server to start it again on the same address and database (the "server was down" tests).
+ */
+export async function startServer({ port = 0, dir = mkdtempSync(join(tmpdir(), 'shopbag-e2e-')) } = {}) {
   const bin = process.env.SHOPBAG_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'shopbag-server');
   const child = spawn(
     bin,
-    ['--port', '0', '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', join(ROOT, 'dist')],
+    ['--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', join(ROOT, 'dist')],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolve, reject) => {
@@ -42,11 +44,19 @@ export async function startServer() {
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${seen}`)));
   });
   child.stdout.resume();
+  const exited = new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
   return {
     url,
+    port: Number(new URL(url).port),
+    dir,
+    /** Stops the server and keeps its database, to start it again. */
+    async halt() {
+      child.kill();
+      await exited;
+    },
     async stop() {
       child.kill();
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -82,4 +92,48 @@ export async function axeViolations(page) {
   await page.evaluate(source);
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** The bag as the server holds it for the token this page keeps. */
+export async function serverBag(page, url) {
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('shopbag.bag')).token);
+  const response = await fetch(`${url}/api/v1/bag`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`GET /bag: ${response.status}`);
+  return response.json();
+}
+
+/** Sets the test-only fault switch of a server built with `--features fault-injection`. */
+export async function setFaults(url, faults) {
+  const response = await fetch(`${url}/api/v1/test/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ fail_next: 0, hang_next: 0, hang_ms: 0, fail_after_commit_next: 0, ...faults }),
+  });
+  if (!response.ok) throw new Error(`fault switch: ${response.status} (is the server built with fault-injection?)`);
+}
+
+/** English UI for this page, whatever the default. */
+export async function englishPage(browser, context) {
+  const page = await (context ?? (await browser.newContext())).newPage();
+  await page.addInitScript(() => localStorage.setItem('shopbag.language', 'en'));
+  return page;
+}
+
+/** Opens a product page on the variant `found` names and adds it to the bag. */
+export async function addToBag(page, url, found) {
+  await page.goto(`${url}/p/${found.product.variants.find((v) => v.sku === found.sku).ean13}`);
+  await page.getByRole('heading', { level: 1, name: found.product.name.en }).waitFor();
+  await page.getByRole('button', { name: 'Add to bag' }).click();
+  await page.getByRole('status').filter({ hasText: 'Added to your bag.' }).waitFor();
+}
+
+/** Waits until the bag page says Synced, waking the retry loop instead of sitting out its backoff. */
+export async function waitForSynced(page) {
+  const synced = page.getByRole('status').filter({ hasText: 'Synced' });
+  for (let i = 0; i < 40; i++) {
+    if (await synced.count()) return;
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForTimeout(500);
+  }
+  await synced.waitFor({ timeout: 1 });
 }

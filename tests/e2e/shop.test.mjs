@@ -174,6 +174,7 @@ test('every page passes an axe-core accessibility scan in both languages', async
     ['unknown code', `/p/${FOREIGN_EAN}`, '.problem'],
     ['malformed code', '/p/ABC', '.problem'],
     ['not found', '/nope', '.not-found'],
+    ['bag', '/bag', '.bag-line'],
   ];
   for (const locale of ['zh-CN', 'en']) {
     const page = await openPage(browser);
@@ -181,6 +182,10 @@ test('every page passes an axe-core accessibility scan in both languages', async
       await page.goto(server.url);
       await page.getByRole('button', { name: 'Switch to English' }).click();
     }
+    // A line in the bag, so the bag page shows its lines and the order form.
+    await page.goto(`${server.url}/p/${product.ean13}`);
+    await page.locator('.add-to-bag .button.primary').click();
+    await page.locator('.add-to-bag [role="status"] a').waitFor();
     for (const [name, path, ready] of pages) {
       await page.goto(server.url + path);
       await page.locator(ready).first().waitFor();

@@ -123,7 +123,7 @@ pub struct StoreStock {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
-    /// e.g. `P0001-BLK-M`.
+    /// `<product id>-<colour code>-<size>`, e.g. `P0001-BLK-M` (see [`product_id_of`]).
     pub sku: String,
     /// A `Colour::code` of the product.
     pub colour: String,
@@ -145,6 +145,11 @@ impl Variant {
             .find(|s| s.store_id == store_id)
             .map_or(0, |s| s.quantity)
     }
+}
+
+/// The product a sku belongs to: skus start with their product id.
+pub fn product_id_of(sku: &str) -> &str {
+    sku.split('-').next().unwrap_or(sku)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,257 @@
+//! The shopper's bag: every change is an operation written to the device first, then synced in
+//! the background (see `sync`); the lines shown are computed from the operations.
+
+mod availability;
+mod device;
+mod sync;
+
+pub use availability::{pickup_stores, Availability};
+
+use crate::api::bag::{BagError, BagState, BagToken, Change, Intent, Line, Op, OpId, MAX_QUANTITY};
+use crate::api::{Client, Product};
+use device::{Loaded, Saved};
+use futures::channel::mpsc::UnboundedSender;
+use leptos::prelude::*;
+
+/// How the device's copy relates to the server's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncStatus {
+    /// Written on this device; waiting to be sent (offline, or the server did not answer).
+    SavedOnDevice,
+    Syncing,
+    /// The server holds every change this device made.
+    Synced,
+}
+
+/// Something the shopper should know about her bag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BagNotice {
+    /// The stored bag was unreadable: it was set aside and this bag starts empty.
+    DamagedStorage,
+    /// The device would not store the change (storage full or disabled): it is only in memory.
+    NotStored,
+    /// The server refused a change for good (a variant no longer sold, a full bag).
+    Refused,
+    /// The bag already has 200 lines.
+    Full,
+}
+
+/// A small, copyable handle to the bag, provided as context.
+#[derive(Clone, Copy)]
+pub struct Bag {
+    saved: RwSignal<Saved>,
+    lines: Memo<Vec<Line>>,
+    status: RwSignal<SyncStatus>,
+    notice: RwSignal<Option<BagNotice>>,
+    wake: StoredValue<Option<UnboundedSender<()>>>,
+}
+
+pub fn use_bag() -> Bag {
+    expect_context::<Bag>()
+}
+
+/// Loads the device's bag (creating its token on first use) and starts syncing it.
+pub fn provide_bag(client: Client) -> Bag {
+    let (mut saved, notice) = match device::load() {
+        Loaded::Fresh(saved) => (saved, None),
+        Loaded::Damaged(saved) => (saved, Some(BagNotice::DamagedStorage)),
+    };
+    if saved.token.is_none() {
+        saved.token = Some(BagToken::from_bits(random_bits()).expose().to_string());
+    }
+    let saved = RwSignal::new(saved);
+    let bag = Bag {
+        saved,
+        lines: Memo::new(move |_| saved.with(Saved::lines)),
+        status: RwSignal::new(SyncStatus::SavedOnDevice),
+        notice: RwSignal::new(notice),
+        wake: StoredValue::new(None),
+    };
+    bag.persist();
+    provide_context(bag);
+    sync::start(bag, client);
+    bag
+}
+
+impl Bag {
+    pub fn lines(self) -> Vec<Line> {
+        self.lines.get()
+    }
+
+    pub fn count(self) -> usize {
+        self.lines.with(Vec::len)
+    }
+
+    pub fn line(self, sku: &str) -> Option<Line> {
+        self.lines
+            .with(|lines| lines.iter().find(|l| l.sku == sku).cloned())
+    }
+
+    pub fn status(self) -> SyncStatus {
+        self.status.get()
+    }
+
+    pub fn notice(self) -> Option<BagNotice> {
+        self.notice.get()
+    }
+
+    pub fn dismiss_notice(self) {
+        self.notice.set(None);
+    }
+
+    /// The cached product of a line (reactive).
+    pub fn product(self, product_id: &str) -> Option<Product> {
+        self.saved.with(|s| s.products.get(product_id).cloned())
+    }
+
+    pub fn remember_product(self, product: Product) {
+        self.saved.update(|s| {
+            s.products.insert(product.id.clone(), product);
+        });
+        self.persist();
+    }
+
+    /// Puts a variant in the bag; if it is already there, one more of it.
+    pub fn add(self, product: &Product, sku: &str, store: Option<String>, intent: Option<Intent>) {
+        self.saved.update(|s| {
+            s.products.insert(product.id.clone(), product.clone());
+        });
+        let change = match self.line(sku) {
+            Some(line) => Change::SetQuantity {
+                sku: sku.to_string(),
+                quantity: (line.quantity + 1).min(MAX_QUANTITY),
+            },
+            None => Change::Add {
+                sku: sku.to_string(),
+                quantity: 1,
+                store,
+                note: None,
+                intent,
+            },
+        };
+        self.record(change);
+    }
+
+    pub fn set_quantity(self, sku: &str, quantity: u8) {
+        self.record(Change::SetQuantity {
+            sku: sku.to_string(),
+            quantity: quantity.clamp(1, MAX_QUANTITY),
+        });
+    }
+
+    pub fn set_note(self, sku: &str, note: &str) {
+        let note = note.trim();
+        self.record(Change::SetNote {
+            sku: sku.to_string(),
+            note: (!note.is_empty()).then(|| note.to_string()),
+        });
+    }
+
+    /// Removes a line; the returned removal can be undone.
+    pub fn remove(self, sku: &str) -> Option<OpId> {
+        let observed = self.saved.with_untracked(|s| s.log.live_adds(sku));
+        self.record(Change::Remove {
+            sku: sku.to_string(),
+            observed,
+        })
+    }
+
+    pub fn undo(self, removal: OpId) {
+        self.record(Change::Restore { removal });
+    }
+
+    /// Writes one change: into memory and the device now, to the server when it can.
+    fn record(self, change: Change) -> Option<OpId> {
+        let op = Op {
+            id: OpId::from_bits(random_bits()),
+            at: js_sys::Date::now() as i64,
+            change,
+        };
+        let id = op.id.clone();
+        let mut refused = None;
+        self.saved.update(|s| {
+            if let Err(error) = s.log.apply(std::slice::from_ref(&op)) {
+                refused = Some(error);
+            }
+        });
+        if let Some(error) = refused {
+            self.notice.set(Some(match error {
+                BagError::TooManyLines(_) => BagNotice::Full,
+                _ => BagNotice::Refused,
+            }));
+            return None;
+        }
+        self.persist();
+        self.status.set(SyncStatus::SavedOnDevice);
+        self.wake_sync();
+        Some(id)
+    }
+
+    /// Stores the bag on the device, merged with what other tabs stored meanwhile.
+    fn persist(self) {
+        let ours = self.saved.get_untracked();
+        match device::save(&ours) {
+            Ok(merged) if merged != ours => self.saved.set(merged),
+            Ok(_) => {}
+            Err(_) => self.notice.set(Some(BagNotice::NotStored)),
+        }
+    }
+
+    /// Another tab stored a newer copy: take its operations too.
+    fn reload(self) {
+        if let Loaded::Fresh(stored) = device::load() {
+            if self.saved.with_untracked(|s| *s != stored) {
+                self.saved.update(|s| s.merge(stored));
+            }
+        }
+    }
+
+    /// The bag token, for requests made on the bag's behalf (orders).
+    pub fn token(self) -> Option<BagToken> {
+        self.saved.with_untracked(Saved::token)
+    }
+
+    /// Asks for a sync round now (after an order removed lines on the server).
+    pub fn wake_sync(self) {
+        self.wake.with_value(|wake| {
+            if let Some(wake) = wake {
+                let _ = wake.unbounded_send(());
+            }
+        });
+    }
+
+    /// The server's merged bag arrived after sending `sent`.
+    fn adopt(self, server: BagState, sent: &[Op]) {
+        self.saved.update(|s| {
+            s.synced.extend(sent.iter().map(|op| op.id.clone()));
+            for op in server.ops {
+                s.synced.insert(op.id.clone());
+                s.log.insert(op);
+            }
+        });
+        self.persist();
+    }
+
+    /// The server refused these for good: stop sending them and leave them out of the lines.
+    fn refuse(self, ops: &[Op]) {
+        self.saved
+            .update(|s| s.rejected.extend(ops.iter().map(|op| op.id.clone())));
+        self.notice.set(Some(BagNotice::Refused));
+        self.persist();
+    }
+}
+
+/// 128 bits from the browser's cryptographic generator (tokens and ids must not be guessable).
+pub fn random_bits() -> u128 {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok());
+    if filled.is_none() {
+        // No Web Crypto (very old webviews): Math.random is enough for operation ids.
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    u128::from_le_bytes(bytes)
+}

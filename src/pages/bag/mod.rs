@@ -1,0 +1,393 @@
+//! `/bag`: the lines the shopper keeps, grouped by where she can get them, with quantities,
+//! notes, removal with undo, the total, whether the bag is synced, and ordering.
+
+mod order_form;
+
+use crate::api::bag::{Intent, Line, OpId};
+use crate::api::{product_id_of, Client, Lang, Money, Product, Variant};
+use crate::components::{use_lang, Price};
+use crate::features::bag::{use_bag, Availability, Bag, BagNotice, SyncStatus};
+use crate::features::store::{use_here, use_stores};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::collections::HashSet;
+
+/// One line with what the page knows about its product.
+#[derive(Clone, PartialEq)]
+pub struct Row {
+    line: Line,
+    product: Option<Product>,
+    variant: Option<Variant>,
+    availability: Option<Availability>,
+}
+
+/// The bag page's sections, in the order a shopper in a store cares about them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    TakeToday,
+    Elsewhere,
+    OnlineOnly,
+    SoldOut,
+    /// Product details not loaded yet (a line added on another device, while offline).
+    Loading,
+}
+
+const GROUPS: [Group; 5] = [
+    Group::TakeToday,
+    Group::Elsewhere,
+    Group::OnlineOnly,
+    Group::SoldOut,
+    Group::Loading,
+];
+
+impl Row {
+    fn group(&self) -> Group {
+        match &self.availability {
+            Some(Availability::TakeToday) => Group::TakeToday,
+            Some(Availability::Elsewhere { .. }) => Group::Elsewhere,
+            Some(Availability::OnlineOnly) => Group::OnlineOnly,
+            Some(Availability::SoldOut) => Group::SoldOut,
+            None => Group::Loading,
+        }
+    }
+
+    fn total(&self) -> Money {
+        self.variant
+            .as_ref()
+            .map_or(Money(0), |v| v.price * u32::from(self.line.quantity))
+    }
+}
+
+#[component]
+pub fn BagPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let bag = use_bag();
+    let here = use_here();
+    fetch_missing_products(bag, expect_context::<Client>());
+    let rows = Memo::new(move |_| {
+        let here = here.store_id();
+        bag.lines()
+            .into_iter()
+            .map(|line| {
+                let product = bag.product(product_id_of(&line.sku));
+                let variant = product
+                    .as_ref()
+                    .and_then(|p| p.variants.iter().find(|v| v.sku == line.sku).cloned());
+                let availability = variant
+                    .as_ref()
+                    .map(|v| Availability::of(v, line.quantity, here.as_deref()));
+                Row {
+                    line,
+                    product,
+                    variant,
+                    availability,
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let total = Signal::derive(move || rows.with(|rows| rows.iter().map(Row::total).sum()));
+    let removed = RwSignal::new(None::<(OpId, String)>);
+    let deselected = RwSignal::new(HashSet::<String>::new());
+    view! {
+        <section class="page bag">
+            <h1>{t!(i18n, bag_title)}</h1>
+            <SyncState bag />
+            <Notice bag />
+            <Show
+                when=move || !rows.with(Vec::is_empty)
+                fallback=move || view! { <p class="hint">{t!(i18n, bag_empty)}</p> }
+            >
+                {move || {
+                    let rows = rows.get();
+                    GROUPS
+                        .into_iter()
+                        .filter_map(|group| {
+                            let rows: Vec<Row> = rows.iter().filter(|r| r.group() == group).cloned().collect();
+                            (!rows.is_empty())
+                                .then(|| view! { <GroupSection group rows removed deselected /> })
+                        })
+                        .collect_view()
+                }}
+                <p class="bag-total">
+                    <span>{t!(i18n, total)}</span>
+                    <Price amount=total />
+                </p>
+                <order_form::OrderForm rows deselected />
+            </Show>
+            <UndoBar removed />
+        </section>
+    }
+}
+
+#[component]
+fn GroupSection(
+    group: Group,
+    rows: Vec<Row>,
+    removed: RwSignal<Option<(OpId, String)>>,
+    deselected: RwSignal<HashSet<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let here = use_here();
+    let title = move || match group {
+        Group::TakeToday => t_string!(i18n, group_take_today).to_string(),
+        Group::Elsewhere if here.store_id().is_some() => {
+            t_string!(i18n, group_elsewhere).to_string()
+        }
+        Group::Elsewhere => t_string!(i18n, group_in_stores).to_string(),
+        Group::OnlineOnly => t_string!(i18n, group_online_only).to_string(),
+        Group::SoldOut => t_string!(i18n, group_sold_out).to_string(),
+        Group::Loading => t_string!(i18n, loading_product).to_string(),
+    };
+    view! {
+        <section class="bag-group">
+            <h2>{title}</h2>
+            <ul class="bag-lines">
+                {rows
+                    .into_iter()
+                    .map(|row| view! { <LineItem row removed deselected /> })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn LineItem(
+    row: Row,
+    removed: RwSignal<Option<(OpId, String)>>,
+    deselected: RwSignal<HashSet<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let bag = use_bag();
+    let stores = use_stores();
+    let Row {
+        line,
+        product,
+        variant,
+        availability,
+    } = row;
+    let sku = StoredValue::new(line.sku.clone());
+    let quantity = line.quantity;
+    let title_id = format!("line-{}", line.sku);
+    let name = {
+        let product = product.clone();
+        move || {
+            product
+                .as_ref()
+                .map_or_else(|| line.sku.clone(), |p| p.name.get(lang()).to_string())
+        }
+    };
+    let details = {
+        let product = product.clone();
+        let variant = variant.clone();
+        move || {
+            let (product, variant) = (product.as_ref()?, variant.as_ref()?);
+            let colour = product
+                .colour(&variant.colour)?
+                .name
+                .get(lang())
+                .to_string();
+            Some(format!("{colour} · {}", variant.size))
+        }
+    };
+    let href = variant.as_ref().map(|v| format!("/p/{}", v.ean13));
+    let pickup = match &availability {
+        Some(Availability::Elsewhere { stores: ids, .. }) => {
+            let ids = ids.clone();
+            Some(move || {
+                let names: Vec<String> = ids
+                    .iter()
+                    .filter_map(|id| stores.find(id))
+                    .map(|s| s.name.get(lang()).to_string())
+                    .collect();
+                let separator = if lang() == Lang::En { ", " } else { "、" };
+                t_string!(i18n, pick_up_at, stores = names.join(separator)).to_string()
+            })
+        }
+        _ => None,
+    };
+    let intent = line.intent.map(|intent| match intent {
+        Intent::WaitForPromotion => t_string!(i18n, intent_wait).to_string(),
+        Intent::SoldOutHere => t_string!(i18n, intent_sold_out).to_string(),
+    });
+    let unit_price = variant.as_ref().map(|v| v.price);
+    let note = RwSignal::new(line.note.clone().unwrap_or_default());
+    let remove = {
+        let name = name.clone();
+        move |_| {
+            if let Some(removal) = bag.remove(&sku.get_value()) {
+                removed.set(Some((removal, name())));
+            }
+        }
+    };
+    view! {
+        <li class="bag-line">
+            <div class="bag-line-head">
+                <h3 id=title_id.clone()>
+                    {match href {
+                        Some(href) => view! { <A href=href>{name.clone()}</A> }.into_any(),
+                        None => view! { <span>{name.clone()}</span> }.into_any(),
+                    }}
+                </h3>
+                {unit_price.map(|price| view! { <Price amount=price * u32::from(quantity) /> })}
+            </div>
+            <p class="hint">{details}</p>
+            {intent.map(|text| view! { <p class="tag">{text}</p> })}
+            {pickup.map(|text| view! { <p class="hint">{text}</p> })}
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || deselected.with(|off| !off.contains(&sku.get_value()))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        deselected.update(|off| {
+                            if on {
+                                off.remove(&sku.get_value());
+                            } else {
+                                off.insert(sku.get_value());
+                            }
+                        });
+                    }
+                    aria-describedby=title_id.clone()
+                />
+                <span>{t!(i18n, order_this)}</span>
+            </label>
+            <div class="bag-line-controls">
+                <div class="stepper" role="group" aria-label=move || t_string!(i18n, quantity)>
+                    <button
+                        type="button"
+                        class="button"
+                        aria-describedby=title_id.clone()
+                        disabled=move || { quantity <= 1 }
+                        on:click=move |_| bag.set_quantity(&sku.get_value(), quantity - 1)
+                    >
+                        <span aria-hidden="true">"−"</span>
+                        <span class="visually-hidden">{t!(i18n, one_less)}</span>
+                    </button>
+                    <output aria-live="polite">{quantity}</output>
+                    <button
+                        type="button"
+                        class="button"
+                        aria-describedby=title_id.clone()
+                        disabled=move || { quantity >= crate::api::bag::MAX_QUANTITY }
+                        on:click=move |_| bag.set_quantity(&sku.get_value(), quantity + 1)
+                    >
+                        <span aria-hidden="true">"+"</span>
+                        <span class="visually-hidden">{t!(i18n, one_more)}</span>
+                    </button>
+                </div>
+                <button type="button" class="button" aria-describedby=title_id.clone() on:click=remove>
+                    {t!(i18n, remove)}
+                </button>
+            </div>
+            <form
+                class="note"
+                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    bag.set_note(&sku.get_value(), &note.get_untracked());
+                }
+            >
+                <label>
+                    <span>{t!(i18n, note_label)}</span>
+                    <input type="text" maxlength="200" bind:value=note />
+                </label>
+                <button type="submit" class="button" aria-describedby=title_id>
+                    {t!(i18n, save_note)}
+                </button>
+            </form>
+        </li>
+    }
+}
+
+/// "Removed X. Undo" after a removal, until undone or replaced by the next removal.
+#[component]
+fn UndoBar(removed: RwSignal<Option<(OpId, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let bag = use_bag();
+    view! {
+        <div class="undo-bar" role="status">
+            {move || {
+                removed
+                    .get()
+                    .map(|(removal, name)| {
+                        view! {
+                            <span>{t_string!(i18n, removed_line, name = name).to_string()}</span>
+                            <button
+                                type="button"
+                                class="button"
+                                on:click=move |_| {
+                                    bag.undo(removal.clone());
+                                    removed.set(None);
+                                }
+                            >
+                                {t!(i18n, undo)}
+                            </button>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn SyncState(bag: Bag) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match bag.status() {
+        SyncStatus::SavedOnDevice => t_string!(i18n, status_saved),
+        SyncStatus::Syncing => t_string!(i18n, status_syncing),
+        SyncStatus::Synced => t_string!(i18n, status_synced),
+    };
+    view! { <p class="sync-status" role="status">{text}</p> }
+}
+
+#[component]
+fn Notice(bag: Bag) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        bag.notice().map(|notice| {
+            let text = match notice {
+                BagNotice::DamagedStorage => t_string!(i18n, notice_damaged),
+                BagNotice::NotStored => t_string!(i18n, notice_not_stored),
+                BagNotice::Refused => t_string!(i18n, notice_refused),
+                BagNotice::Full => t_string!(i18n, notice_full),
+            };
+            view! {
+                <div class="problem" role="alert">
+                    <p>{text}</p>
+                    <button type="button" class="button" on:click=move |_| bag.dismiss_notice()>
+                        {t!(i18n, dismiss)}
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// Lines that arrived from another device may name products this device never saw: fetch them
+/// once each and keep them with the bag.
+fn fetch_missing_products(bag: Bag, client: Client) {
+    let asked = StoredValue::new(HashSet::<String>::new());
+    Effect::new(move |_| {
+        for line in bag.lines() {
+            let id = product_id_of(&line.sku).to_string();
+            if bag.product(&id).is_some() || asked.with_value(|a| a.contains(&id)) {
+                continue;
+            }
+            asked.update_value(|a| {
+                a.insert(id.clone());
+            });
+            let client = client.clone();
+            leptos::task::spawn_local(async move {
+                match client.product(&id).await {
+                    Ok(product) => bag.remember_product(product),
+                    // Offline: ask again the next time the page opens.
+                    Err(_) => asked.update_value(|a| {
+                        a.remove(&id);
+                    }),
+                }
+            });
+        }
+    });
+}

@@ -1,0 +1,233 @@
+//! Ordering from the bag: the selected lines, delivered home or picked up in a store that has
+//! all of them.
+
+use super::Row;
+use crate::api::bag::OpId;
+use crate::api::{ApiError, Client, DeliveryAddress, ErrorCode, Fulfilment, OrderRequest};
+use crate::components::use_lang;
+use crate::features::bag::{pickup_stores, random_bits, use_bag, SyncStatus};
+use crate::features::store::{use_here, use_stores};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Pickup,
+    Delivery,
+}
+
+#[component]
+pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let bag = use_bag();
+    let here = use_here();
+    let stores = use_stores();
+    let client = expect_context::<Client>();
+    let navigate = use_navigate();
+    let chosen = Memo::new(move |_| {
+        rows.with(|rows| {
+            deselected.with(|off| {
+                rows.iter()
+                    .filter(|r| r.variant.is_some() && !off.contains(&r.line.sku))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let pickup_options = Memo::new(move |_| {
+        let ids: Vec<String> = stores.list().into_iter().map(|s| s.id).collect();
+        chosen.with(|rows| {
+            let wanted = rows
+                .iter()
+                .filter_map(|r| Some((r.variant.as_ref()?, r.line.quantity)));
+            pickup_stores(wanted, ids.iter().map(String::as_str))
+        })
+    });
+    let method = RwSignal::new(Method::Pickup);
+    let store = RwSignal::new(String::new());
+    // Prefer the store she stands in, else the first that has everything.
+    Effect::new(move |_| {
+        let options = pickup_options.get();
+        if !options.contains(&store.get_untracked()) {
+            let preferred = here.store_id().filter(|id| options.contains(id));
+            store.set(
+                preferred
+                    .or_else(|| options.first().cloned())
+                    .unwrap_or_default(),
+            );
+        }
+    });
+    let name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // An order sent without a clear answer, kept with its idempotency key for the retry.
+    let attempt = StoredValue::new(None::<(OrderRequest, OpId)>);
+
+    // The order the form describes, or why it cannot be sent yet.
+    let new_request = move || -> Result<OrderRequest, String> {
+        if bag.status() != SyncStatus::Synced {
+            return Err(t_string!(i18n, order_needs_sync).to_string());
+        }
+        let skus: Vec<String> = chosen
+            .get_untracked()
+            .into_iter()
+            .map(|r| r.line.sku)
+            .collect();
+        if skus.is_empty() {
+            return Err(t_string!(i18n, order_nothing_selected).to_string());
+        }
+        let fulfilment = match method.get_untracked() {
+            Method::Pickup => {
+                let store_id = store.get_untracked();
+                if store_id.is_empty() {
+                    return Err(t_string!(i18n, no_pickup_store).to_string());
+                }
+                Fulfilment::Pickup { store_id }
+            }
+            Method::Delivery => {
+                let address = DeliveryAddress {
+                    name: name.get_untracked().trim().to_string(),
+                    phone: phone.get_untracked().trim().to_string(),
+                    address: address.get_untracked().trim().to_string(),
+                };
+                if address.name.is_empty() || address.phone.is_empty() || address.address.is_empty()
+                {
+                    return Err(t_string!(i18n, order_missing_address).to_string());
+                }
+                Fulfilment::Delivery { address }
+            }
+        };
+        Ok(OrderRequest { skus, fulfilment })
+    };
+
+    let place = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        // An attempt whose answer never came is sent again as it was: the server may have
+        // placed it (and taken the lines out of the bag), and the same key returns that order.
+        let (request, key) = match attempt.get_value() {
+            Some(unsettled) => unsettled,
+            None => match new_request() {
+                Ok(request) => (request, OpId::from_bits(random_bits())),
+                Err(message) => {
+                    problem.set(Some(message));
+                    return;
+                }
+            },
+        };
+        let Some(token) = bag.token() else {
+            return;
+        };
+        let client = client.clone();
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match client.place_order(&token, &key, &request).await {
+                Ok(order) => {
+                    attempt.set_value(None);
+                    bag.wake_sync();
+                    navigate(
+                        &format!("/orders/{}", order.number),
+                        NavigateOptions::default(),
+                    );
+                }
+                Err(error) => {
+                    let unsettled = error.is_transient();
+                    attempt.set_value(unsettled.then_some((request, key)));
+                    problem.set(Some(order_problem(i18n, &error)));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <form class="order-form" aria-labelledby="order-title" on:submit=place>
+            <h2 id="order-title">{t!(i18n, order_title)}</h2>
+            <fieldset class="choice">
+                <legend class="visually-hidden">{t!(i18n, order_title)}</legend>
+                <label class="chip">
+                    <input
+                        type="radio"
+                        name="method"
+                        prop:checked=move || method.get() == Method::Pickup
+                        on:change=move |_| method.set(Method::Pickup)
+                    />
+                    <span>{t!(i18n, pick_up)}</span>
+                </label>
+                <label class="chip">
+                    <input
+                        type="radio"
+                        name="method"
+                        prop:checked=move || method.get() == Method::Delivery
+                        on:change=move |_| method.set(Method::Delivery)
+                    />
+                    <span>{t!(i18n, deliver_home)}</span>
+                </label>
+            </fieldset>
+            <Show when=move || method.get() == Method::Pickup>
+                <Show
+                    when=move || !pickup_options.with(Vec::is_empty)
+                    fallback=move || view! { <p class="hint">{t!(i18n, no_pickup_store)}</p> }
+                >
+                    <label class="field">
+                        <span>{t!(i18n, pickup_store)}</span>
+                        <select on:change=move |ev| store.set(event_target_value(&ev)) prop:value=move || store.get()>
+                            {move || {
+                                pickup_options
+                                    .get()
+                                    .into_iter()
+                                    .map(|id| {
+                                        let label = stores
+                                            .find(&id)
+                                            .map_or_else(|| id.clone(), |s| s.name.get(lang()).to_string());
+                                        view! { <option value=id>{label}</option> }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </label>
+                </Show>
+            </Show>
+            <Show when=move || method.get() == Method::Delivery>
+                <label class="field">
+                    <span>{t!(i18n, recipient)}</span>
+                    <input type="text" autocomplete="name" bind:value=name />
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, phone)}</span>
+                    <input type="tel" autocomplete="tel" bind:value=phone />
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, address)}</span>
+                    <input type="text" autocomplete="street-address" bind:value=address />
+                </label>
+            </Show>
+            <p class="field-problem" role="alert">{move || problem.get()}</p>
+            <button type="submit" class="button primary wide" disabled=move || busy.get()>
+                {move || {
+                    if busy.get() {
+                        t_string!(i18n, placing_order)
+                    } else {
+                        t_string!(i18n, place_order)
+                    }
+                }}
+            </button>
+        </form>
+    }
+}
+
+fn order_problem(i18n: leptos_i18n::I18nContext<Locale>, error: &ApiError) -> String {
+    match error.code() {
+        Some(ErrorCode::SoldOut) => t_string!(i18n, order_sold_out).to_string(),
+        Some(ErrorCode::InvalidOrder) => t_string!(i18n, order_invalid).to_string(),
+        _ if matches!(error, ApiError::Network(_)) => t_string!(i18n, error_network).to_string(),
+        _ => t_string!(i18n, error_server).to_string(),
+    }
+}

@@ -1,0 +1,112 @@
+//! `/orders/{number}`: the confirmation of an order placed from this bag.
+
+use crate::api::{ApiError, Client, ErrorCode, Fulfilment, Order};
+use crate::components::{use_lang, ApiProblem, Price, Skeleton};
+use crate::features::bag::use_bag;
+use crate::features::store::use_stores;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let client = expect_context::<Client>();
+    let bag = use_bag();
+    let order = LocalResource::new(move || {
+        let number = params.read().get("number").unwrap_or_default();
+        let client = client.clone();
+        async move {
+            let token = bag
+                .token()
+                .ok_or_else(|| ApiError::Decode("this device has no bag".into()))?;
+            client.order(&token, &number).await
+        }
+    });
+    view! {
+        <section class="page order">
+            <Transition fallback=|| view! { <Skeleton lines=5 /> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(order) => view! { <Confirmation order /> }.into_any(),
+                        Err(error) if error.code() == Some(ErrorCode::NotFound) => view! {
+                            <h1>{t!(i18n, not_found_title)}</h1>
+                            <p class="problem" role="alert">{t!(i18n, order_not_found)}</p>
+                            <A href="/bag" attr:class="button">{t!(i18n, back_to_bag)}</A>
+                        }
+                        .into_any(),
+                        Err(error) => view! {
+                            <h1>{t!(i18n, order_title)}</h1>
+                            <ApiProblem error on_retry=move |_| order.refetch() />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Confirmation(order: Order) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let stores = use_stores();
+    let number = order.number.clone();
+    let fulfilment = order.fulfilment.clone();
+    let where_to = move || match &fulfilment {
+        Fulfilment::Pickup { store_id } => {
+            let store = stores
+                .find(store_id)
+                .map_or_else(|| store_id.clone(), |s| s.name.get(lang()).to_string());
+            t_string!(i18n, order_pickup_at, store = store).to_string()
+        }
+        Fulfilment::Delivery { address } => t_string!(
+            i18n,
+            order_delivery_to,
+            name = address.name.clone(),
+            address = address.address.clone()
+        )
+        .to_string(),
+    };
+    view! {
+        <h1>{t!(i18n, order_confirmed_title)}</h1>
+        <p class="order-number">
+            <strong>{move || t_string!(i18n, order_number, number = number.clone()).to_string()}</strong>
+        </p>
+        <p class="badge">{t!(i18n, order_awaiting_payment)}</p>
+        <p>{where_to}</p>
+        <ul class="stock">
+            {order
+                .lines
+                .into_iter()
+                .map(|line| {
+                    let total = line.unit_price * u32::from(line.quantity);
+                    view! {
+                        <li>
+                            <span>
+                                {move || {
+                                    format!(
+                                        "{} · {} · {} × {}",
+                                        line.name.get(lang()),
+                                        line.colour.get(lang()),
+                                        line.size,
+                                        line.quantity,
+                                    )
+                                }}
+                            </span>
+                            <Price amount=total />
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <p class="bag-total">
+            <span>{t!(i18n, total)}</span>
+            <Price amount=order.total />
+        </p>
+        <A href="/bag" attr:class="button">{t!(i18n, back_to_bag)}</A>
+    }
+}
