@@ -4,7 +4,7 @@ use crate::api::Client;
 use crate::components::{AppBar, Translated};
 use crate::features::bag::provide_bag;
 use crate::features::store::{provide_stores, Here};
-use crate::pages::{BagPage, Home, NotFound, OrderPage, ProductPage};
+use crate::pages::{BagPage, Home, NotFound, OrderPage, ProductPage, StoreEntrance};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -33,6 +33,7 @@ fn Shell() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/p/:code") view=ProductPage />
+                <Route path=path!("/s/:store") view=StoreEntrance />
                 <Route path=path!("/bag") view=BagPage />
                 <Route path=path!("/orders/:number") view=OrderPage />
             </Routes>

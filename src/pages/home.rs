@@ -2,7 +2,11 @@
 
 use crate::api::{Client, Store};
 use crate::components::{use_lang, ApiProblem, CodeEntry, Price, Skeleton};
-use crate::features::store::{use_here, use_stores};
+use crate::features::store::{locate_nearest, use_here, use_stores};
+
+/// The result of "find the store nearest to me", shared with the store cards.
+#[derive(Clone, Copy)]
+struct Nearest(RwSignal<Option<Option<String>>>);
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -81,9 +85,23 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
 fn StoreList() -> impl IntoView {
     let i18n = use_i18n();
     let stores = use_stores();
+    // Some(None) after a failed attempt to locate her, Some(Some(id)) with the nearest store.
+    let nearest = RwSignal::new(None::<Option<String>>);
+    provide_context(Nearest(nearest));
+    let locate = move |_| {
+        locate_nearest(stores.list(), move |found| nearest.set(Some(found)));
+    };
     view! {
         <section class="stores" aria-labelledby="stores-title">
             <h2 id="stores-title">{t!(i18n, stores_title)}</h2>
+            <button type="button" class="button" on:click=locate>
+                {t!(i18n, find_nearest)}
+            </button>
+            <p class="hint" role="status">
+                {move || {
+                    matches!(nearest.get(), Some(None)).then(|| t_string!(i18n, no_location))
+                }}
+            </p>
             <Transition fallback=|| view! { <Skeleton lines=4 /> }>
                 {move || Suspend::new(async move {
                     match stores.0.await {
@@ -117,11 +135,19 @@ fn StoreCard(store: Store) -> impl IntoView {
     let hours = store.opening_hours.clone();
     let store_for_name = store.clone();
     let title_id = format!("store-{}", store.id);
+    let Nearest(nearest) = expect_context::<Nearest>();
+    let is_nearest = {
+        let id = id.clone();
+        move || nearest.with(|n| n.as_ref().and_then(Option::as_deref) == Some(id.as_str()))
+    };
     view! {
         <li class="store-card" class:here=is_here>
             <h3 id=title_id.clone()>{move || store_for_name.name.get(lang()).to_string()}</h3>
             <p>{move || store.address.get(lang()).to_string()}</p>
             <p class="hint">{move || t_string!(i18n, opening_hours, hours = hours.clone()).to_string()}</p>
+            <Show when=is_nearest.clone()>
+                <p class="badge">{t!(i18n, nearest_store)}</p>
+            </Show>
             {move || {
                 if is_here.get() {
                     view! { <p class="badge">{t!(i18n, you_are_here)}</p> }.into_any()

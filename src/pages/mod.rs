@@ -5,9 +5,11 @@ mod home;
 mod not_found;
 mod order;
 mod product;
+mod store_entrance;
 
 pub use bag::BagPage;
 pub use home::Home;
 pub use not_found::NotFound;
 pub use order::OrderPage;
 pub use product::ProductPage;
+pub use store_entrance::StoreEntrance;

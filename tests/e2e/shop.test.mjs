@@ -130,6 +130,36 @@ test('the chosen store becomes "here" for stock figures', async () => {
   await page.context().close();
 });
 
+test('the QR link at a store entrance makes that store "here"', async () => {
+  const stores = await getJson(`${server.url}/api/v1/stores`);
+  const page = await openPage(browser);
+  await page.goto(`${server.url}/s/${stores[2].id}`);
+  await page.waitForURL(`${server.url}/`);
+  await page.getByText(`门店：${stores[2].name.zh}`).waitFor();
+  await page.goto(`${server.url}/s/no-such-store`);
+  await page.getByRole('alert').filter({ hasText: '没有找到门店“no-such-store”' }).waitFor();
+  await page.context().close();
+});
+
+test('the nearest store is suggested from the position the shopper allows, and explained when refused', async () => {
+  const stores = await getJson(`${server.url}/api/v1/stores`);
+  const target = stores[stores.length - 1];
+  const allowed = await openPage(browser, {
+    geolocation: { latitude: target.position.lat + 0.001, longitude: target.position.lng - 0.001 },
+    permissions: ['geolocation'],
+  });
+  await allowed.goto(server.url);
+  await allowed.getByRole('button', { name: '查找离我最近的门店' }).click();
+  const card = allowed.locator('.store-card').filter({ hasText: target.name.zh });
+  await card.getByText('离您最近').waitFor();
+  await allowed.context().close();
+  const refused = await openPage(browser);
+  await refused.goto(server.url);
+  await refused.getByRole('button', { name: '查找离我最近的门店' }).click();
+  await refused.getByText('无法获取您的位置').waitFor();
+  await refused.context().close();
+});
+
 test('searching by name lists matching products', async () => {
   const page = await openPage(browser);
   await page.goto(server.url);
