@@ -62,7 +62,7 @@ impl Stores {
 }
 
 /// The store closest to a position (great-circle distance), for "you seem to be at …".
-pub fn nearest<'a>(stores: &'a [Store], lat: f64, lng: f64) -> Option<&'a Store> {
+pub fn nearest(stores: &[Store], lat: f64, lng: f64) -> Option<&Store> {
     let distance = |store: &Store| {
         let (p1, p2) = (lat.to_radians(), store.position.lat.to_radians());
         let dp = p2 - p1;
