@@ -128,6 +128,7 @@ pub struct Server {
     listener: tokio::net::TcpListener,
     router: Router,
     addr: SocketAddr,
+    writer: db::Writer,
 }
 
 impl Server {
@@ -142,6 +143,7 @@ impl Server {
         let addr = listener.local_addr()?;
         Ok(Server {
             listener,
+            writer: state.writer.clone(),
             router: app(state),
             addr,
         })
@@ -156,9 +158,12 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let checkpoints = tokio::spawn(self.writer.checkpoint_regularly());
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        checkpoints.abort();
+        served
     }
 }
 

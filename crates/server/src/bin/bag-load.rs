@@ -1,0 +1,362 @@
+//! `bag-load`: sends bag operations at a fixed rate to a running server and reports the latencies.
+//!
+//! Open loop: request `i` is due at `start + i / rate` whether or not earlier answers came back,
+//! so a slow server shows up as latency instead of quietly lowering the rate. Each request is one
+//! `add` on one of many bags, each bag with its own random token. It speaks plain HTTP/1.1 with
+//! keep-alive over tokio's TCP, so it adds no dependency (and no feature) to the server.
+//!
+//! ```text
+//! bag-load --url http://127.0.0.1:8080 --rate 1000 --seconds 10 --bags 1000
+//! ```
+
+use clap::Parser;
+use serde_json::json;
+use shopbag_api::bag::{BagToken, OpId};
+use shopbag_api::{Product, ProductSummary, Store};
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bag-load",
+    about = "Sends POST /api/v1/bag/ops at a fixed rate and prints throughput and latency"
+)]
+struct Args {
+    /// The running server (plain http).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Requests (one operation each) per second.
+    #[arg(long, default_value_t = 1000)]
+    rate: u32,
+    #[arg(long, default_value_t = 10)]
+    seconds: u32,
+    /// How many bags the operations are spread over.
+    #[arg(long, default_value_t = 1000)]
+    bags: usize,
+    /// A request with no answer after this long counts as an error.
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
+}
+
+/// One keep-alive connection to the server.
+struct Connection {
+    stream: BufReader<TcpStream>,
+}
+
+/// What came back: the status and the body.
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    keep_alive: bool,
+}
+
+impl Connection {
+    async fn open(host: &str) -> io::Result<Connection> {
+        let stream = TcpStream::connect(host).await?;
+        stream.set_nodelay(true)?;
+        Ok(Connection {
+            stream: BufReader::new(stream),
+        })
+    }
+
+    async fn request(
+        &mut self,
+        host: &str,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&[u8]>,
+    ) -> io::Result<Answer> {
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
+        if let Some(token) = token {
+            head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
+        if let Some(body) = body {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        head.push_str("\r\n");
+        let mut message = head.into_bytes();
+        message.extend_from_slice(body.unwrap_or_default());
+        self.stream.get_mut().write_all(&message).await?;
+        self.read_answer().await
+    }
+
+    async fn read_line(&mut self) -> io::Result<String> {
+        let mut line = String::new();
+        if self.stream.read_line(&mut line).await? == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed",
+            ));
+        }
+        Ok(line.trim_end().to_string())
+    }
+
+    async fn read_answer(&mut self) -> io::Result<Answer> {
+        let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_string());
+        let status_line = self.read_line().await?;
+        let status: u16 = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("status line"))?;
+        let mut length = None;
+        let mut chunked = false;
+        let mut keep_alive = true;
+        loop {
+            let line = self.read_line().await?;
+            if line.is_empty() {
+                break;
+            }
+            let Some((name, value)) = line.split_once(':') else {
+                return Err(bad("header line"));
+            };
+            let value = value.trim();
+            match name.to_ascii_lowercase().as_str() {
+                "content-length" => length = Some(value.parse().map_err(|_| bad("length"))?),
+                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
+                "connection" => keep_alive = !value.eq_ignore_ascii_case("close"),
+                _ => {}
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                let size_line = self.read_line().await?;
+                let size = usize::from_str_radix(size_line.split(';').next().unwrap_or(""), 16)
+                    .map_err(|_| bad("chunk size"))?;
+                if size == 0 {
+                    // Trailers, if any, end with an empty line.
+                    while !self.read_line().await?.is_empty() {}
+                    break;
+                }
+                let start = body.len();
+                body.resize(start + size, 0);
+                self.stream.read_exact(&mut body[start..]).await?;
+                self.read_line().await?;
+            }
+        } else if let Some(length) = length {
+            body.resize(length, 0);
+            self.stream.read_exact(&mut body).await?;
+        } else {
+            self.stream.read_to_end(&mut body).await?;
+            keep_alive = false;
+        }
+        Ok(Answer {
+            status,
+            body,
+            keep_alive,
+        })
+    }
+}
+
+/// Idle keep-alive connections; a request that finds none opens one.
+struct Connections {
+    host: String,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Connections {
+    async fn take(&self) -> io::Result<Connection> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match idle {
+            Some(connection) => Ok(connection),
+            None => Connection::open(&self.host).await,
+        }
+    }
+
+    fn give_back(&self, connection: Connection) {
+        self.idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(connection);
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
+        let mut connection = self.take().await.map_err(|e| e.to_string())?;
+        let answer = connection
+            .request(&self.host, "GET", path, None, None)
+            .await
+            .map_err(|e| format!("{path}: {e}"))?;
+        if answer.status != 200 {
+            return Err(format!("{path}: status {}", answer.status));
+        }
+        if answer.keep_alive {
+            self.give_back(connection);
+        }
+        serde_json::from_slice(&answer.body).map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+fn random_u128() -> u128 {
+    let mut bits = [0u8; 16];
+    getrandom::fill(&mut bits).expect("the OS has randomness");
+    u128::from_le_bytes(bits)
+}
+
+/// One request's fate.
+struct Outcome {
+    /// From when it was due (includes any wait for the generator itself).
+    since_due: Duration,
+    /// From when its bytes were about to be written.
+    service: Duration,
+    ok: bool,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+// One thread: the generator stays light and leaves the other cores to the server.
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args = Args::parse();
+    let Some(host) = args
+        .url
+        .strip_prefix("http://")
+        .map(|rest| rest.trim_end_matches('/').to_string())
+    else {
+        eprintln!("bag-load: --url must be http://HOST:PORT");
+        std::process::exit(2);
+    };
+    let connections = Arc::new(Connections {
+        host,
+        idle: Mutex::new(Vec::new()),
+    });
+
+    // Real skus and a real store from the server itself.
+    let summaries: Vec<ProductSummary> =
+        match connections.get_json("/api/v1/products?limit=40").await {
+            Ok(list) => list,
+            Err(error) => {
+                eprintln!("bag-load: cannot read the catalogue: {error}");
+                std::process::exit(1);
+            }
+        };
+    let mut skus = Vec::new();
+    for summary in &summaries {
+        let product: Product = connections
+            .get_json(&format!("/api/v1/products/{}", summary.id))
+            .await
+            .unwrap_or_else(|error| {
+                eprintln!("bag-load: {error}");
+                std::process::exit(1)
+            });
+        skus.extend(product.variants.into_iter().map(|v| v.sku));
+    }
+    let stores: Vec<Store> = connections
+        .get_json("/api/v1/stores")
+        .await
+        .unwrap_or_default();
+    let store = stores.first().map(|s| s.id.clone());
+    let tokens: Vec<String> = (0..args.bags.max(1))
+        .map(|_| BagToken::from_bits(random_u128()).expose().to_string())
+        .collect();
+    let skus = Arc::new(skus);
+    let tokens = Arc::new(tokens);
+
+    let total = u64::from(args.rate) * u64::from(args.seconds);
+    let interval = Duration::from_secs(1) / args.rate.max(1);
+    let timeout = Duration::from_millis(args.timeout_ms);
+    println!(
+        "bag-load: {total} requests at {}/s over {} bags ({} skus) to {}",
+        args.rate,
+        tokens.len(),
+        skus.len(),
+        args.url
+    );
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(total as usize);
+    for i in 0..total {
+        let due = start + interval * i as u32;
+        tokio::time::sleep_until(due.into()).await;
+        let connections = connections.clone();
+        let pick = random_u128();
+        let token = tokens[(pick % tokens.len() as u128) as usize].clone();
+        let sku = skus[((pick >> 64) % skus.len() as u128) as usize].clone();
+        let body = json!({"ops": [{
+            "id": OpId::from_bits(random_u128()).as_str(),
+            "at": std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0),
+            "type": "add",
+            "sku": sku,
+            "quantity": 1 + (pick >> 120) as u8 % 3,
+            "store": store,
+        }]})
+        .to_string();
+        tasks.push(tokio::spawn(async move {
+            let sent = Instant::now();
+            let attempt = tokio::time::timeout(timeout, async {
+                let mut connection = connections.take().await?;
+                let answer = connection
+                    .request(
+                        &connections.host,
+                        "POST",
+                        "/api/v1/bag/ops",
+                        Some(&token),
+                        Some(body.as_bytes()),
+                    )
+                    .await?;
+                if answer.keep_alive {
+                    connections.give_back(connection);
+                }
+                Ok::<u16, io::Error>(answer.status)
+            })
+            .await;
+            let ok = matches!(attempt, Ok(Ok(200)));
+            Outcome {
+                since_due: due.elapsed(),
+                service: sent.elapsed(),
+                ok,
+            }
+        }));
+    }
+    let mut outcomes = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        if let Ok(outcome) = task.await {
+            outcomes.push(outcome);
+        }
+    }
+    let elapsed = start.elapsed();
+
+    let ok = outcomes.iter().filter(|o| o.ok).count();
+    let errors = total as usize - ok;
+    let mut since_due: Vec<Duration> = outcomes.iter().map(|o| o.since_due).collect();
+    let mut service: Vec<Duration> = outcomes.iter().map(|o| o.service).collect();
+    since_due.sort();
+    service.sort();
+    println!(
+        "sent {total} in {:.2} s: {ok} ok, {errors} errors, {:.0} ok/s",
+        elapsed.as_secs_f64(),
+        ok as f64 / elapsed.as_secs_f64()
+    );
+    for (name, latencies) in [("from due time", &since_due), ("request→answer", &service)] {
+        println!(
+            "latency {name:>15}: p50 {}  p90 {}  p99 {}  p99.9 {}  max {}",
+            ms(percentile(latencies, 50.0)),
+            ms(percentile(latencies, 90.0)),
+            ms(percentile(latencies, 99.0)),
+            ms(percentile(latencies, 99.9)),
+            ms(latencies.last().copied().unwrap_or_default()),
+        );
+    }
+    if errors > 0 {
+        std::process::exit(1);
+    }
+}
