@@ -11,6 +11,7 @@ use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
+    keep_app_on_device();
     view! {
         <Translated>
             <Router>
@@ -38,5 +39,18 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/orders/:number") view=OrderPage />
             </Routes>
         </main>
+    }
+}
+
+/// Registers the service worker that keeps the app shell for offline starts. Browsers offer it
+/// only in secure contexts (HTTPS, localhost); elsewhere the app simply needs the network to start.
+fn keep_app_on_device() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if supported {
+        let _ = navigator.service_worker().register("/sw.js");
     }
 }

@@ -124,6 +124,24 @@ test('lines added while the server is stopped arrive exactly once when it starts
   }
 });
 
+test('with the app kept on the device, the bag opens with no network at all', async () => {
+  const context = await browser.newContext();
+  const page = await englishPage(context);
+  await addToBag(page, server.url, products[0]);
+  await page.goto(`${server.url}/bag`);
+  await waitForSynced(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Once the worker controls the page, a reload passes the shell and assets through it.
+  await page.reload();
+  await page.locator('.bag-line').waitFor();
+  await context.setOffline(true);
+  await page.reload();
+  await page.locator('.bag-line').filter({ hasText: products[0].product.name.en }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Your bag' }).waitFor();
+  await context.setOffline(false);
+  await context.close();
+});
+
 test('a damaged bag in storage is set aside with a message, and the bag still works', async () => {
   const page = await englishPage();
   await page.addInitScript(() => {
