@@ -183,7 +183,7 @@ fn has_valid_check_digit(digits: &str) -> bool {
 }
 
 /// UPC-E (number system 0 or 1, six digits, check) written out as the UPC-A it stands for.
-fn upc_e_to_upc_a(upc_e: &str) -> Option<String> {
+pub fn upc_e_to_upc_a(upc_e: &str) -> Option<String> {
     let d = upc_e.as_bytes();
     if d.len() != 8 || !(d[0] == b'0' || d[0] == b'1') {
         return None;
