@@ -6,7 +6,8 @@
 //! Bags ([`bag`]) are operation logs addressed by a bearer token; orders ([`orders`]) reserve stock
 //! and take their lines out of the bag in one transaction. With the cargo feature
 //! `fault-injection` (tests only, never in `scripts/run.sh`) the `faults` module adds
-//! `POST /api/v1/test/faults`, which makes bag and order requests fail on purpose.
+//! `POST /api/v1/test/faults`, which makes bag and order requests fail on purpose. With `--tls`
+//! ([`tls`]) it serves HTTPS with a self-signed certificate, for phones on the same network.
 
 pub mod assets;
 pub mod bag;
@@ -20,6 +21,7 @@ pub mod openapi;
 pub mod orders;
 mod routes;
 pub mod seed;
+pub mod tls;
 
 pub use config::Config;
 
@@ -129,6 +131,7 @@ pub struct Server {
     router: Router,
     addr: SocketAddr,
     writer: db::Writer,
+    tls: Option<tls::Tls>,
 }
 
 impl Server {
@@ -139,13 +142,23 @@ impl Server {
         }
         let state = AppState::new(pool, config.dist.clone());
         state.dist.refresh().await;
+        // Before binding: a certificate problem should not leave a port open for nothing.
+        let tls = if config.tls {
+            Some(tls::Tls::load_or_create(&config.tls_dir(), config.addr)?)
+        } else {
+            None
+        };
         let listener = tokio::net::TcpListener::bind((config.addr, config.port)).await?;
         let addr = listener.local_addr()?;
+        if let Some(tls) = &tls {
+            log_tls(tls, addr);
+        }
         Ok(Server {
             listener,
             writer: state.writer.clone(),
             router: app(state),
             addr,
+            tls,
         })
     }
 
@@ -154,14 +167,29 @@ impl Server {
         self.addr
     }
 
+    /// `http://IP:PORT`, or `https://…` with `--tls`.
+    pub fn url(&self) -> String {
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let checkpoints = tokio::spawn(self.writer.checkpoint_regularly());
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = match self.tls {
+            Some(tls) => {
+                axum::serve(tls.listener(self.listener), self.router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+            None => {
+                axum::serve(self.listener, self.router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+        };
         checkpoints.abort();
         served
     }
@@ -171,15 +199,34 @@ impl Server {
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let server = Server::start(&config).await?;
     let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "shopbag-server listening on http://{}",
-        server.local_addr()
-    )?;
+    writeln!(stdout, "shopbag-server listening on {}", server.url())?;
     stdout.flush()?;
     drop(stdout);
     server.run(shutdown_signal()).await?;
     Ok(())
+}
+
+/// Tells where the certificate is, and, when listening on every interface, what a phone opens.
+fn log_tls(tls: &tls::Tls, addr: SocketAddr) {
+    let cert = tls.cert_path.display();
+    if tls.created {
+        tracing::info!("made a self-signed TLS certificate: {cert}");
+    } else {
+        tracing::info!("using the TLS certificate {cert}");
+    }
+    tracing::info!(
+        "the certificate is self-signed: browsers warn once; accept it to go on \
+         (or trust {cert} on the device)"
+    );
+    if addr.ip().is_unspecified() {
+        match tls::lan_ipv4() {
+            Some(lan) => tracing::info!(
+                "on a phone on the same network, open https://{}",
+                SocketAddr::new(lan.into(), addr.port())
+            ),
+            None => tracing::info!("no LAN address found for a phone to open"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

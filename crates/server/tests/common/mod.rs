@@ -26,13 +26,15 @@ pub fn config(database: &Path, dist: &Path) -> Config {
         port: 0,
         database_url: format!("sqlite://{}", database.display()),
         dist: dist.to_path_buf(),
+        tls: false,
+        tls_dir: None,
     }
 }
 
 impl TestServer {
     pub async fn start(config: &Config) -> TestServer {
         let server = Server::start(config).await.expect("server starts");
-        let base = format!("http://{}", server.local_addr());
+        let base = server.url();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server.run(async {
             let _ = stopped.await;
