@@ -33,18 +33,25 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
-  // Scripts, wasm, styles: their names carry a content hash, so a kept copy is always right.
-  event.respondWith(
-    caches.match(request).then(
-      (kept) =>
-        kept ||
-        fetch(request).then((response) => {
-          if (response.ok) {
-            const copy = response.clone();
-            caches.open(SHELL).then((cache) => cache.put(request, copy));
-          }
-          return response;
-        }),
-    ),
-  );
+  if (HASHED.test(url.pathname)) {
+    // Names that carry a content hash: a kept copy is always right.
+    event.respondWith(caches.match(request).then((kept) => kept || fetchAndKeep(request)));
+    return;
+  }
+  // The rest (the decoder worker's files keep their names across releases): the network first,
+  // the kept copy when offline, so scanning photos still works in a basement.
+  event.respondWith(fetchAndKeep(request).catch(() => caches.match(request)));
 });
+
+/** Trunk's content hash: 13 to 16 hex digits before the extension. */
+const HASHED = /-[0-9a-f]{13,16}(_bg)?\.(js|wasm|css)$/;
+
+function fetchAndKeep(request) {
+  return fetch(request).then((response) => {
+    if (response.ok) {
+      const copy = response.clone();
+      caches.open(SHELL).then((cache) => cache.put(request, copy));
+    }
+    return response;
+  });
+}

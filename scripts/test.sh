@@ -35,6 +35,8 @@ step "Lints (clippy -D warnings), native and wasm32"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p shopbag-server --all-targets --features fault-injection -- -D warnings
 cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The scanner's library, worker and browser tests (its bench and examples are native tools).
+cargo clippy -p shopbag-scanner --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 
 step "Unit and server integration tests (cargo test)"
 cargo test --workspace
@@ -52,6 +54,15 @@ SHOPBAG_TEST_API="$SERVER_URL" \
   WASM_BINDGEN_TEST_TIMEOUT=60 \
   cargo test -p shopbag --target wasm32-unknown-unknown --tests
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+
+step "Browser tests of the decoder (the worker's reading path in headless Chromium)"
+CHROMEDRIVER="$(command -v chromedriver)" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  WASM_BINDGEN_TEST_TIMEOUT=60 \
+  cargo test -p shopbag-scanner --target wasm32-unknown-unknown --test browser
+
+step "Building the tag renderer for the fake camera"
+cargo build -p shopbag-scanner --example tag_pictures
 
 step "End-to-end flows (Playwright on Debian's Chromium, release build, real server)"
 SHOPBAG_SERVER_BIN="$ROOT/target/debug/shopbag-server" node --test --test-concurrency=1 tests/e2e/

@@ -3,8 +3,9 @@
 use crate::api::Client;
 use crate::components::{AppBar, Translated};
 use crate::features::bag::provide_bag;
+use crate::features::scan::provide_wedge;
 use crate::features::store::{provide_stores, Here};
-use crate::pages::{BagPage, Home, NotFound, OrderPage, ProductPage, StoreEntrance};
+use crate::pages::{BagPage, Home, NotFound, OrderPage, ProductPage, ScanPage, StoreEntrance};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -28,11 +29,13 @@ fn Shell() -> impl IntoView {
     provide_stores();
     provide_bag(client);
     provide_context(Here::from_device());
+    provide_wedge();
     view! {
         <AppBar />
         <main id="main">
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home />
+                <Route path=path!("/scan") view=ScanPage />
                 <Route path=path!("/p/:code") view=ProductPage />
                 <Route path=path!("/s/:store") view=StoreEntrance />
                 <Route path=path!("/bag") view=BagPage />

@@ -1,4 +1,5 @@
-//! The bar on top of every page: home, the store the shopper is in, and the language switch.
+//! The bar on top of every page: home, the store the shopper is in, the scanner, the bag and the
+//! language switch.
 
 use crate::components::use_lang;
 use crate::features::bag::use_bag;
@@ -35,6 +36,7 @@ pub fn AppBar() -> impl IntoView {
                     None => t_string!(i18n, no_store).to_string(),
                 }}
             </span>
+            <A href="/scan" attr:class="scan-link">{t!(i18n, scan_link)}</A>
             // The count is part of the link's text, so what is read out is what is shown.
             <A href="/bag" attr:class="bag-link">
                 {t!(i18n, bag_link)}

@@ -8,7 +8,7 @@ mod problem;
 mod skeleton;
 
 pub use app_bar::AppBar;
-pub use code_entry::{code_reason, CodeEntry};
+pub use code_entry::{code_reason, CodeEntry, Entry};
 pub use language::{use_lang, Translated};
 pub use price::Price;
 pub use problem::{ApiProblem, CodeProblem, LookupProblem};

@@ -1,4 +1,5 @@
 //! Shop-floor features. Each folder stands alone: features never import each other.
 
 pub mod bag;
+pub mod scan;
 pub mod store;

@@ -5,6 +5,7 @@ mod home;
 mod not_found;
 mod order;
 mod product;
+mod scan;
 mod store_entrance;
 
 pub use bag::BagPage;
@@ -12,4 +13,5 @@ pub use home::Home;
 pub use not_found::NotFound;
 pub use order::OrderPage;
 pub use product::ProductPage;
+pub use scan::ScanPage;
 pub use store_entrance::StoreEntrance;

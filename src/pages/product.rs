@@ -52,8 +52,10 @@ fn decode(raw: &str) -> String {
     }
 }
 
+/// Colour, size, price, stock here and nearby, and "add to bag": the product page's body, and
+/// what the scanner shows after a hit.
 #[component]
-fn ProductSheet(found: CodeMatch) -> impl IntoView {
+pub fn ProductSheet(found: CodeMatch) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let scanned = found.variant().cloned();
@@ -231,6 +233,17 @@ fn StockList(variant: Variant) -> impl IntoView {
     }
 }
 
+/// Why a new line is in the bag, as far as we can tell: waiting for 11.11, or sold out here.
+pub fn intent_of(variant: &Variant, store: Option<&str>, waiting: bool) -> Option<Intent> {
+    if waiting {
+        Some(Intent::WaitForPromotion)
+    } else if store.is_some_and(|s| variant.stock_in(s) == 0) {
+        Some(Intent::SoldOutHere)
+    } else {
+        None
+    }
+}
+
 /// The button that puts the chosen colour and size in the bag, even when sold out here.
 #[component]
 fn AddToBag(product: StoredValue<Product>, variant: Memo<Option<Variant>>) -> impl IntoView {
@@ -249,14 +262,7 @@ fn AddToBag(product: StoredValue<Product>, variant: Memo<Option<Variant>>) -> im
             return;
         };
         let store = here.store_id();
-        let sold_out_here = store.as_deref().is_some_and(|s| variant.stock_in(s) == 0);
-        let intent = if waiting.get_untracked() {
-            Some(Intent::WaitForPromotion)
-        } else if sold_out_here {
-            Some(Intent::SoldOutHere)
-        } else {
-            None
-        };
+        let intent = intent_of(&variant, store.as_deref(), waiting.get_untracked());
         product.with_value(|p| bag.add(p, &variant.sku, store, intent));
         added.set(true);
     };

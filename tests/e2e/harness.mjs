@@ -1,7 +1,7 @@
 // Shared set-up for the end-to-end flows: a real server on a free port with a fresh SQLite file,
 // serving the release build in dist/, and Debian's Chromium driven by playwright-core.
 
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -62,8 +62,32 @@ export async function startServer({ port = 0, dir = mkdtempSync(join(tmpdir(), '
   };
 }
 
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** Debian's Chromium, headless; `args` add flags such as a fake camera (see fakeCameraArgs). */
+export async function launchBrowser(args = []) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args] });
+}
+
+/**
+ * Flags for a fake camera that films `y4m` in a loop, with camera permission granted (or left to
+ * the page's context when `allow` is false).
+ */
+export function fakeCameraArgs(y4m, { allow = true } = {}) {
+  return [
+    '--use-fake-device-for-media-stream',
+    ...(allow ? ['--use-fake-ui-for-media-stream'] : []),
+    `--use-file-for-fake-video-capture=${y4m}`,
+  ];
+}
+
+/**
+ * Renders a tag with our own renderer (crates/scanner/examples/tag_pictures.rs): `kind` is
+ * `y4m` (a fake camera video) or `png` (a photo); `code` is `{ ean13 }` or `{ qr }`.
+ */
+export function renderTag(kind, out, code) {
+  const bin = join(ROOT, 'target', 'debug', 'examples', 'tag_pictures');
+  const flag = code.ean13 ? ['--ean13', code.ean13] : ['--qr', code.qr];
+  execFileSync(bin, [kind, out, ...flag], { stdio: 'inherit' });
+  return out;
 }
 
 /** A page that records console errors (CSP violations, panics) so tests can assert there are none. */

@@ -3,6 +3,7 @@
 //! - `tag_pictures fixtures DIR` — the fixture photos the tests read (see tests/fixtures/README.md);
 //! - `tag_pictures y4m OUT (--ean13 DIGITS | --qr TEXT) [--width W --height H]` — a video file for
 //!   Chromium's fake camera (`--use-file-for-fake-video-capture`), the code held up to the lens;
+//! - `tag_pictures png OUT (--ean13 DIGITS | --qr TEXT)` — the same scene as a photo to upload;
 //! - `tag_pictures bench-frames DIR` — the 640×480 and 1280×720 frames of the browser benchmark.
 //!
 //! EAN-13 bars are drawn by our own encoder (so a wrong check digit can be printed on purpose);
@@ -22,19 +23,23 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("fixtures") => fixtures(Path::new(&args[1])),
         Some("bench-frames") => bench_frames(Path::new(&args[1])),
-        Some("y4m") => {
+        Some(kind @ ("y4m" | "png")) => {
             let width = arg("--width").map_or(640, |w| w.parse().expect("--width"));
             let height = arg("--height").map_or(480, |h| h.parse().expect("--height"));
-            let symbol = match (arg("--ean13"), arg("--qr")) {
-                (Some(digits), None) => ean13(&digits),
-                (None, Some(text)) => written(&text, BarcodeFormat::QR_CODE),
-                _ => panic!("y4m needs --ean13 DIGITS or --qr TEXT"),
+            let (symbol, share) = match (arg("--ean13"), arg("--qr")) {
+                (Some(digits), None) => (ean13(&digits), 0.5),
+                (None, Some(text)) => (written(&text, BarcodeFormat::QR_CODE), 0.4),
+                _ => panic!("{kind} needs --ean13 DIGITS or --qr TEXT"),
             };
-            let scene = Scene::new(width, height).with(&symbol, Placement::centred(0.55));
-            write_y4m(Path::new(&args[1]), &scene);
+            let scene = Scene::new(width, height).with(&symbol, Placement::centred(share));
+            if kind == "y4m" {
+                write_y4m(Path::new(&args[1]), &scene);
+            } else {
+                scene.noisy(0.02, 13).save(Path::new(&args[1]));
+            }
         }
         _ => {
-            eprintln!("usage: tag_pictures fixtures DIR | bench-frames DIR | y4m OUT (--ean13 D | --qr T)");
+            eprintln!("usage: tag_pictures fixtures DIR | bench-frames DIR | (y4m|png) OUT (--ean13 D | --qr T)");
             std::process::exit(2);
         }
     }
@@ -520,7 +525,7 @@ fn write_y4m(path: &Path, scene: &Scene) {
     use std::io::Write;
     let (w, h) = (scene.width, scene.height);
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    write!(out, "YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C420jpeg\n").unwrap();
+    writeln!(out, "YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C420jpeg").unwrap();
     for seed in [11, 12] {
         let frame = Scene {
             width: w,

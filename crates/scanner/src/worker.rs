@@ -35,6 +35,15 @@ thread_local! {
 /// Starts answering messages; called once by the worker's `main`.
 pub fn serve() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // A panic aborts the wasm instance; say so first, so the page replaces this worker at once
+    // instead of waiting for its watchdog.
+    std::panic::set_hook(Box::new(|info| {
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = scope.post_message(&object(&[(
+            "crashed",
+            JsValue::from_str(&info.to_string()),
+        )]));
+    }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         wasm_bindgen_futures::spawn_local(answer(event.data()));
     });
@@ -71,7 +80,8 @@ async fn read(message: &JsValue) -> Result<(Option<Decoded>, Option<Decoded>), S
                 .map_err(|_| "a live frame needs an ImageBitmap".to_string())?;
             let frame = frame_of_bitmap(&bitmap);
             bitmap.close();
-            let seen = SCANNER.with_borrow_mut(|s| s.scan(&frame?, Mode::Live));
+            let frame = frame?;
+            let seen = SCANNER.with_borrow_mut(|s| s.scan(&frame, Mode::Live));
             let at = field(message, "at").as_f64().unwrap_or_else(now);
             let code = AGREEMENT.with_borrow_mut(|a| a.observe(seen.clone(), at));
             Ok((seen, code))

@@ -1,0 +1,225 @@
+// Scanning, end to end: Chromium's fake camera films tags we render (EAN-13, a tag QR URL, a
+// wrong check digit), the decoder worker reads them, lines land in the bag. Also the watchdog
+// restarting a crashed or hung worker, photo upload, typed codes, a keyboard-wedge burst and a
+// blocked camera.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  startServer,
+  launchBrowser,
+  fakeCameraArgs,
+  renderTag,
+  getJson,
+  axeViolations,
+  serverBag,
+} from './harness.mjs';
+
+let server;
+let dir;
+let products; // [{ ean13, sku, name }] read from the API like any client would
+const browsers = [];
+
+before(async () => {
+  server = await startServer();
+  dir = mkdtempSync(join(tmpdir(), 'shopbag-scan-'));
+  const summaries = await getJson(`${server.url}/api/v1/products?limit=3`);
+  products = [];
+  for (const summary of summaries) {
+    const found = await getJson(`${server.url}/api/v1/codes/${summary.ean13}`);
+    products.push({ ean13: summary.ean13, sku: found.sku, name: found.product.name.en });
+  }
+});
+
+after(async () => {
+  for (const browser of browsers) await browser.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A browser whose camera films `code` ({ ean13 } or { qr }). */
+async function cameraBrowser(name, code, options) {
+  const video = renderTag('y4m', join(dir, `${name}.y4m`), code);
+  const browser = await launchBrowser(fakeCameraArgs(video, options));
+  browsers.push(browser);
+  return browser;
+}
+
+async function scanner(browser, path = '/scan') {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(String(error)));
+  await page.addInitScript(() => localStorage.setItem('shopbag.language', 'en'));
+  await page.goto(server.url + path);
+  return page;
+}
+
+/**
+ * The bag's lines as [sku, quantity], read from the server once it holds every operation this
+ * device recorded (so this also proves the scanned lines synced).
+ */
+async function bagLines(page) {
+  const localOps = () =>
+    page.evaluate(() => {
+      const saved = JSON.parse(localStorage.getItem('shopbag.bag') ?? 'null');
+      return saved ? Object.keys(saved.log?.ops ?? {}).length : 0;
+    });
+  if ((await localOps()) === 0) return [];
+  for (let i = 0; i < 50; i++) {
+    const bag = await serverBag(page, server.url).catch(() => null);
+    if (bag && bag.ops.length === (await localOps())) {
+      return bag.lines.map((l) => [l.sku, l.quantity]);
+    }
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the bag did not sync within 10 s');
+}
+
+async function added(page, product) {
+  await page.getByRole('status').filter({ hasText: `Added ${product.name} to your bag.` }).waitFor();
+}
+
+test('the camera reads an EAN-13 and the line lands in the bag once', async () => {
+  const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
+  const page = await scanner(browser);
+  await added(page, products[0]);
+  await page.getByRole('heading', { level: 1, name: products[0].name }).waitFor();
+  await page.getByRole('link', { name: 'Bag 1' }).waitFor();
+  // The tag stays in front of the lens: going back to scanning does not add it again.
+  await page.getByRole('button', { name: 'Scan next' }).click();
+  await page.getByText('Just added.').waitFor();
+  assert.deepEqual(await bagLines(page), [[products[0].sku, 1]]);
+  await page.context().close();
+});
+
+test('"add another" adds one more of the same, deliberately', async () => {
+  const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
+  const page = await scanner(browser);
+  await added(page, products[0]);
+  await page.getByRole('button', { name: 'Add another' }).click();
+  await page.waitForFunction(() => Object.keys(JSON.parse(localStorage.getItem('shopbag.bag')).log.ops).length >= 2);
+  assert.deepEqual(await bagLines(page), [[products[0].sku, 2]]);
+  await page.context().close();
+});
+
+test('a tag QR code with the product URL adds that product', async () => {
+  const url = `https://shopbag.example.cn/p/${products[1].ean13}`;
+  const browser = await cameraBrowser('qr', { qr: url });
+  const page = await scanner(browser);
+  await added(page, products[1]);
+  assert.deepEqual(await bagLines(page), [[products[1].sku, 1]]);
+  await page.context().close();
+});
+
+test('a barcode with a wrong check digit adds nothing', async () => {
+  const good = products[0].ean13;
+  const wrong = good.slice(0, 12) + String((Number(good[12]) + 1) % 10);
+  const browser = await cameraBrowser('wrong', { ean13: wrong });
+  const page = await scanner(browser);
+  await page.locator('.viewfinder[data-camera="on"]').waitFor();
+  await page.waitForTimeout(3000);
+  assert.equal(await page.getByRole('button', { name: 'Scan next' }).count(), 0);
+  assert.deepEqual(await bagLines(page), []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+for (const drill of ['panic', 'hang']) {
+  test(`a decoder worker that ${drill}s is replaced and scanning goes on`, async () => {
+    const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
+    const page = await scanner(browser, `/scan?drill=${drill}`);
+    await page.locator('.viewfinder[data-decoder-restarts="1"]').waitFor({ timeout: 10_000 });
+    await page.getByText('The code reader was restarted.').waitFor();
+    await added(page, products[0]);
+    assert.deepEqual(await bagLines(page), [[products[0].sku, 1]]);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
+
+test('a photo is read thoroughly in the worker; a photo without a code says so', async () => {
+  const browser = await cameraBrowser('wrong-2', { ean13: '4006381333932' });
+  const page = await scanner(browser);
+  const photo = renderTag('png', join(dir, 'photo.png'), { ean13: products[2].ean13 });
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose a photo' }).click();
+  await (await chooser).setFiles(photo);
+  await added(page, products[2]);
+  await page.getByRole('button', { name: 'Scan next' }).click();
+  const empty = renderTag('png', join(dir, 'empty.png'), { ean13: '4006381333932' });
+  await page.locator('input[type=file][capture]').setInputFiles(empty);
+  await page.getByText('No code found in this photo.').waitFor();
+  assert.deepEqual(await bagLines(page), [[products[2].sku, 1]]);
+  await page.context().close();
+});
+
+test('typed digits are checked as they are typed, then added', async () => {
+  const browser = await cameraBrowser('wrong-3', { ean13: '4006381333932' });
+  const page = await scanner(browser);
+  await page.getByRole('button', { name: 'Type the code' }).click();
+  const field = page.getByLabel('Digits under the barcode');
+  const code = products[1].ean13;
+  await field.fill(code.slice(0, 10));
+  await page.getByText('10 digits so far').waitFor();
+  const wrong = code.slice(0, 12) + String((Number(code[12]) + 1) % 10);
+  await field.fill(wrong);
+  await page.getByText('the last digit does not match').waitFor();
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  await field.fill(code);
+  await page.getByText('Check digit correct.').waitFor();
+  await page.getByRole('button', { name: 'Add to bag' }).click();
+  await added(page, products[1]);
+  assert.deepEqual(await bagLines(page), [[products[1].sku, 1]]);
+  await page.context().close();
+});
+
+test('a keyboard-wedge burst on any page is a scan; people typing are not', async () => {
+  const browser = await launchBrowser();
+  browsers.push(browser);
+  const page = await scanner(browser, '/');
+  const box = page.getByRole('textbox');
+  await box.click();
+  // A person typing a code into the search box: nothing is scanned.
+  await box.pressSequentially(products[0].ean13, { delay: 90 });
+  await page.waitForTimeout(300);
+  assert.equal(new URL(page.url()).pathname, '/');
+  await box.fill('');
+  // A USB scanner: the whole code within milliseconds, then Enter.
+  await page.keyboard.type(products[2].ean13, { delay: 4 });
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/scan');
+  await added(page, products[2]);
+  assert.deepEqual(await bagLines(page), [[products[2].sku, 1]]);
+  await page.context().close();
+});
+
+test('a blocked camera says why and how to allow it, with photo and typing right there', async () => {
+  const video = renderTag('y4m', join(dir, 'blocked.y4m'), { ean13: products[0].ean13 });
+  const browser = await launchBrowser(fakeCameraArgs(video, { allow: false }));
+  browsers.push(browser);
+  const page = await scanner(browser);
+  await page.getByRole('heading', { level: 2, name: "The camera can't be used" }).waitFor();
+  await page.getByText('Camera access is blocked for shopbag.').waitFor();
+  await page.getByRole('button', { name: 'Take a photo' }).waitFor();
+  await page.getByRole('button', { name: 'Type the code' }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.context().close();
+});
+
+test('the scanner screen is accessible in both languages', async () => {
+  const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
+  for (const language of ['en', 'zh-CN']) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript((l) => localStorage.setItem('shopbag.language', l), language);
+    await page.goto(`${server.url}/scan`);
+    await page.locator('.viewfinder[data-camera="on"]').waitFor();
+    assert.deepEqual(await axeViolations(page), [], language);
+    await context.close();
+  }
+});
