@@ -38,6 +38,12 @@ cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warn
 # The scanner's library, worker and browser tests (its bench and examples are native tools).
 cargo clippy -p shopbag-scanner --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 
+step "The decoder worker's wasm stays free of the image codecs (native decode command only)"
+if cargo tree -p shopbag-scanner --target wasm32-unknown-unknown -e normal | grep -q ' image v'; then
+  echo "the image crate reached the wasm build of crates/scanner" >&2
+  exit 1
+fi
+
 step "Unit and server integration tests (cargo test)"
 cargo test --workspace
 cargo test -p shopbag-server --features fault-injection --test faults

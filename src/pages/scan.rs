@@ -202,6 +202,8 @@ fn Viewfinder(
     let stream = StoredValue::new_local(None::<MediaStream>);
     let cameras = RwSignal::new(Vec::<String>::new());
     let torch = RwSignal::new(false);
+    // Off unless the shopper turned it on: a shop floor is no place for surprise noises.
+    let beep = RwSignal::new(feedback::beep_wanted());
     let visible = use_document_visibility();
     // The box takes the picture's proportions, so the region frame lies on the pixels decoded.
     let proportions = RwSignal::new((4u32, 3u32));
@@ -347,6 +349,18 @@ fn Viewfinder(
             <p class="viewfinder-status">{status}</p>
         </div>
         <div class="camera-controls">
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=beep
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        beep.set(on);
+                        feedback::want_beep(on);
+                    }
+                />
+                <span>{t!(i18n, beep_on_scan)}</span>
+            </label>
             <Show when=move || { cameras.with(Vec::len) > 1 }>
                 <button type="button" class="button" on:click=switch_camera>
                     {t!(i18n, switch_camera)}

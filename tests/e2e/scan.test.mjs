@@ -89,6 +89,7 @@ test('the camera reads an EAN-13 and the line lands in the bag once', async () =
   const page = await scanner(browser);
   await added(page, products[0]);
   await page.getByRole('heading', { level: 1, name: products[0].name }).waitFor();
+  assert.equal(await page.getByLabel('Beep on scan').isChecked(), false);
   await page.getByRole('link', { name: 'Bag 1' }).waitFor();
   // The tag stays in front of the lens: going back to scanning does not add it again.
   await page.getByRole('button', { name: 'Scan next' }).click();
@@ -222,4 +223,64 @@ test('the scanner screen is accessible in both languages', async () => {
     assert.deepEqual(await axeViolations(page), [], language);
     await context.close();
   }
+});
+
+test('the camera stops when the tab is hidden or the screen is left, and restarts on return', async () => {
+  const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Keeps every stream the page opens, to check its tracks were really stopped.
+  await page.addInitScript(() => {
+    window.__streams = [];
+    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (c) => {
+      const stream = await open(c);
+      window.__streams.push(stream);
+      return stream;
+    };
+  });
+  const live = () => page.evaluate(() => window.__streams.filter((s) => s.getTracks().some((t) => t.readyState === 'live')).length);
+  const setVisibility = (state) =>
+    page.evaluate((state) => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+  await page.goto(`${server.url}/scan`);
+  await page.locator('.viewfinder[data-camera="on"]').waitFor();
+  assert.equal(await live(), 1);
+  await setVisibility('hidden');
+  await page.locator('.viewfinder[data-camera="off"]').waitFor();
+  assert.equal(await live(), 0);
+  await setVisibility('visible');
+  await page.locator('.viewfinder[data-camera="on"]').waitFor();
+  assert.equal(await live(), 1);
+  await page.locator('.app-bar .brand').click();
+  await page.waitForURL(`${server.url}/`);
+  await page.waitForFunction(() => window.__streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
+  await context.close();
+});
+
+test('the camera switcher goes to the next lens and remembers it', async () => {
+  // Two fake lenses showing Chromium's test pattern (a video file would make it one lens).
+  const browser = await launchBrowser([
+    '--use-fake-device-for-media-stream=device-count=2',
+    '--use-fake-ui-for-media-stream',
+  ]);
+  browsers.push(browser);
+  const page = await scanner(browser);
+  await page.locator('.viewfinder[data-camera="on"]').waitFor();
+  const deviceInUse = () =>
+    page.evaluate(() => document.querySelector('video').srcObject.getVideoTracks()[0].getSettings().deviceId);
+  const first = await deviceInUse();
+  await page.getByRole('button', { name: 'Switch camera' }).click();
+  await page.waitForFunction((first) => {
+    const stream = document.querySelector('video').srcObject;
+    return stream && stream.getVideoTracks()[0].getSettings().deviceId !== first;
+  }, first);
+  const second = await deviceInUse();
+  assert.equal(await page.evaluate(() => localStorage.getItem('shopbag.camera')), second);
+  await page.reload();
+  await page.locator('.viewfinder[data-camera="on"]').waitFor();
+  assert.equal(await deviceInUse(), second);
+  await page.context().close();
 });
