@@ -215,6 +215,8 @@ fn Viewfinder(
         }
     };
     let stopped = Rc::new(Cell::new(false));
+    // The decoder worker could not be loaded at all (offline before it was ever fetched).
+    let unavailable = RwSignal::new(false);
 
     let stop_camera = move || {
         if let Some(s) = stream.try_update_value(Option::take).flatten() {
@@ -263,13 +265,14 @@ fn Viewfinder(
         let on_code = move |code: crate::features::scan::decoder::Code, _at: f64| {
             scanner.hit(code.text, Source::Camera);
         };
-        spawn_local(frames::watch(
-            element,
-            decoder.get_value(),
-            active,
-            on_code,
-            frames_stopped.clone(),
-        ));
+        let stopped = frames_stopped.clone();
+        let decoder = decoder.get_value();
+        spawn_local(async move {
+            frames::watch(element, decoder, active, on_code, stopped.clone()).await;
+            if !stopped.get() {
+                unavailable.set(true);
+            }
+        });
         true
     });
     let stopped = send_wrapper::SendWrapper::new(stopped);
@@ -312,6 +315,7 @@ fn Viewfinder(
     let status = move || match lens.get() {
         Lens::Starting => t_string!(i18n, camera_starting).to_string(),
         Lens::Off => t_string!(i18n, camera_paused).to_string(),
+        _ if unavailable.get() => t_string!(i18n, decoder_unavailable).to_string(),
         _ if paused.get() => t_string!(i18n, camera_paused).to_string(),
         _ => t_string!(i18n, scan_hint).to_string(),
     };

@@ -38,8 +38,9 @@ mod tests {
         assert!(cooldown.admit("6931234500018", 0.0));
         assert!(!cooldown.admit("6931234500018", 1500.0));
         assert!(cooldown.admit("4006381333931", 1600.0));
-        // Still in view at 1500 ms: the cooldown runs from there.
-        assert!(!cooldown.admit("6931234500018", COOLDOWN_MS + 1.0));
-        assert!(cooldown.admit("6931234500018", 1500.0 + COOLDOWN_MS + 1.0));
+        // Seen again at 1500 ms: the cooldown now runs from there, and from each later sighting.
+        let still_in_view = 1500.0 + COOLDOWN_MS - 1.0;
+        assert!(!cooldown.admit("6931234500018", still_in_view));
+        assert!(cooldown.admit("6931234500018", still_in_view + COOLDOWN_MS));
     }
 }

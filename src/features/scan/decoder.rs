@@ -61,6 +61,8 @@ struct Inner {
     queued: RefCell<Vec<oneshot::Sender<()>>>,
     next_id: Cell<u32>,
     failed_starts: Cell<u32>,
+    /// No worker will come any more: shut down, or it failed to start too often.
+    closed: Cell<bool>,
     restarts: RwSignal<u32>,
     listeners: RefCell<Vec<Listener>>,
 }
@@ -84,6 +86,7 @@ impl Decoder {
             queued: RefCell::new(Vec::new()),
             next_id: Cell::new(1),
             failed_starts: Cell::new(0),
+            closed: Cell::new(false),
             restarts: RwSignal::new(0),
             listeners: RefCell::new(Vec::new()),
         }));
@@ -124,6 +127,7 @@ impl Decoder {
 
     pub fn shut_down(&self) {
         let inner = &self.0;
+        inner.closed.set(true);
         end_worker(inner);
         if let Some(pending) = take_pending(inner) {
             clear_timer(pending.timer);
@@ -143,7 +147,9 @@ impl Decoder {
         // read waits for that answer (or for the replacement worker, if that frame killed it).
         loop {
             let (go, wait) = oneshot::channel();
-            if !inner.ready.get() {
+            if inner.closed.get() {
+                return Err(Trouble::Unavailable);
+            } else if !inner.ready.get() {
                 inner.waiting.borrow_mut().push(go);
             } else if inner.pending.borrow().is_some() {
                 inner.queued.borrow_mut().push(go);
@@ -184,7 +190,11 @@ impl Decoder {
 }
 
 fn spawn_worker(inner: &Rc<Inner>) {
+    if inner.closed.get() {
+        return;
+    }
     let Ok(worker) = Worker::new(WORKER_URL) else {
+        inner.closed.set(true);
         inner.waiting.borrow_mut().clear();
         return;
     };
@@ -268,6 +278,7 @@ fn replace_worker(inner: &Rc<Inner>, trouble: Trouble) {
     }
     if inner.failed_starts.get() >= MAX_FAILED_STARTS {
         // Dropping the waiters tells them the decoder is unavailable.
+        inner.closed.set(true);
         inner.waiting.borrow_mut().clear();
         return;
     }

@@ -1,6 +1,6 @@
 //! The camera frames that go to the decoder: only the viewfinder region, one at a time.
 
-use super::decoder::{Code, Decoder};
+use super::decoder::{Code, Decoder, Trouble};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -15,7 +15,8 @@ pub const REGION: (f64, f64, f64, f64) = (0.1, 0.18, 0.8, 0.64);
 const MAX_GRAB_WIDTH: f64 = 800.0;
 
 /// Sends frames from `video` to `decoder` until `stop` is set, while `active()` holds, and calls
-/// `on_code` with each code that passed every gate and the time its frame was taken.
+/// `on_code` with each code that passed every gate and the time its frame was taken. Returns
+/// early if the decoder cannot be loaded at all.
 pub async fn watch(
     video: HtmlVideoElement,
     decoder: Decoder,
@@ -45,12 +46,18 @@ pub async fn watch(
         }
         // Waiting for the answer before the next grab is the "one frame in flight" rule: a
         // slow phone reads fewer frames instead of queueing them.
-        if let Ok(reading) = decoder.read_frame(bitmap, at).await {
-            if let Some(code) = reading.code {
-                if !stop.get() && active() {
-                    on_code(code, at);
+        match decoder.read_frame(bitmap, at).await {
+            Ok(reading) => {
+                if let Some(code) = reading.code {
+                    if !stop.get() && active() {
+                        on_code(code, at);
+                    }
                 }
             }
+            // No worker will come: stop grabbing frames nobody reads.
+            Err(Trouble::Unavailable) => return,
+            // Crashed or hung: the watchdog is already starting a fresh worker.
+            Err(_) => {}
         }
     }
 }
