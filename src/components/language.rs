@@ -44,7 +44,12 @@ fn Remembered(children: ChildrenFn) -> impl IntoView {
 /// The catalogue language that matches the interface language (reactive).
 pub fn use_lang() -> impl Fn() -> Lang + Copy {
     let i18n = use_i18n();
-    move || match i18n.get_locale() {
+    move || lang_of(i18n.get_locale())
+}
+
+/// The catalogue language of an interface locale.
+pub fn lang_of(locale: Locale) -> Lang {
+    match locale {
         Locale::zh_CN => Lang::ZhCn,
         Locale::en => Lang::En,
     }

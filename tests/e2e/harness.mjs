@@ -23,11 +23,11 @@ const CHROMIUM_ARGS = [
  * Starts shopbag-server; resolves to { url, port, dir, stop }. Pass `{ port, dir }` of a stopped
  * server to start it again on the same address and database (the "server was down" tests).
  */
-export async function startServer({ port = 0, dir = mkdtempSync(join(tmpdir(), 'shopbag-e2e-')) } = {}) {
+export async function startServer({ port = 0, dir = mkdtempSync(join(tmpdir(), 'shopbag-e2e-')), addr = '127.0.0.1' } = {}) {
   const bin = process.env.SHOPBAG_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'shopbag-server');
   const child = spawn(
     bin,
-    ['--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', join(ROOT, 'dist')],
+    ['--addr', addr, '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', join(ROOT, 'dist')],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import {
   startServer,
@@ -210,6 +210,32 @@ test('a blocked camera says why and how to allow it, with photo and typing right
   await page.getByRole('button', { name: 'Type the code' }).waitFor();
   assert.deepEqual(await axeViolations(page), []);
   await page.context().close();
+});
+
+test('over plain HTTP on a LAN address the screen says the camera needs HTTPS', async (t) => {
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i.family === 'IPv4' && !i.internal);
+  if (!lan) {
+    t.skip('this machine has no LAN address to serve plain HTTP on');
+    return;
+  }
+  // Not localhost: a page from http://<LAN address> is not a secure context, as on a phone.
+  const lanServer = await startServer({ addr: '0.0.0.0' });
+  try {
+    const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
+    const page = await browser.newPage();
+    await page.addInitScript(() => localStorage.setItem('shopbag.language', 'en'));
+    await page.goto(`http://${lan.address}:${lanServer.port}/scan`);
+    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    await page.getByRole('heading', { level: 2, name: "The camera can't be used" }).waitFor();
+    await page.getByText('Browsers only allow the camera on secure pages.').waitFor();
+    await page.getByRole('button', { name: 'Take a photo' }).waitFor();
+    await page.getByRole('button', { name: 'Type the code' }).waitFor();
+    await page.close();
+  } finally {
+    await lanServer.stop();
+  }
 });
 
 test('the scanner screen is accessible in both languages', async () => {

@@ -1,0 +1,180 @@
+//! `/scan`: the camera scanner, with photo, typed and hardware-scanner fallbacks on the same screen.
+//!
+//! Every way in ends in [`Scanner::hit`]: look the code up, put that exact colour and size in the
+//! bag, confirm (screen, announcement, buzz, optional beep) and show the product sheet, from
+//! which one tap goes back to scanning.
+
+mod fallbacks;
+mod hit_sheet;
+mod viewfinder;
+
+use crate::api::{Client, CodeMatch, ScannedCode};
+use crate::components::{lang_of, LookupProblem};
+use crate::features::bag::{use_bag, Bag};
+use crate::features::scan::decoder::Decoder;
+use crate::features::scan::{feedback, frames, use_wedge, Cooldown};
+use crate::features::store::{use_here, Here};
+use crate::i18n::*;
+use crate::pages::product::intent_of;
+use fallbacks::Fallbacks;
+use hit_sheet::HitSheet;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_query_map;
+use viewfinder::Viewfinder;
+
+/// What the screen shows under the viewfinder after a code came in.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Hit {
+    Looking(String),
+    Added(Box<CodeMatch>),
+    Problem(String, LookupProblem),
+    /// A photo with no readable code in it.
+    NothingInPhoto,
+}
+
+/// The scanner screen's state and its one entry point for codes; a `Copy` handle holding the
+/// app handles it needs, because codes also arrive from the frame loop, outside any component.
+#[derive(Clone, Copy)]
+pub(super) struct Scanner {
+    hit: RwSignal<Option<Hit>>,
+    announcement: RwSignal<String>,
+    cooldown: StoredValue<Cooldown, LocalStorage>,
+    client: StoredValue<Client>,
+    bag: Bag,
+    here: Here,
+    i18n: I18nContext<Locale>,
+}
+
+/// How a code reached us: camera reads repeat by themselves, the others are deliberate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Source {
+    Camera,
+    Deliberate,
+}
+
+impl Scanner {
+    fn new() -> Scanner {
+        Scanner {
+            hit: RwSignal::new(None),
+            announcement: RwSignal::new(String::new()),
+            cooldown: StoredValue::new_local(Cooldown::default()),
+            client: StoredValue::new(expect_context::<Client>()),
+            bag: use_bag(),
+            here: use_here(),
+            i18n: use_i18n(),
+        }
+    }
+
+    /// Looks `code` up and adds it to the bag. A camera read of a code added moments ago is
+    /// ignored: "add another" is the way to add it again.
+    pub(super) fn hit(self, code: String, source: Source) {
+        // Deliberate scans start the cooldown too, so the camera does not add the same tag twice.
+        let fresh = self.admit(&code);
+        if source == Source::Camera && !fresh {
+            let i18n = self.i18n;
+            self.announcement
+                .set(t_string!(i18n, scan_already_added).to_string());
+            return;
+        }
+        self.hit.set(Some(Hit::Looking(code.clone())));
+        let client = self.client.get_value();
+        spawn_local(async move {
+            let looked_up = match ScannedCode::parse(&code) {
+                Err(e) => Err(LookupProblem::Malformed(e)),
+                Ok(_) => client.code(&code).await.map_err(LookupProblem::Api),
+            };
+            match looked_up {
+                Ok(found) => {
+                    self.add(&found);
+                    self.hit.set(Some(Hit::Added(Box::new(found))));
+                }
+                Err(problem) => self.hit.set(Some(Hit::Problem(code, problem))),
+            }
+        });
+    }
+
+    /// Puts the exact colour and size the code names in the bag, and says so.
+    pub(super) fn add(self, found: &CodeMatch) {
+        let Some(variant) = found.variant() else {
+            return;
+        };
+        let store = self.here.store_id();
+        let intent = intent_of(variant, store.as_deref(), false);
+        self.bag.add(&found.product, &variant.sku, store, intent);
+        let i18n = self.i18n;
+        let name = found
+            .product
+            .name
+            .get(lang_of(i18n.get_locale_untracked()))
+            .to_string();
+        self.announcement
+            .set(t_string!(i18n, scan_added, name = name).to_string());
+        feedback::vibrate();
+        if feedback::beep_wanted() {
+            feedback::beep();
+        }
+    }
+
+    /// Whether the cooldown lets `code` through now.
+    fn admit(self, code: &str) -> bool {
+        let mut admitted = false;
+        self.cooldown
+            .update_value(|c| admitted = c.admit(code, frames::now()));
+        admitted
+    }
+
+    pub(super) fn scan_next(self) {
+        self.hit.set(None);
+        self.announcement.set(String::new());
+    }
+}
+
+#[component]
+pub fn ScanPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let scanner = Scanner::new();
+    let typing = RwSignal::new(false);
+    let reading = RwSignal::new(false);
+    let decoder = StoredValue::new_local(Decoder::start());
+    let restarts = decoder.with_value(Decoder::restarts);
+
+    // Hardware-scanner bursts, whether they opened this screen or arrived while it was open.
+    let wedge = use_wedge();
+    Effect::new(move |_| {
+        if let Some(code) = wedge.take_new() {
+            scanner.hit(code, Source::Deliberate);
+        }
+    });
+
+    // The watchdog drill (`/scan?drill=panic|hang`): for the tests of the restart path.
+    if let Some(kind) = use_query_map().with_untracked(|q| q.get("drill")) {
+        let decoder = decoder.get_value();
+        spawn_local(async move {
+            let _ = decoder.drill(&kind).await;
+        });
+    }
+    on_cleanup(move || decoder.with_value(Decoder::shut_down));
+
+    view! {
+        <section class="page scan">
+            <h1>{t!(i18n, scan_title)}</h1>
+            <Viewfinder
+                scanner
+                decoder
+                paused=Signal::derive(move || {
+                    scanner.hit.with(Option::is_some) || typing.get() || reading.get()
+                })
+                restarts
+            />
+            <p class="scan-announcement" role="status" aria-live="polite">
+                {move || scanner.announcement.get()}
+            </p>
+            {move || match scanner.hit.get() {
+                Some(hit) => view! { <HitSheet hit scanner /> }.into_any(),
+                None => view! { <Fallbacks scanner decoder typing reading /> }.into_any(),
+            }}
+        </section>
+    }
+}
