@@ -1,6 +1,10 @@
 // shopbag's service worker: keeps the app shell on the device so the bag opens without a network
 // (store basements, fitting rooms). The bag's data lives in localStorage; the API is never cached.
 
+// Written by scripts/split-app.mjs at build time: the release and every file it is made of.
+const RELEASE = 'unbuilt';
+const PRECACHE = [];
+
 const SHELL = 'shopbag-shell-v1';
 
 self.addEventListener('install', (event) => {

@@ -40,14 +40,14 @@ impl Entry {
 }
 
 /// The translated reason a code was refused.
-pub fn code_reason(i18n: leptos_i18n::I18nContext<Locale>, error: &CodeError) -> String {
+pub fn code_reason(i18n: I18n, error: &CodeError) -> String {
     match error {
-        CodeError::Empty => t_string!(i18n, reason_empty),
-        CodeError::TooLong => t_string!(i18n, reason_too_long),
-        CodeError::NotDigits => t_string!(i18n, reason_not_digits),
-        CodeError::BadLength(_) => t_string!(i18n, reason_bad_length),
-        CodeError::BadCheckDigit => t_string!(i18n, reason_bad_check_digit),
-        CodeError::UnsupportedUrl => t_string!(i18n, reason_unsupported_url),
+        CodeError::Empty => i18n.reason_empty(),
+        CodeError::TooLong => i18n.reason_too_long(),
+        CodeError::NotDigits => i18n.reason_not_digits(),
+        CodeError::BadLength(_) => i18n.reason_bad_length(),
+        CodeError::BadCheckDigit => i18n.reason_bad_check_digit(),
+        CodeError::UnsupportedUrl => i18n.reason_unsupported_url(),
     }
     .to_string()
 }
@@ -76,7 +76,7 @@ pub fn CodeEntry(#[prop(optional, into)] initial: String) -> impl IntoView {
     };
     view! {
         <form class="code-entry" role="search" on:submit=on_submit>
-            <label for="code-input">{t!(i18n, code_label)}</label>
+            <label for="code-input">{move || i18n.code_label()}</label>
             <div class="code-entry-row">
                 <input
                     id="code-input"
@@ -89,9 +89,9 @@ pub fn CodeEntry(#[prop(optional, into)] initial: String) -> impl IntoView {
                     aria-invalid=move || problem.get().is_some().to_string()
                     bind:value=text
                 />
-                <button type="submit" class="button primary">{t!(i18n, find)}</button>
+                <button type="submit" class="button primary">{move || i18n.find()}</button>
             </div>
-            <p id="code-hint" class="hint">{t!(i18n, code_hint)}</p>
+            <p id="code-hint" class="hint">{move || i18n.code_hint()}</p>
             <p id="code-problem" class="field-problem" role="alert">
                 {move || problem.get().map(|e| code_reason(i18n, &e))}
             </p>

@@ -3,40 +3,33 @@
 
 use crate::api::Lang;
 use crate::i18n::*;
-use codee::string::FromToStringCodec;
 use leptos::prelude::*;
-use leptos_use::storage::use_local_storage;
 
 /// Where the device keeps the language choice.
 const LANGUAGE_KEY: &str = "shopbag.language";
 
-/// Provides translations to its children, in the remembered language or zh-CN.
+/// Provides translations to its children, in the remembered language or zh-CN — not the
+/// browser's: the store is in Shanghai, and a choice is one tap away.
 #[component]
-pub fn Translated(children: ChildrenFn) -> impl IntoView {
-    view! {
-        <I18nContextProvider>
-            <Remembered children />
-        </I18nContextProvider>
-    }
-}
-
-#[component]
-fn Remembered(children: ChildrenFn) -> impl IntoView {
-    let i18n = use_i18n();
-    let (saved, save, _) = use_local_storage::<String, FromToStringCodec>(LANGUAGE_KEY);
-    // Not the browser's language: the store is in Shanghai, and a choice is one tap away.
+pub fn Translated(children: Children) -> impl IntoView {
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    let saved = storage
+        .as_ref()
+        .and_then(|s| s.get_item(LANGUAGE_KEY).ok().flatten());
     let chosen = saved
-        .get_untracked()
-        .parse::<Locale>()
-        .unwrap_or(Locale::zh_CN);
-    // Set now for the first render, and again in our first effect: the provider's own first
-    // effect applies the browser's language, and ours runs after it.
-    i18n.set_locale(chosen);
-    Effect::new(move |applied: Option<()>| {
-        if applied.is_none() {
-            i18n.set_locale(chosen);
+        .and_then(|l| l.parse::<Locale>().ok())
+        .unwrap_or_default();
+    let i18n = I18n::new(chosen);
+    provide_context(i18n);
+    // The page's language follows the choice (screen readers, fonts), and the device keeps it.
+    Effect::new(move |_| {
+        let locale = i18n.locale();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", locale.as_str());
         }
-        save.set(i18n.get_locale().as_str().to_string());
+        if let Some(storage) = &storage {
+            let _ = storage.set_item(LANGUAGE_KEY, locale.as_str());
+        }
     });
     children()
 }
@@ -44,13 +37,13 @@ fn Remembered(children: ChildrenFn) -> impl IntoView {
 /// The catalogue language that matches the interface language (reactive).
 pub fn use_lang() -> impl Fn() -> Lang + Copy {
     let i18n = use_i18n();
-    move || lang_of(i18n.get_locale())
+    move || lang_of(i18n.locale())
 }
 
 /// The catalogue language of an interface locale.
 pub fn lang_of(locale: Locale) -> Lang {
     match locale {
-        Locale::zh_CN => Lang::ZhCn,
-        Locale::en => Lang::En,
+        Locale::ZhCn => Lang::ZhCn,
+        Locale::En => Lang::En,
     }
 }

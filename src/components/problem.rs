@@ -18,14 +18,14 @@ pub enum LookupProblem {
 pub fn ApiProblem(error: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let message = match &error {
-        ApiError::Network(_) => t_string!(i18n, error_network).to_string(),
-        _ => t_string!(i18n, error_server).to_string(),
+        ApiError::Network(_) => i18n.error_network().to_string(),
+        _ => i18n.error_server().to_string(),
     };
     view! {
         <div class="problem" role="alert">
             <p>{message}</p>
             <button type="button" class="button" on:click=move |_| on_retry.run(())>
-                {t!(i18n, retry)}
+                {move || i18n.retry()}
             </button>
         </div>
     }
@@ -41,10 +41,10 @@ pub fn CodeProblem(
     let i18n = use_i18n();
     let not_a_code = |reason: String| {
         view! {
-            <h1>{t!(i18n, malformed_code_title)}</h1>
+            <h1>{move || i18n.malformed_code_title()}</h1>
             <div class="problem" role="alert">
-                <p>{t_string!(i18n, error_malformed_code, code = code.clone(), reason = reason).to_string()}</p>
-                <A href="/" attr:class="button">{t!(i18n, scan_another)}</A>
+                <p>{i18n.error_malformed_code(code.clone(), reason).to_string()}</p>
+                <A href="/" attr:class="button">{move || i18n.scan_another()}</A>
             </div>
         }
         .into_any()
@@ -53,16 +53,16 @@ pub fn CodeProblem(
         LookupProblem::Malformed(reason) => not_a_code(code_reason(i18n, &reason)),
         LookupProblem::Api(error) => match error.code() {
             Some(ErrorCode::UnknownCode) | Some(ErrorCode::NotFound) => view! {
-                <h1>{t!(i18n, unknown_code_title)}</h1>
+                <h1>{move || i18n.unknown_code_title()}</h1>
                 <div class="problem" role="alert">
-                    <p>{t_string!(i18n, error_unknown_code, code = code.clone()).to_string()}</p>
-                    <A href="/" attr:class="button">{t!(i18n, scan_another)}</A>
+                    <p>{i18n.error_unknown_code(code.clone()).to_string()}</p>
+                    <A href="/" attr:class="button">{move || i18n.scan_another()}</A>
                 </div>
             }
             .into_any(),
             Some(ErrorCode::MalformedCode) => not_a_code(error.to_string()),
             _ => view! {
-                <h1>{t!(i18n, lookup_failed_title)}</h1>
+                <h1>{move || i18n.lookup_failed_title()}</h1>
                 <ApiProblem error on_retry />
             }
             .into_any(),

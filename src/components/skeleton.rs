@@ -8,7 +8,7 @@ pub fn Skeleton(#[prop(default = 3)] lines: usize) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="skeleton" aria-busy="true" role="status">
-            <span class="visually-hidden">{t!(i18n, loading)}</span>
+            <span class="visually-hidden">{move || i18n.loading()}</span>
             {(0..lines).map(|_| view! { <div class="skeleton-line"></div> }).collect_view()}
         </div>
     }

@@ -19,8 +19,8 @@ pub fn Home() -> impl IntoView {
     let search = move || query.read().get("q").unwrap_or_default();
     view! {
         <section class="page home">
-            <h1>{t!(i18n, home_title)}</h1>
-            <p class="tagline">{t!(i18n, tagline)}</p>
+            <h1>{move || i18n.home_title()}</h1>
+            <p class="tagline">{move || i18n.tagline()}</p>
             <CodeEntry initial=search() />
             <Show when=move || !search().trim().is_empty()>
                 <SearchResults query=Signal::derive(search) />
@@ -42,12 +42,12 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
     });
     view! {
         <section class="results" aria-labelledby="results-title">
-            <h2 id="results-title">{t!(i18n, search_results)}</h2>
+            <h2 id="results-title">{move || i18n.search_results()}</h2>
             <Transition fallback=|| view! { <Skeleton /> }>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(products) if products.is_empty() => view! {
-                            <p>{t_string!(i18n, no_results, query = query.get()).to_string()}</p>
+                            <p>{i18n.no_results(query.get()).to_string()}</p>
                         }
                         .into_any(),
                         Ok(products) => view! {
@@ -93,13 +93,13 @@ fn StoreList() -> impl IntoView {
     };
     view! {
         <section class="stores" aria-labelledby="stores-title">
-            <h2 id="stores-title">{t!(i18n, stores_title)}</h2>
+            <h2 id="stores-title">{move || i18n.stores_title()}</h2>
             <button type="button" class="button" on:click=locate>
-                {t!(i18n, find_nearest)}
+                {move || i18n.find_nearest()}
             </button>
             <p class="hint" role="status">
                 {move || {
-                    matches!(nearest.get(), Some(None)).then(|| t_string!(i18n, no_location))
+                    matches!(nearest.get(), Some(None)).then(|| i18n.no_location())
                 }}
             </p>
             <Transition fallback=|| view! { <Skeleton lines=4 /> }>
@@ -128,6 +128,7 @@ fn StoreCard(store: Store) -> impl IntoView {
     let lang = use_lang();
     let here = use_here();
     let id = store.id.clone();
+    let chosen = StoredValue::new(store.clone());
     let is_here = {
         let id = id.clone();
         Memo::new(move |_| here.store_id().as_deref() == Some(id.as_str()))
@@ -144,23 +145,22 @@ fn StoreCard(store: Store) -> impl IntoView {
         <li class="store-card" class:here=is_here>
             <h3 id=title_id.clone()>{move || store_for_name.name.get(lang()).to_string()}</h3>
             <p>{move || store.address.get(lang()).to_string()}</p>
-            <p class="hint">{move || t_string!(i18n, opening_hours, hours = hours.clone()).to_string()}</p>
+            <p class="hint">{move || i18n.opening_hours(hours.clone()).to_string()}</p>
             <Show when=is_nearest.clone()>
-                <p class="badge">{t!(i18n, nearest_store)}</p>
+                <p class="badge">{move || i18n.nearest_store()}</p>
             </Show>
             {move || {
                 if is_here.get() {
-                    view! { <p class="badge">{t!(i18n, you_are_here)}</p> }.into_any()
+                    view! { <p class="badge">{move || i18n.you_are_here()}</p> }.into_any()
                 } else {
-                    let id = id.clone();
                     view! {
                         <button
                             type="button"
                             class="button"
                             aria-describedby=title_id.clone()
-                            on:click=move |_| here.choose(&id)
+                            on:click=move |_| chosen.with_value(|store| here.choose(store))
                         >
-                            {t!(i18n, here_button)}
+                            {move || i18n.here_button()}
                         </button>
                     }
                     .into_any()

@@ -9,9 +9,9 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page not-found">
-            <h1>{t!(i18n, not_found_title)}</h1>
-            <p>{t!(i18n, not_found_text)}</p>
-            <A href="/" attr:class="button primary">{t!(i18n, back_home)}</A>
+            <h1>{move || i18n.not_found_title()}</h1>
+            <p>{move || i18n.not_found_text()}</p>
+            <A href="/" attr:class="button primary">{move || i18n.back_home()}</A>
         </section>
     }
 }

@@ -7,16 +7,14 @@ use crate::features::store::use_stores;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn OrderPage() -> impl IntoView {
+pub fn OrderPage(number: String) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let client = expect_context::<Client>();
     let bag = use_bag();
     let order = LocalResource::new(move || {
-        let number = params.read().get("number").unwrap_or_default();
+        let number = number.clone();
         let client = client.clone();
         async move {
             let token = bag
@@ -32,13 +30,13 @@ pub fn OrderPage() -> impl IntoView {
                     match order.await {
                         Ok(order) => view! { <Confirmation order /> }.into_any(),
                         Err(error) if error.code() == Some(ErrorCode::NotFound) => view! {
-                            <h1>{t!(i18n, not_found_title)}</h1>
-                            <p class="problem" role="alert">{t!(i18n, order_not_found)}</p>
-                            <A href="/bag" attr:class="button">{t!(i18n, back_to_bag)}</A>
+                            <h1>{move || i18n.not_found_title()}</h1>
+                            <p class="problem" role="alert">{move || i18n.order_not_found()}</p>
+                            <A href="/bag" attr:class="button">{move || i18n.back_to_bag()}</A>
                         }
                         .into_any(),
                         Err(error) => view! {
-                            <h1>{t!(i18n, order_title)}</h1>
+                            <h1>{move || i18n.order_title()}</h1>
                             <ApiProblem error on_retry=move |_| order.refetch() />
                         }
                         .into_any(),
@@ -61,22 +59,16 @@ fn Confirmation(order: Order) -> impl IntoView {
             let store = stores
                 .find(store_id)
                 .map_or_else(|| store_id.clone(), |s| s.name.get(lang()).to_string());
-            t_string!(i18n, order_pickup_at, store = store).to_string()
+            i18n.order_pickup_at(store).to_string()
         }
-        Fulfilment::Delivery { address } => t_string!(
-            i18n,
-            order_delivery_to,
-            name = address.name.clone(),
-            address = address.address.clone()
-        )
-        .to_string(),
+        Fulfilment::Delivery { address } => i18n.order_delivery_to(&address.name, &address.address),
     };
     view! {
-        <h1>{t!(i18n, order_confirmed_title)}</h1>
+        <h1>{move || i18n.order_confirmed_title()}</h1>
         <p class="order-number">
-            <strong>{move || t_string!(i18n, order_number, number = number.clone()).to_string()}</strong>
+            <strong>{move || i18n.order_number(number.clone()).to_string()}</strong>
         </p>
-        <p class="badge">{t!(i18n, order_awaiting_payment)}</p>
+        <p class="badge">{move || i18n.order_awaiting_payment()}</p>
         <p>{where_to}</p>
         <ul class="stock">
             {order
@@ -104,9 +96,9 @@ fn Confirmation(order: Order) -> impl IntoView {
                 .collect_view()}
         </ul>
         <p class="bag-total">
-            <span>{t!(i18n, total)}</span>
+            <span>{move || i18n.total()}</span>
             <Price amount=order.total />
         </p>
-        <A href="/bag" attr:class="button">{t!(i18n, back_to_bag)}</A>
+        <A href="/bag" attr:class="button">{move || i18n.back_to_bag()}</A>
     }
 }

@@ -8,16 +8,14 @@ use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn ProductPage() -> impl IntoView {
-    let params = use_params_map();
-    let code = move || decode(&params.read().get("code").unwrap_or_default());
+pub fn ProductPage(code: String) -> impl IntoView {
     let client = expect_context::<Client>();
+    let code = StoredValue::new(code);
     let lookup = LocalResource::new(move || {
         let client = client.clone();
-        let code = code();
+        let code = code.get_value();
         async move {
             // A code that cannot exist is refused here, with its reason, without a round trip.
             ScannedCode::parse(&code).map_err(LookupProblem::Malformed)?;
@@ -31,24 +29,13 @@ pub fn ProductPage() -> impl IntoView {
                     match lookup.await {
                         Ok(found) => view! { <ProductSheet found /> }.into_any(),
                         Err(problem) => view! {
-                            <CodeProblem code=code() problem on_retry=move |_| lookup.refetch() />
+                            <CodeProblem code=code.get_value() problem on_retry=move |_| lookup.refetch() />
                         }
                         .into_any(),
                     }
                 })}
             </Transition>
         </section>
-    }
-}
-
-/// Route parameters arrive percent-encoded when the code is a tag URL.
-fn decode(raw: &str) -> String {
-    if raw.contains('%') {
-        js_sys::decode_uri_component(raw)
-            .map(String::from)
-            .unwrap_or_else(|_| raw.to_string())
-    } else {
-        raw.to_string()
     }
 }
 
@@ -87,7 +74,7 @@ pub fn ProductSheet(found: CodeMatch) -> impl IntoView {
             <ColourChoice product colour />
             <SizeChoice product colour size />
             <AddToBag product variant />
-            <h2>{t!(i18n, stock_title)}</h2>
+            <h2>{move || i18n.stock_title()}</h2>
             {move || variant.get().map(|v| view! { <StockList variant=v /> })}
         </article>
     }
@@ -100,7 +87,7 @@ fn ColourChoice(product: StoredValue<Product>, colour: RwSignal<String>) -> impl
     let colours = product.with_value(|p| p.colours.clone());
     view! {
         <fieldset class="choice colours">
-            <legend>{t!(i18n, colour)}</legend>
+            <legend>{move || i18n.colour()}</legend>
             {colours
                 .into_iter()
                 .map(|c| {
@@ -138,7 +125,7 @@ fn SizeChoice(
     let sizes = product.with_value(|p| p.sizes.clone());
     view! {
         <fieldset class="choice sizes">
-            <legend>{t!(i18n, size)}</legend>
+            <legend>{move || i18n.size()}</legend>
             {sizes
                 .into_iter()
                 .map(|s| {
@@ -152,7 +139,7 @@ fn SizeChoice(
                         move || {
                             let store = here.store_id()?;
                             let variant = product.with_value(|p| p.variant(&colour.get(), &value).cloned())?;
-                            (variant.stock_in(&store) == 0).then(|| t_string!(i18n, sold_out_here_size))
+                            (variant.stock_in(&store) == 0).then(|| i18n.sold_out_here_size())
                         }
                     };
                     view! {
@@ -182,9 +169,9 @@ fn StockList(variant: Variant) -> impl IntoView {
     let stores = use_stores();
     let units = move |count: u32| {
         if count == 0 {
-            t_string!(i18n, sold_out).to_string()
+            i18n.sold_out().to_string()
         } else {
-            t_string!(i18n, units_left, count = count).to_string()
+            i18n.units_left(count).to_string()
         }
     };
     let here_row = {
@@ -192,12 +179,12 @@ fn StockList(variant: Variant) -> impl IntoView {
         move || match here.store_id() {
             Some(id) => view! {
                 <li class="stock-here">
-                    <span>{t!(i18n, stock_here)}</span>
+                    <span>{move || i18n.stock_here()}</span>
                     <strong>{units(variant.stock_in(&id))}</strong>
                 </li>
             }
             .into_any(),
-            None => view! { <li class="hint">{t!(i18n, pick_store_hint)}</li> }.into_any(),
+            None => view! { <li class="hint">{move || i18n.pick_store_hint()}</li> }.into_any(),
         }
     };
     let nearby = {
@@ -223,10 +210,10 @@ fn StockList(variant: Variant) -> impl IntoView {
     view! {
         <ul class="stock">
             {here_row}
-            <li class="stock-heading">{t!(i18n, stock_nearby)}</li>
+            <li class="stock-heading">{move || i18n.stock_nearby()}</li>
             {nearby}
             <li class="stock-online">
-                <span>{t!(i18n, stock_online)}</span>
+                <span>{move || i18n.stock_online()}</span>
                 <strong>{units(variant.online_stock)}</strong>
             </li>
         </ul>
@@ -270,7 +257,7 @@ fn AddToBag(product: StoredValue<Product>, variant: Memo<Option<Variant>>) -> im
         <div class="add-to-bag">
             <label class="check">
                 <input type="checkbox" bind:checked=waiting />
-                <span>{t!(i18n, waiting_for_promotion)}</span>
+                <span>{move || i18n.waiting_for_promotion()}</span>
             </label>
             <button
                 type="button"
@@ -278,11 +265,11 @@ fn AddToBag(product: StoredValue<Product>, variant: Memo<Option<Variant>>) -> im
                 disabled=move || variant.with(Option::is_none)
                 on:click=add
             >
-                {t!(i18n, add_to_bag)}
+                {move || i18n.add_to_bag()}
             </button>
             <p class="confirmation" role="status">
                 <Show when=move || added.get()>
-                    {t!(i18n, added_to_bag)} " " <A href="/bag">{t!(i18n, view_bag)}</A>
+                    {move || i18n.added_to_bag()} " " <A href="/bag">{move || i18n.view_bag()}</A>
                 </Show>
             </p>
         </div>

@@ -1,44 +1,60 @@
-//! `/s/{store}`: what the QR code at a store's entrance opens — that store becomes "here".
+//! `/s/{store}`: what the QR code at a store's entrance opens — that store becomes "here" and
+//! the shopper lands on the start page.
 
-use crate::components::Skeleton;
+use crate::components::{ApiProblem, Skeleton};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
-use crate::pages::Home;
+use crate::route::Route;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 #[component]
-pub fn StoreEntrance() -> impl IntoView {
+pub fn StoreEntrance(store: String) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let here = use_here();
     let stores = use_stores();
     let navigate = use_navigate();
-    let wanted = move || params.read().get("store").unwrap_or_default();
+    let wanted = StoredValue::new(store);
     view! {
-        <Transition fallback=|| view! { <Skeleton /> }>
-            {move || {
-                let navigate = navigate.clone();
-                Suspend::new(async move {
-                    let known = stores.0.await.ok().unwrap_or_default();
-                    let id = wanted();
-                    if known.iter().any(|s| s.id == id) {
-                        here.choose(&id);
-                        // Replace: "back" should not land on the QR link again.
-                        navigate("/", NavigateOptions { replace: true, ..Default::default() });
-                        view! { <Skeleton /> }.into_any()
-                    } else {
-                        view! {
-                            <p class="problem" role="alert">
-                                {t_string!(i18n, unknown_store, store = id).to_string()}
-                            </p>
-                            <Home />
+        <section class="page store-entrance">
+            <Transition fallback=|| view! { <Skeleton /> }>
+                {move || {
+                    let navigate = navigate.clone();
+                    Suspend::new(async move {
+                        let id = wanted.get_value();
+                        let known = match stores.0.await {
+                            Ok(list) => list,
+                            Err(error) => {
+                                return view! {
+                                    <ApiProblem error on_retry=move |_| stores.0.refetch() />
+                                }
+                                .into_any();
+                            }
+                        };
+                        match known.iter().find(|s| s.id == id) {
+                            Some(store) => {
+                                here.choose(store);
+                                // Replace: "back" should not land on the QR link again.
+                                let home = Route::Home.href();
+                                navigate(&home, NavigateOptions { replace: true, ..Default::default() });
+                                view! { <Skeleton /> }.into_any()
+                            }
+                            None => view! {
+                                <h1>{move || i18n.unknown_store_title()}</h1>
+                                <div class="problem" role="alert">
+                                    <p>{i18n.unknown_store(id).to_string()}</p>
+                                    <A href=Route::Home.href() attr:class="button primary">
+                                        {move || i18n.back_home()}
+                                    </A>
+                                </div>
+                            }
+                            .into_any(),
                         }
-                        .into_any()
-                    }
-                })
-            }}
-        </Transition>
+                    })
+                }}
+            </Transition>
+        </section>
     }
 }

@@ -1,5 +1,6 @@
 //! The bag's copy on this device, in localStorage: written before anything is sent, so a reload,
-//! a crash or airplane mode loses nothing.
+//! a crash or airplane mode loses nothing. The products of its lines are kept beside it, under a
+//! key of their own: only the screens that show them read that cache.
 //!
 //! localStorage rather than IndexedDB: it is synchronous (the write is done before the tap's
 //! handler returns), exists in every webview we target, a bag of 200 lines is far below its
@@ -11,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const STORAGE_KEY: &str = "shopbag.bag";
+/// The products of the lines by product id, so the bag page renders offline.
+pub const PRODUCTS_KEY: &str = "shopbag.products";
 /// Where an unreadable copy is moved, so it can still be recovered by hand.
 const DAMAGED_KEY: &str = "shopbag.bag.damaged";
 
@@ -26,9 +29,10 @@ pub struct Saved {
     /// Operations the server refused for good (say, a variant no longer sold): kept, not sent
     /// again, and left out of the lines.
     pub rejected: BTreeSet<OpId>,
-    /// Products of the lines by product id, so the bag page renders offline.
-    pub products: BTreeMap<String, Product>,
 }
+
+/// The products of the lines by product id.
+pub type Products = BTreeMap<String, Product>;
 
 impl Saved {
     pub fn token(&self) -> Option<BagToken> {
@@ -66,7 +70,6 @@ impl Saved {
         self.log.merge(&other.log);
         self.synced.extend(other.synced);
         self.rejected.extend(other.rejected);
-        self.products.extend(other.products);
     }
 }
 
@@ -88,6 +91,10 @@ pub fn load() -> Loaded {
     match storage.get_item(STORAGE_KEY).ok().flatten() {
         None => Loaded::Fresh(Saved::default()),
         Some(text) => match serde_json::from_str(&text) {
+            Ok(saved) if text.contains("\"products\"") => {
+                move_products_out(&storage, &text);
+                Loaded::Fresh(saved)
+            }
             Ok(saved) => Loaded::Fresh(saved),
             Err(_) => {
                 let _ = storage.set_item(DAMAGED_KEY, &text);
@@ -95,6 +102,20 @@ pub fn load() -> Loaded {
                 Loaded::Damaged(Saved::default())
             }
         },
+    }
+}
+
+/// Earlier releases kept the products inside the bag's copy: give them their own key before the
+/// next write of the bag leaves them out. Done in the browser's JSON, without reading them.
+fn move_products_out(storage: &web_sys::Storage, text: &str) {
+    let Ok(bag) = js_sys::JSON::parse(text) else {
+        return;
+    };
+    let products = js_sys::Reflect::get(&bag, &"products".into()).ok();
+    let products = products.and_then(|p| js_sys::JSON::stringify(&p).ok());
+    let kept = storage.get_item(PRODUCTS_KEY).ok().flatten();
+    if let (Some(products), None) = (products.and_then(|p| p.as_string()), kept) {
+        let _ = storage.set_item(PRODUCTS_KEY, &products);
     }
 }
 
@@ -110,5 +131,26 @@ pub fn save(ours: &Saved) -> Result<Saved, String> {
     storage
         .set_item(STORAGE_KEY, &text)
         .map_err(|_| "the device refused to store the bag".to_string())?;
+    Ok(merged)
+}
+
+/// The kept products; an unreadable copy is only a cache, so it is dropped (the screens fetch
+/// what they miss).
+pub fn load_products() -> Products {
+    storage()
+        .and_then(|s| s.get_item(PRODUCTS_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Merges `ours` with the kept products (another tab may have written) and stores the union.
+pub fn save_products(ours: &Products) -> Result<Products, String> {
+    let mut merged = load_products();
+    merged.extend(ours.iter().map(|(id, p)| (id.clone(), p.clone())));
+    let storage = storage().ok_or("no storage on this device")?;
+    let text = serde_json::to_string(&merged).map_err(|e| e.to_string())?;
+    storage
+        .set_item(PRODUCTS_KEY, &text)
+        .map_err(|_| "the device refused to store the products".to_string())?;
     Ok(merged)
 }

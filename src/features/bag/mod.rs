@@ -9,9 +9,10 @@ pub use availability::{pickup_stores, Availability};
 
 use crate::api::bag::{BagError, BagState, BagToken, Change, Intent, Line, Op, OpId, MAX_QUANTITY};
 use crate::api::{Client, Product};
-use device::{Loaded, Saved};
+use device::{Loaded, Products, Saved};
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
+use leptos_use::{use_event_listener, use_window};
 
 /// How the device's copy relates to the server's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,20 @@ pub struct Bag {
     status: RwSignal<SyncStatus>,
     notice: RwSignal<Option<BagNotice>>,
     wake: StoredValue<Option<UnboundedSender<()>>>,
+    /// The products of the lines, read from the device the first time a screen shows one.
+    products: StoredValue<Option<Products>>,
+    /// Bumped whenever `products` changes, so views that show products follow.
+    products_changed: RwSignal<u32>,
+    /// The sync engine is its own chunk: fetched the first time there is something to sync.
+    sync: StoredValue<SyncEngine>,
+    client: StoredValue<Client>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SyncEngine {
+    NotNeededYet,
+    Starting,
+    Running,
 }
 
 pub fn use_bag() -> Bag {
@@ -56,7 +71,10 @@ pub fn provide_bag(client: Client) -> Bag {
         Loaded::Fresh(saved) => (saved, None),
         Loaded::Damaged(saved) => (saved, Some(BagNotice::DamagedStorage)),
     };
-    if saved.token.is_none() {
+    // A bag stored by an earlier visit may have changes to send or to fetch; a new one has
+    // nothing on the server yet, so it syncs from its first change on.
+    let earlier_visit = saved.token.is_some();
+    if !earlier_visit {
         saved.token = Some(BagToken::from_bits(random_bits()).expose().to_string());
     }
     let saved = RwSignal::new(saved);
@@ -66,10 +84,23 @@ pub fn provide_bag(client: Client) -> Bag {
         status: RwSignal::new(SyncStatus::SavedOnDevice),
         notice: RwSignal::new(notice),
         wake: StoredValue::new(None),
+        products: StoredValue::new(None),
+        products_changed: RwSignal::new(0),
+        sync: StoredValue::new(SyncEngine::NotNeededYet),
+        client: StoredValue::new(client),
     };
     bag.persist();
     provide_context(bag);
-    sync::start(bag, client);
+    if earlier_visit {
+        bag.wake_sync();
+    }
+    // Back online: a round now (the first fetch of the engine may have failed for want of one).
+    let _ = use_event_listener(use_window(), leptos::ev::online, move |_| bag.wake_sync());
+    // Another tab changed the stored bag: merge its operations (and send any it left pending).
+    let _ = use_event_listener(use_window(), leptos::ev::storage, move |_| {
+        bag.reload();
+        bag.wake_sync();
+    });
     bag
 }
 
@@ -99,23 +130,35 @@ impl Bag {
         self.notice.set(None);
     }
 
-    /// The cached product of a line (reactive).
+    /// The kept product of a line (reactive).
     pub fn product(self, product_id: &str) -> Option<Product> {
-        self.saved.with(|s| s.products.get(product_id).cloned())
+        self.products_changed.track();
+        self.with_products(|products| products.get(product_id).cloned())
     }
 
+    /// Keeps a product on the device, for the lines that name it.
     pub fn remember_product(self, product: Product) {
-        self.saved.update(|s| {
-            s.products.insert(product.id.clone(), product);
+        self.with_products(|products| {
+            products.insert(product.id.clone(), product);
         });
-        self.persist();
+        let ours = self.with_products(|products| products.clone());
+        match device::save_products(&ours) {
+            Ok(merged) => self.products.set_value(Some(merged)),
+            Err(_) => self.notice.set(Some(BagNotice::NotStored)),
+        }
+        self.products_changed.update(|n| *n += 1);
+    }
+
+    /// `f` over the kept products, read from the device first if this page has not yet.
+    fn with_products<T: Default>(self, f: impl FnOnce(&mut Products) -> T) -> T {
+        self.products
+            .try_update_value(|kept| f(kept.get_or_insert_with(device::load_products)))
+            .unwrap_or_default()
     }
 
     /// Puts a variant in the bag; if it is already there, one more of it.
     pub fn add(self, product: &Product, sku: &str, store: Option<String>, intent: Option<Intent>) {
-        self.saved.update(|s| {
-            s.products.insert(product.id.clone(), product.clone());
-        });
+        self.remember_product(product.clone());
         let change = match self.line(sku) {
             Some(line) => Change::SetQuantity {
                 sku: sku.to_string(),
@@ -197,8 +240,13 @@ impl Bag {
         }
     }
 
-    /// Another tab stored a newer copy: take its operations too.
+    /// Another tab stored a newer copy: take its operations too, and read the products again
+    /// when a screen next shows one.
     fn reload(self) {
+        if self.products.with_value(Option::is_some) {
+            self.products.set_value(None);
+            self.products_changed.update(|n| *n += 1);
+        }
         if let Loaded::Fresh(stored) = device::load() {
             if self.saved.with_untracked(|s| *s != stored) {
                 self.saved.update(|s| s.merge(stored));
@@ -211,13 +259,29 @@ impl Bag {
         self.saved.with_untracked(Saved::token)
     }
 
-    /// Asks for a sync round now (after an order removed lines on the server).
+    /// Asks for a sync round now (after a change, or an order removed lines on the server),
+    /// starting the sync engine first if it is not running yet.
     pub fn wake_sync(self) {
-        self.wake.with_value(|wake| {
-            if let Some(wake) = wake {
-                let _ = wake.unbounded_send(());
+        match self.sync.get_value() {
+            SyncEngine::Running => self.wake.with_value(|wake| {
+                if let Some(wake) = wake {
+                    let _ = wake.unbounded_send(());
+                }
+            }),
+            SyncEngine::Starting => {}
+            SyncEngine::NotNeededYet => {
+                self.sync.set_value(SyncEngine::Starting);
+                let client = self.client.get_value();
+                leptos::task::spawn_local(async move {
+                    let started = sync::start(self, client).await;
+                    // Not fetched (offline): tried again at the next change or when back online.
+                    self.sync.set_value(match started {
+                        Ok(()) => SyncEngine::Running,
+                        Err(_) => SyncEngine::NotNeededYet,
+                    });
+                });
             }
-        });
+        }
     }
 
     /// The server's merged bag arrived after sending `sent`.

@@ -4,12 +4,12 @@
 use super::{Bag, SyncStatus};
 use crate::api::bag::{OpsBatch, MAX_OPS_PER_BATCH};
 use crate::api::{ApiError, Client, ErrorCode};
+use crate::lazy::ChunkError;
 use futures::channel::mpsc;
 use futures::future::{select, Either};
 use futures::StreamExt;
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use leptos::wasm_split::wasm_split;
 
 /// How often a quiet bag asks the server for other devices' changes.
 const PULL_EVERY_MS: u32 = 15_000;
@@ -18,20 +18,12 @@ const LONGEST_RETRY_MS: u32 = 30_000;
 /// A request still unanswered after this is given up (and aborted) and retried later.
 const ANSWER_WITHIN_MS: u32 = 10_000;
 
-pub fn start(bag: Bag, client: Client) {
+/// Starts the background loop. Its own chunk (see `crate::lazy`): a device that never changes
+/// its bag never fetches it.
+#[wasm_split(bag_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn start(bag: Bag, client: Client) -> Result<(), ChunkError> {
     let (wake, mut woken) = mpsc::unbounded::<()>();
-    bag.wake.set_value(Some(wake.clone()));
-    on_window_event("online", {
-        let wake = wake.clone();
-        move || {
-            let _ = wake.unbounded_send(());
-        }
-    });
-    // Another tab changed the stored bag: merge its operations (and send any it left pending).
-    on_window_event("storage", move || {
-        bag.reload();
-        let _ = wake.unbounded_send(());
-    });
+    bag.wake.set_value(Some(wake));
     leptos::task::spawn_local(async move {
         let mut retry_ms = FIRST_RETRY_MS;
         // One at a time after a refusal, to find the operation the server will not take.
@@ -62,6 +54,7 @@ pub fn start(bag: Bag, client: Client) {
             }
         }
     });
+    Ok(())
 }
 
 enum Outcome {
@@ -159,13 +152,4 @@ async fn sleep(ms: u32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Listens for a window event for the life of the page.
-fn on_window_event(name: &str, handler: impl Fn() + 'static) {
-    if let Some(window) = web_sys::window() {
-        let closure = Closure::<dyn Fn()>::new(handler);
-        let _ = window.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
-        closure.forget();
-    }
 }

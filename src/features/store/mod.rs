@@ -1,53 +1,132 @@
 //! The store the shopper stands in: the "here" of every stock figure, remembered on the device.
 
-use crate::api::{ApiError, Client, Store};
-use codee::string::FromToStringCodec;
+use crate::api::{ApiError, Client, Lang, Localized, Store};
 use leptos::prelude::*;
-use leptos_use::storage::use_local_storage;
+use serde::{Deserialize, Serialize};
 
 const STORAGE_KEY: &str = "shopbag.store";
 
-/// The chosen store's id; an empty string means none chosen yet.
-#[derive(Clone, Copy)]
-pub struct Here {
-    id: Signal<String>,
-    set_id: WriteSignal<String>,
+/// The store she chose, with its name, so the app bar can say where she is without the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChosenStore {
+    pub id: String,
+    /// Unknown for a choice kept by an earlier release (only the id); filled in from the list.
+    pub name: Option<Localized>,
 }
 
+impl ChosenStore {
+    /// The kept choice. Earlier releases kept the bare id.
+    fn read(text: &str) -> Option<ChosenStore> {
+        serde_json::from_str(text).ok().or_else(|| {
+            let id = text.trim();
+            (!id.is_empty() && !id.starts_with('{')).then(|| ChosenStore {
+                id: id.to_string(),
+                name: None,
+            })
+        })
+    }
+}
+
+/// The store the shopper stands in, remembered on the device (none chosen yet: `None`).
+#[derive(Clone, Copy)]
+pub struct Here(RwSignal<Option<ChosenStore>>);
+
 impl Here {
-    /// Reads (and later writes) the choice in local storage, so it survives reloads and tabs.
+    /// The choice kept on the device; it is written back whenever she chooses again.
     pub fn from_device() -> Self {
-        let (id, set_id, _) = use_local_storage::<String, FromToStringCodec>(STORAGE_KEY);
-        Here { id, set_id }
+        let kept = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|text| ChosenStore::read(&text));
+        Here(RwSignal::new(kept))
     }
 
     pub fn store_id(self) -> Option<String> {
-        Some(self.id.get()).filter(|id| !id.is_empty())
+        self.0.with(|c| c.as_ref().map(|c| c.id.clone()))
     }
 
-    pub fn choose(self, store_id: &str) {
-        self.set_id.set(store_id.to_string());
+    /// The chosen store's name in `lang`, when known.
+    pub fn name(self, lang: Lang) -> Option<String> {
+        self.0
+            .with(|c| Some(c.as_ref()?.name.as_ref()?.get(lang).to_string()))
     }
+
+    pub fn choose(self, store: &Store) {
+        self.keep(ChosenStore {
+            id: store.id.clone(),
+            name: Some(store.name.clone()),
+        });
+    }
+
+    /// Takes the chosen store's current name from a fresh list (stores get renamed, and earlier
+    /// releases kept no name).
+    pub fn refresh(self, stores: &[Store]) {
+        let Some(chosen) = self.0.get_untracked() else {
+            return;
+        };
+        let Some(store) = stores.iter().find(|s| s.id == chosen.id) else {
+            return;
+        };
+        if chosen.name.as_ref() != Some(&store.name) {
+            self.choose(store);
+        }
+    }
+
+    fn keep(self, chosen: ChosenStore) {
+        if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&chosen)) {
+            let _ = storage.set_item(STORAGE_KEY, &text);
+        }
+        self.0.set(Some(chosen));
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 pub fn use_here() -> Here {
     expect_context::<Here>()
 }
 
-/// The store list, fetched once and shared by every page.
+/// The store list, fetched once — the first time a screen needs it — and shared by every page.
 #[derive(Clone, Copy)]
 pub struct Stores(pub LocalResource<Result<Vec<Store>, ApiError>>);
 
+/// Where the list is made: under the shell's owner, so it outlives the screen that asked first.
+#[derive(Clone)]
+struct StoreDirectory {
+    owner: Owner,
+    stores: StoredValue<Option<Stores>>,
+}
+
+/// Called once, in the app shell; nothing is fetched until a screen asks for the list.
 pub fn provide_stores() {
-    let client = expect_context::<Client>();
-    provide_context(Stores(LocalResource::new(move || {
-        let client = client.clone();
-        async move { client.stores().await }
-    })));
+    provide_context(StoreDirectory {
+        owner: Owner::current().expect("the shell has an owner"),
+        stores: StoredValue::new(None),
+    });
 }
 
 pub fn use_stores() -> Stores {
-    expect_context::<Stores>()
+    let directory = expect_context::<StoreDirectory>();
+    if let Some(stores) = directory.stores.get_value() {
+        return stores;
+    }
+    let client = expect_context::<Client>();
+    let here = use_here();
+    let stores = directory.owner.with(|| {
+        Stores(LocalResource::new(move || {
+            let client = client.clone();
+            async move {
+                let stores = client.stores().await;
+                if let Ok(list) = &stores {
+                    here.refresh(list);
+                }
+                stores
+            }
+        }))
+    });
+    directory.stores.set_value(Some(stores));
+    stores
 }
 
 impl Stores {

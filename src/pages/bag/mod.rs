@@ -91,12 +91,12 @@ pub fn BagPage() -> impl IntoView {
     let deselected = RwSignal::new(HashSet::<String>::new());
     view! {
         <section class="page bag">
-            <h1>{t!(i18n, bag_title)}</h1>
+            <h1>{move || i18n.bag_title()}</h1>
             <SyncState bag />
             <Notice bag />
             <Show
                 when=move || !rows.with(Vec::is_empty)
-                fallback=move || view! { <p class="hint">{t!(i18n, bag_empty)}</p> }
+                fallback=move || view! { <p class="hint">{move || i18n.bag_empty()}</p> }
             >
                 {move || {
                     let rows = rows.get();
@@ -110,7 +110,7 @@ pub fn BagPage() -> impl IntoView {
                         .collect_view()
                 }}
                 <p class="bag-total">
-                    <span>{t!(i18n, total)}</span>
+                    <span>{move || i18n.total()}</span>
                     <Price amount=total />
                 </p>
                 <order_form::OrderForm rows deselected />
@@ -130,14 +130,12 @@ fn GroupSection(
     let i18n = use_i18n();
     let here = use_here();
     let title = move || match group {
-        Group::TakeToday => t_string!(i18n, group_take_today).to_string(),
-        Group::Elsewhere if here.store_id().is_some() => {
-            t_string!(i18n, group_elsewhere).to_string()
-        }
-        Group::Elsewhere => t_string!(i18n, group_in_stores).to_string(),
-        Group::OnlineOnly => t_string!(i18n, group_online_only).to_string(),
-        Group::SoldOut => t_string!(i18n, group_sold_out).to_string(),
-        Group::Loading => t_string!(i18n, loading_product).to_string(),
+        Group::TakeToday => i18n.group_take_today().to_string(),
+        Group::Elsewhere if here.store_id().is_some() => i18n.group_elsewhere().to_string(),
+        Group::Elsewhere => i18n.group_in_stores().to_string(),
+        Group::OnlineOnly => i18n.group_online_only().to_string(),
+        Group::SoldOut => i18n.group_sold_out().to_string(),
+        Group::Loading => i18n.loading_product().to_string(),
     };
     view! {
         <section class="bag-group">
@@ -203,14 +201,14 @@ fn LineItem(
                     .map(|s| s.name.get(lang()).to_string())
                     .collect();
                 let separator = if lang() == Lang::En { ", " } else { "、" };
-                t_string!(i18n, pick_up_at, stores = names.join(separator)).to_string()
+                i18n.pick_up_at(names.join(separator)).to_string()
             })
         }
         _ => None,
     };
     let intent = line.intent.map(|intent| match intent {
-        Intent::WaitForPromotion => t_string!(i18n, intent_wait).to_string(),
-        Intent::SoldOutHere => t_string!(i18n, intent_sold_out).to_string(),
+        Intent::WaitForPromotion => i18n.intent_wait().to_string(),
+        Intent::SoldOutHere => i18n.intent_sold_out().to_string(),
     });
     let unit_price = variant.as_ref().map(|v| v.price);
     let note = RwSignal::new(line.note.clone().unwrap_or_default());
@@ -252,10 +250,10 @@ fn LineItem(
                     }
                     aria-describedby=title_id.clone()
                 />
-                <span>{t!(i18n, order_this)}</span>
+                <span>{move || i18n.order_this()}</span>
             </label>
             <div class="bag-line-controls">
-                <div class="stepper" role="group" aria-label=move || t_string!(i18n, quantity)>
+                <div class="stepper" role="group" aria-label=move || i18n.quantity()>
                     <button
                         type="button"
                         class="button"
@@ -264,7 +262,7 @@ fn LineItem(
                         on:click=move |_| bag.set_quantity(&sku.get_value(), quantity - 1)
                     >
                         <span aria-hidden="true">"−"</span>
-                        <span class="visually-hidden">{t!(i18n, one_less)}</span>
+                        <span class="visually-hidden">{move || i18n.one_less()}</span>
                     </button>
                     <output aria-live="polite">{quantity}</output>
                     <button
@@ -275,11 +273,11 @@ fn LineItem(
                         on:click=move |_| bag.set_quantity(&sku.get_value(), quantity + 1)
                     >
                         <span aria-hidden="true">"+"</span>
-                        <span class="visually-hidden">{t!(i18n, one_more)}</span>
+                        <span class="visually-hidden">{move || i18n.one_more()}</span>
                     </button>
                 </div>
                 <button type="button" class="button" aria-describedby=title_id.clone() on:click=remove>
-                    {t!(i18n, remove)}
+                    {move || i18n.remove()}
                 </button>
             </div>
             <form
@@ -290,11 +288,11 @@ fn LineItem(
                 }
             >
                 <label>
-                    <span>{t!(i18n, note_label)}</span>
+                    <span>{move || i18n.note_label()}</span>
                     <input type="text" maxlength="200" bind:value=note />
                 </label>
                 <button type="submit" class="button" aria-describedby=title_id>
-                    {t!(i18n, save_note)}
+                    {move || i18n.save_note()}
                 </button>
             </form>
         </li>
@@ -313,7 +311,7 @@ fn UndoBar(removed: RwSignal<Option<(OpId, String)>>) -> impl IntoView {
                     .get()
                     .map(|(removal, name)| {
                         view! {
-                            <span>{t_string!(i18n, removed_line, name = name).to_string()}</span>
+                            <span>{i18n.removed_line(name).to_string()}</span>
                             <button
                                 type="button"
                                 class="button"
@@ -322,7 +320,7 @@ fn UndoBar(removed: RwSignal<Option<(OpId, String)>>) -> impl IntoView {
                                     removed.set(None);
                                 }
                             >
-                                {t!(i18n, undo)}
+                                {move || i18n.undo()}
                             </button>
                         }
                     })
@@ -335,9 +333,9 @@ fn UndoBar(removed: RwSignal<Option<(OpId, String)>>) -> impl IntoView {
 fn SyncState(bag: Bag) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || match bag.status() {
-        SyncStatus::SavedOnDevice => t_string!(i18n, status_saved),
-        SyncStatus::Syncing => t_string!(i18n, status_syncing),
-        SyncStatus::Synced => t_string!(i18n, status_synced),
+        SyncStatus::SavedOnDevice => i18n.status_saved(),
+        SyncStatus::Syncing => i18n.status_syncing(),
+        SyncStatus::Synced => i18n.status_synced(),
     };
     view! { <p class="sync-status" role="status">{text}</p> }
 }
@@ -348,16 +346,16 @@ fn Notice(bag: Bag) -> impl IntoView {
     move || {
         bag.notice().map(|notice| {
             let text = match notice {
-                BagNotice::DamagedStorage => t_string!(i18n, notice_damaged),
-                BagNotice::NotStored => t_string!(i18n, notice_not_stored),
-                BagNotice::Refused => t_string!(i18n, notice_refused),
-                BagNotice::Full => t_string!(i18n, notice_full),
+                BagNotice::DamagedStorage => i18n.notice_damaged(),
+                BagNotice::NotStored => i18n.notice_not_stored(),
+                BagNotice::Refused => i18n.notice_refused(),
+                BagNotice::Full => i18n.notice_full(),
             };
             view! {
                 <div class="problem" role="alert">
                     <p>{text}</p>
                     <button type="button" class="button" on:click=move |_| bag.dismiss_notice()>
-                        {t!(i18n, dismiss)}
+                        {move || i18n.dismiss()}
                     </button>
                 </div>
             }

@@ -72,7 +72,7 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
     // The order the form describes, or why it cannot be sent yet.
     let new_request = move || -> Result<OrderRequest, String> {
         if bag.status() != SyncStatus::Synced {
-            return Err(t_string!(i18n, order_needs_sync).to_string());
+            return Err(i18n.order_needs_sync().to_string());
         }
         let skus: Vec<String> = chosen
             .get_untracked()
@@ -80,13 +80,13 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
             .map(|r| r.line.sku)
             .collect();
         if skus.is_empty() {
-            return Err(t_string!(i18n, order_nothing_selected).to_string());
+            return Err(i18n.order_nothing_selected().to_string());
         }
         let fulfilment = match method.get_untracked() {
             Method::Pickup => {
                 let store_id = store.get_untracked();
                 if store_id.is_empty() {
-                    return Err(t_string!(i18n, no_pickup_store).to_string());
+                    return Err(i18n.no_pickup_store().to_string());
                 }
                 Fulfilment::Pickup { store_id }
             }
@@ -98,7 +98,7 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
                 };
                 if address.name.is_empty() || address.phone.is_empty() || address.address.is_empty()
                 {
-                    return Err(t_string!(i18n, order_missing_address).to_string());
+                    return Err(i18n.order_missing_address().to_string());
                 }
                 Fulfilment::Delivery { address }
             }
@@ -149,9 +149,9 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
 
     view! {
         <form class="order-form" aria-labelledby="order-title" on:submit=place>
-            <h2 id="order-title">{t!(i18n, order_title)}</h2>
+            <h2 id="order-title">{move || i18n.order_title()}</h2>
             <fieldset class="choice">
-                <legend class="visually-hidden">{t!(i18n, order_title)}</legend>
+                <legend class="visually-hidden">{move || i18n.order_title()}</legend>
                 <label class="chip">
                     <input
                         type="radio"
@@ -159,7 +159,7 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
                         prop:checked=move || method.get() == Method::Pickup
                         on:change=move |_| method.set(Method::Pickup)
                     />
-                    <span>{t!(i18n, pick_up)}</span>
+                    <span>{move || i18n.pick_up()}</span>
                 </label>
                 <label class="chip">
                     <input
@@ -168,16 +168,16 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
                         prop:checked=move || method.get() == Method::Delivery
                         on:change=move |_| method.set(Method::Delivery)
                     />
-                    <span>{t!(i18n, deliver_home)}</span>
+                    <span>{move || i18n.deliver_home()}</span>
                 </label>
             </fieldset>
             <Show when=move || method.get() == Method::Pickup>
                 <Show
                     when=move || !pickup_options.with(Vec::is_empty)
-                    fallback=move || view! { <p class="hint">{t!(i18n, no_pickup_store)}</p> }
+                    fallback=move || view! { <p class="hint">{move || i18n.no_pickup_store()}</p> }
                 >
                     <label class="field">
-                        <span>{t!(i18n, pickup_store)}</span>
+                        <span>{move || i18n.pickup_store()}</span>
                         <select on:change=move |ev| store.set(event_target_value(&ev)) prop:value=move || store.get()>
                             {move || {
                                 pickup_options
@@ -197,15 +197,15 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
             </Show>
             <Show when=move || method.get() == Method::Delivery>
                 <label class="field">
-                    <span>{t!(i18n, recipient)}</span>
+                    <span>{move || i18n.recipient()}</span>
                     <input type="text" autocomplete="name" bind:value=name />
                 </label>
                 <label class="field">
-                    <span>{t!(i18n, phone)}</span>
+                    <span>{move || i18n.phone()}</span>
                     <input type="tel" autocomplete="tel" bind:value=phone />
                 </label>
                 <label class="field">
-                    <span>{t!(i18n, address)}</span>
+                    <span>{move || i18n.address()}</span>
                     <input type="text" autocomplete="street-address" bind:value=address />
                 </label>
             </Show>
@@ -213,9 +213,9 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
             <button type="submit" class="button primary wide" disabled=move || busy.get()>
                 {move || {
                     if busy.get() {
-                        t_string!(i18n, placing_order)
+                        i18n.placing_order()
                     } else {
-                        t_string!(i18n, place_order)
+                        i18n.place_order()
                     }
                 }}
             </button>
@@ -223,11 +223,11 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
     }
 }
 
-fn order_problem(i18n: leptos_i18n::I18nContext<Locale>, error: &ApiError) -> String {
+fn order_problem(i18n: I18n, error: &ApiError) -> String {
     match error.code() {
-        Some(ErrorCode::SoldOut) => t_string!(i18n, order_sold_out).to_string(),
-        Some(ErrorCode::InvalidOrder) => t_string!(i18n, order_invalid).to_string(),
-        _ if matches!(error, ApiError::Network(_)) => t_string!(i18n, error_network).to_string(),
-        _ => t_string!(i18n, error_server).to_string(),
+        Some(ErrorCode::SoldOut) => i18n.order_sold_out().to_string(),
+        Some(ErrorCode::InvalidOrder) => i18n.order_invalid().to_string(),
+        _ if matches!(error, ApiError::Network(_)) => i18n.error_network().to_string(),
+        _ => i18n.error_server().to_string(),
     }
 }

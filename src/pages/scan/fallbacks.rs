@@ -39,9 +39,9 @@ pub(super) fn Fallbacks(
                     None => scanner.hit.set(Some(Hit::NothingInPhoto)),
                 },
                 Err(Trouble::Picture(_)) => {
-                    photo_problem.set(Some(t_string!(i18n, photo_unreadable).to_string()))
+                    photo_problem.set(Some(i18n.photo_unreadable().to_string()))
                 }
-                Err(_) => photo_problem.set(Some(t_string!(i18n, decoder_unavailable).to_string())),
+                Err(_) => photo_problem.set(Some(i18n.decoder_unavailable().to_string())),
             }
         });
     };
@@ -54,22 +54,22 @@ pub(super) fn Fallbacks(
     };
     view! {
         <div class="fallbacks">
-            <button type="button" class="button" on:click=open(take)>{t!(i18n, take_photo)}</button>
-            <button type="button" class="button" on:click=open(choose)>{t!(i18n, choose_photo)}</button>
+            <button type="button" class="button" on:click=open(take)>{move || i18n.take_photo()}</button>
+            <button type="button" class="button" on:click=open(choose)>{move || i18n.choose_photo()}</button>
             <button
                 type="button"
                 class="button"
                 aria-expanded=move || typing.get().to_string()
                 on:click=move |_| typing.update(|t| *t = !*t)
             >
-                {t!(i18n, type_code)}
+                {move || i18n.type_code()}
             </button>
             // Two inputs: `capture` opens the rear camera on phones, without it the gallery.
             <input node_ref=take type="file" accept="image/*" capture="environment" class="visually-hidden" tabindex="-1" aria-hidden="true" on:change=read_photo />
             <input node_ref=choose type="file" accept="image/*" class="visually-hidden" tabindex="-1" aria-hidden="true" on:change=read_photo />
         </div>
         <p class="hint" role="status">
-            {move || reading.get().then(|| t_string!(i18n, reading_photo).to_string())}
+            {move || reading.get().then(|| i18n.reading_photo().to_string())}
         </p>
         <p class="field-problem" role="alert">{move || photo_problem.get()}</p>
         <Show when=move || typing.get()>
@@ -89,12 +89,11 @@ fn TypedCode(scanner: Scanner, typing: RwSignal<bool>) -> impl IntoView {
         let digits = text.chars().filter(char::is_ascii_digit).count();
         match Entry::read(&text) {
             Entry::Empty => None,
-            Entry::Code(_) => Some((true, t_string!(i18n, code_valid).to_string())),
+            Entry::Code(_) => Some((true, i18n.code_valid().to_string())),
             // While typing, a short code is unfinished, not wrong.
-            Entry::BadCode(CodeError::BadLength(_)) if !submitted.get() => Some((
-                false,
-                t_string!(i18n, digits_so_far, count = digits).to_string(),
-            )),
+            Entry::BadCode(CodeError::BadLength(_)) if !submitted.get() => {
+                Some((false, i18n.digits_so_far(digits).to_string()))
+            }
             Entry::BadCode(error) => Some((false, code_reason(i18n, &error))),
             Entry::Search(_) => Some((false, code_reason(i18n, &CodeError::NotDigits))),
         }
@@ -109,7 +108,7 @@ fn TypedCode(scanner: Scanner, typing: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <form class="typed-code" on:submit=on_submit>
-            <label for="typed-code">{t!(i18n, typed_code_label)}</label>
+            <label for="typed-code">{move || i18n.typed_code_label()}</label>
             <div class="code-entry-row">
                 <input
                     id="typed-code"
@@ -122,7 +121,7 @@ fn TypedCode(scanner: Scanner, typing: RwSignal<bool>) -> impl IntoView {
                     bind:value=text
                     on:input=move |_| submitted.set(false)
                 />
-                <button type="submit" class="button primary">{t!(i18n, add_to_bag)}</button>
+                <button type="submit" class="button primary">{move || i18n.add_to_bag()}</button>
             </div>
             <p
                 id="typed-code-check"

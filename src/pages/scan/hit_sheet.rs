@@ -12,19 +12,21 @@ pub(super) fn HitSheet(hit: Hit, scanner: Scanner) -> impl IntoView {
     let i18n = use_i18n();
     let next = move |_| scanner.scan_next();
     let body = match hit {
-        Hit::Looking(_) => view! { <p class="hint">{t!(i18n, loading_product)}</p> }.into_any(),
+        Hit::Looking(_) => {
+            view! { <p class="hint">{move || i18n.loading_product()}</p> }.into_any()
+        }
         Hit::Added(found) => {
             let found = *found;
             let again = found.clone();
             view! {
                 <div class="scan-added" role="status">
-                    <p class="confirmation">{t!(i18n, added_to_bag)}</p>
+                    <p class="confirmation">{move || i18n.added_to_bag()}</p>
                     <button
                         type="button"
                         class="button"
                         on:click=move |_| scanner.add(&again)
                     >
-                        {t!(i18n, add_another)}
+                        {move || i18n.add_another()}
                     </button>
                 </div>
                 <ProductSheet found />
@@ -44,7 +46,7 @@ pub(super) fn HitSheet(hit: Hit, scanner: Scanner) -> impl IntoView {
         }
         Hit::NothingInPhoto => view! {
             <div class="problem" role="alert">
-                <p>{t!(i18n, photo_nothing)}</p>
+                <p>{move || i18n.photo_nothing()}</p>
             </div>
         }
         .into_any(),
@@ -52,7 +54,7 @@ pub(super) fn HitSheet(hit: Hit, scanner: Scanner) -> impl IntoView {
     view! {
         <div class="hit-sheet">
             <button type="button" class="button primary wide scan-next" on:click=next>
-                {t!(i18n, scan_next)}
+                {move || i18n.scan_next()}
             </button>
             {body}
         </div>

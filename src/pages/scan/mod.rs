@@ -20,7 +20,6 @@ use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_query_map;
 use viewfinder::Viewfinder;
 
@@ -44,7 +43,7 @@ pub(super) struct Scanner {
     client: StoredValue<Client>,
     bag: Bag,
     here: Here,
-    i18n: I18nContext<Locale>,
+    i18n: I18n,
 }
 
 /// How a code reached us: camera reads repeat by themselves, the others are deliberate.
@@ -74,8 +73,7 @@ impl Scanner {
         let fresh = self.admit(&code);
         if source == Source::Camera && !fresh {
             let i18n = self.i18n;
-            self.announcement
-                .set(t_string!(i18n, scan_already_added).to_string());
+            self.announcement.set(i18n.scan_already_added().to_string());
             return;
         }
         self.hit.set(Some(Hit::Looking(code.clone())));
@@ -107,10 +105,9 @@ impl Scanner {
         let name = found
             .product
             .name
-            .get(lang_of(i18n.get_locale_untracked()))
+            .get(lang_of(i18n.locale_untracked()))
             .to_string();
-        self.announcement
-            .set(t_string!(i18n, scan_added, name = name).to_string());
+        self.announcement.set(i18n.scan_added(name).to_string());
         feedback::vibrate();
         if feedback::beep_wanted() {
             feedback::beep();
@@ -159,7 +156,7 @@ pub fn ScanPage() -> impl IntoView {
 
     view! {
         <section class="page scan">
-            <h1>{t!(i18n, scan_title)}</h1>
+            <h1>{move || i18n.scan_title()}</h1>
             <Viewfinder
                 scanner
                 decoder

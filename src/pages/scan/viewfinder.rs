@@ -148,11 +148,11 @@ pub(super) fn Viewfinder(
         _ => Abilities::default(),
     };
     let status = move || match lens.get() {
-        Lens::Starting => t_string!(i18n, camera_starting).to_string(),
-        Lens::Off => t_string!(i18n, camera_paused).to_string(),
-        _ if unavailable.get() => t_string!(i18n, decoder_unavailable).to_string(),
-        _ if paused.get() => t_string!(i18n, camera_paused).to_string(),
-        _ => t_string!(i18n, scan_hint).to_string(),
+        Lens::Starting => i18n.camera_starting().to_string(),
+        Lens::Off => i18n.camera_paused().to_string(),
+        _ if unavailable.get() => i18n.decoder_unavailable().to_string(),
+        _ if paused.get() => i18n.camera_paused().to_string(),
+        _ => i18n.scan_hint().to_string(),
     };
 
     view! {
@@ -198,21 +198,21 @@ pub(super) fn Viewfinder(
                         feedback::want_beep(on);
                     }
                 />
-                <span>{t!(i18n, beep_on_scan)}</span>
+                <span>{move || i18n.beep_on_scan()}</span>
             </label>
             <Show when=move || { cameras.with(Vec::len) > 1 }>
                 <button type="button" class="button" on:click=switch_camera>
-                    {t!(i18n, switch_camera)}
+                    {move || i18n.switch_camera()}
                 </button>
             </Show>
             <Show when=move || abilities().torch>
                 <button type="button" class="button" aria-pressed=move || torch.get().to_string() on:click=toggle_torch>
-                    {t!(i18n, torch)}
+                    {move || i18n.torch()}
                 </button>
             </Show>
             {move || abilities().zoom.map(|(min, max, step)| view! {
                 <label class="zoom">
-                    <span>{t!(i18n, zoom)}</span>
+                    <span>{move || i18n.zoom()}</span>
                     <input type="range" min=min max=max step=step value=min on:input=set_zoom />
                 </label>
             })}
@@ -225,7 +225,7 @@ pub(super) fn Viewfinder(
         }}
         {move || {
             (restarts.get() > 0)
-                .then(|| view! { <p class="hint">{t!(i18n, decoder_restarted)}</p> })
+                .then(|| view! { <p class="hint">{move || i18n.decoder_restarted()}</p> })
         }}
     }
 }
@@ -238,24 +238,21 @@ fn CameraTrouble(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (message, can_retry) = match &problem {
-        CameraProblem::Insecure => (t_string!(i18n, camera_insecure).to_string(), false),
-        CameraProblem::Unsupported => (t_string!(i18n, camera_unsupported).to_string(), false),
-        CameraProblem::Denied => (t_string!(i18n, camera_denied).to_string(), true),
-        CameraProblem::NoCamera => (t_string!(i18n, camera_none).to_string(), true),
-        CameraProblem::Busy => (t_string!(i18n, camera_busy).to_string(), true),
-        CameraProblem::Failed(reason) => (
-            t_string!(i18n, camera_failed, reason = reason.clone()).to_string(),
-            true,
-        ),
+        CameraProblem::Insecure => (i18n.camera_insecure().to_string(), false),
+        CameraProblem::Unsupported => (i18n.camera_unsupported().to_string(), false),
+        CameraProblem::Denied => (i18n.camera_denied().to_string(), true),
+        CameraProblem::NoCamera => (i18n.camera_none().to_string(), true),
+        CameraProblem::Busy => (i18n.camera_busy().to_string(), true),
+        CameraProblem::Failed(reason) => (i18n.camera_failed(reason.clone()).to_string(), true),
     };
     view! {
         <div class="problem camera-problem" role="alert">
-            <h2>{t!(i18n, camera_unavailable)}</h2>
+            <h2>{move || i18n.camera_unavailable()}</h2>
             <p>{message}</p>
-            <p>{t!(i18n, camera_fallback_hint)}</p>
+            <p>{move || i18n.camera_fallback_hint()}</p>
             <Show when=move || can_retry>
                 <button type="button" class="button" on:click=move |_| on_retry()>
-                    {t!(i18n, retry)}
+                    {move || i18n.retry()}
                 </button>
             </Show>
         </div>

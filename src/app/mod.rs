@@ -1,0 +1,76 @@
+//! The app shell: translations, router, shared context, the app bar, and the screen for the
+//! address. Home is part of the shell's code; every other screen is its own chunk, fetched the
+//! first time the shopper opens it (see `screens`).
+
+mod app_bar;
+mod screens;
+
+use crate::api::Client;
+use crate::components::{LazyScreen, ScreenFetch, Translated};
+use crate::features::bag::provide_bag;
+use crate::features::scan::provide_wedge;
+use crate::features::store::{provide_stores, Here};
+use crate::route::Route;
+use app_bar::AppBar;
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn App() -> impl IntoView {
+    keep_app_on_device();
+    view! {
+        <Translated>
+            <Router>
+                <Shell />
+            </Router>
+        </Translated>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let client = Client::same_origin();
+    provide_context(client.clone());
+    provide_stores();
+    provide_bag(client);
+    provide_context(Here::from_device());
+    provide_wedge();
+    let location = use_location();
+    // The path picks the screen; the query (search words) is read by the screen itself, so
+    // typing a search does not rebuild the page.
+    let route = Memo::new(move |_| Route::parse(&location.pathname.get()));
+    view! {
+        <AppBar />
+        <main id="main">{move || screen(route.get())}</main>
+    }
+}
+
+/// The screen for an address, each from its own chunk.
+fn screen(route: Route) -> AnyView {
+    let load = move || -> ScreenFetch {
+        match route.clone() {
+            Route::Home | Route::Search(_) => Box::pin(screens::home()),
+            Route::Scan => Box::pin(screens::scan()),
+            Route::Product(code) => Box::pin(screens::product(code)),
+            Route::StoreEntrance(store) => Box::pin(screens::store_entrance(store)),
+            Route::Bag => Box::pin(screens::bag()),
+            Route::Order(number) => Box::pin(screens::order(number)),
+            Route::NotFound(_) => Box::pin(screens::not_found()),
+        }
+    };
+    view! { <LazyScreen load=Callback::new(move |()| load()) /> }.into_any()
+}
+
+/// Registers the service worker that keeps the app for offline starts. Browsers offer it only in
+/// secure contexts (HTTPS, localhost); elsewhere the app simply needs the network to start.
+fn keep_app_on_device() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if supported {
+        let _ = navigator.service_worker().register("/sw.js");
+    }
+}

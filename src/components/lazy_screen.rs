@@ -1,0 +1,145 @@
+//! Screens that arrive as chunks: the loading skeleton while one is fetched and, when it cannot
+//! be, a clear message with a retry — or, when a new release has replaced this one's chunks on
+//! the server, a reload into the new release at the same address.
+
+use crate::components::Skeleton;
+use crate::i18n::*;
+use crate::lazy::ChunkError;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A screen on its way: the split function's call (see `crate::lazy`).
+pub type ScreenFetch = Pin<Box<dyn Future<Output = Result<AnyView, ChunkError>>>>;
+
+/// Shows the screen `load` fetches; `load` is called again on retry (a failed fetch is not
+/// remembered by the loader, so a retry really fetches again). One type for every screen, so
+/// the loading and failure views exist once in the app, not once per screen.
+#[component]
+pub fn LazyScreen(load: Callback<(), ScreenFetch>) -> impl IntoView {
+    let attempt = RwSignal::new(0u32);
+    let retry = Callback::new(move |_| attempt.update(|n| *n += 1));
+    view! {
+        <Suspense fallback=|| view! { <section class="page"><Skeleton lines=6 /></section> }>
+            {move || {
+                attempt.track();
+                // The browser runs one thread: the loader's future need not move between threads.
+                let screen = SendWrapper::new(load.run(()));
+                Suspend::new(async move {
+                    match screen.await {
+                        Ok(screen) => screen,
+                        Err(ChunkError) => view! { <ChunkProblem retry /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChunkProblem(retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    leptos::task::spawn_local(async {
+        if release::replaced().await {
+            release::reload();
+        }
+    });
+    view! {
+        <section class="page chunk-problem">
+            <h1>{move || i18n.chunk_failed_title()}</h1>
+            <div class="problem" role="alert">
+                <p>{move || i18n.chunk_failed_text()}</p>
+                <button type="button" class="button primary" on:click=move |_| retry.run(())>
+                    {move || i18n.retry()}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// Which release of the app this page runs, and whether the server has moved on.
+mod release {
+    use gloo_net::http::Request;
+
+    /// `index.html` names its release in `<meta name="shopbag-release" content="…">`
+    /// (written by scripts/split-app.mjs; the chunks of a release carry the same hash).
+    const META: &str = "shopbag-release";
+    /// Set before reloading into a new release, so that release is never reloaded into twice.
+    const RELOADED_KEY: &str = "shopbag.reloaded-into";
+
+    fn running() -> Option<String> {
+        let meta = web_sys::window()?
+            .document()?
+            .query_selector(&format!("meta[name=\"{META}\"]"))
+            .ok()??;
+        meta.get_attribute("content")
+    }
+
+    /// The release the server (or, offline, the service worker's copy) hands out now, when it
+    /// is not the one running here and has not been reloaded into already.
+    pub async fn replaced() -> bool {
+        let Some(ours) = running() else {
+            return false;
+        };
+        let Ok(response) = Request::get("/")
+            .cache(web_sys::RequestCache::NoStore)
+            .send()
+            .await
+        else {
+            return false;
+        };
+        let Ok(html) = response.text().await else {
+            return false;
+        };
+        let Some(current) = release_in(&html) else {
+            return false;
+        };
+        let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+        let tried = session
+            .as_ref()
+            .and_then(|s| s.get_item(RELOADED_KEY).ok().flatten());
+        if current == ours || tried.as_deref() == Some(current) {
+            return false;
+        }
+        if let Some(session) = session {
+            let _ = session.set_item(RELOADED_KEY, current);
+        }
+        true
+    }
+
+    /// Loads the current address again: the new release's shell and chunks.
+    pub fn reload() {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    }
+
+    /// The release an `index.html` names.
+    pub fn release_in(html: &str) -> Option<&str> {
+        let marker = format!("name=\"{META}\" content=\"");
+        let start = html.find(&marker)? + marker.len();
+        let len = html[start..].find('"')?;
+        Some(&html[start..start + len]).filter(|r| !r.is_empty())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::release_in;
+
+        #[test]
+        fn reads_the_release_an_index_names() {
+            let html = r#"<head><meta name="shopbag-release" content="0a1b2c3d4e5f6a7b"><title>"#;
+            assert_eq!(release_in(html), Some("0a1b2c3d4e5f6a7b"));
+            assert_eq!(release_in("<head></head>"), None);
+            assert_eq!(
+                release_in(r#"<meta name="shopbag-release" content="">"#),
+                None
+            );
+            assert_eq!(
+                release_in(r#"<meta name="shopbag-release" content="ab"#),
+                None
+            );
+        }
+    }
+}
