@@ -8,5 +8,6 @@ pub mod i18n;
 pub mod lazy;
 mod pages;
 pub mod route;
+pub mod storage;
 
 pub use app::App;

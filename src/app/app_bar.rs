@@ -7,7 +7,6 @@ use crate::features::store::use_here;
 use crate::i18n::*;
 use crate::route::Route;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn AppBar() -> impl IntoView {
@@ -25,19 +24,19 @@ pub fn AppBar() -> impl IntoView {
     };
     view! {
         <header class="app-bar">
-            <A href=Route::Home.href() attr:class="brand">{move || i18n.app_name()}</A>
+            <a href=Route::Home.href() class="brand">{move || i18n.app_name()}</a>
             <span class="here">
                 {move || match store_name() {
                     Some(store) => i18n.current_store(store).to_string(),
                     None => i18n.no_store().to_string(),
                 }}
             </span>
-            <A href=Route::Scan.href() attr:class="scan-link">{move || i18n.scan_link()}</A>
+            <a href=Route::Scan.href() class="scan-link">{move || i18n.scan_link()}</a>
             // The count is part of the link's text, so what is read out is what is shown.
-            <A href=Route::Bag.href() attr:class="bag-link">
+            <a href=Route::Bag.href() class="bag-link">
                 {move || i18n.bag_link()}
                 <span class="badge-count">{move || bag.count()}</span>
-            </A>
+            </a>
             <button
                 type="button"
                 class="language"

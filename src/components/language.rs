@@ -3,6 +3,7 @@
 
 use crate::api::Lang;
 use crate::i18n::*;
+use crate::storage;
 use leptos::prelude::*;
 
 /// Where the device keeps the language choice.
@@ -12,11 +13,7 @@ const LANGUAGE_KEY: &str = "shopbag.language";
 /// browser's: the store is in Shanghai, and a choice is one tap away.
 #[component]
 pub fn Translated(children: Children) -> impl IntoView {
-    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-    let saved = storage
-        .as_ref()
-        .and_then(|s| s.get_item(LANGUAGE_KEY).ok().flatten());
-    let chosen = saved
+    let chosen = storage::read_text(LANGUAGE_KEY)
         .and_then(|l| l.parse::<Locale>().ok())
         .unwrap_or_default();
     let i18n = I18n::new(chosen);
@@ -27,9 +24,8 @@ pub fn Translated(children: Children) -> impl IntoView {
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", locale.as_str());
         }
-        if let Some(storage) = &storage {
-            let _ = storage.set_item(LANGUAGE_KEY, locale.as_str());
-        }
+        // Not kept (storage full or off): the choice holds for this visit.
+        let _ = storage::write_text(LANGUAGE_KEY, locale.as_str());
     });
     children()
 }

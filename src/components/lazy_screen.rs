@@ -60,7 +60,8 @@ fn ChunkProblem(retry: Callback<()>) -> impl IntoView {
 
 /// Which release of the app this page runs, and whether the server has moved on.
 mod release {
-    use gloo_net::http::Request;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
 
     /// `index.html` names its release in `<meta name="shopbag-release" content="…">`
     /// (written by scripts/split-app.mjs; the chunks of a release carry the same hash).
@@ -79,17 +80,7 @@ mod release {
     /// The release the server (or, offline, the service worker's copy) hands out now, when it
     /// is not the one running here and has not been reloaded into already.
     pub async fn replaced() -> bool {
-        let Some(ours) = running() else {
-            return false;
-        };
-        let Ok(response) = Request::get("/")
-            .cache(web_sys::RequestCache::NoStore)
-            .send()
-            .await
-        else {
-            return false;
-        };
-        let Ok(html) = response.text().await else {
+        let (Some(ours), Some(html)) = (running(), current_index().await) else {
             return false;
         };
         let Some(current) = release_in(&html) else {
@@ -106,6 +97,18 @@ mod release {
             let _ = session.set_item(RELOADED_KEY, current);
         }
         true
+    }
+
+    /// The `index.html` the server hands out now (offline: the service worker's copy).
+    async fn current_index() -> Option<String> {
+        let init = web_sys::RequestInit::new();
+        init.set_cache(web_sys::RequestCache::NoStore);
+        let fetch = web_sys::window()?.fetch_with_str_and_init("/", &init);
+        let response: web_sys::Response = JsFuture::from(fetch).await.ok()?.dyn_into().ok()?;
+        if !response.ok() {
+            return None;
+        }
+        JsFuture::from(response.text().ok()?).await.ok()?.as_string()
     }
 
     /// Loads the current address again: the new release's shell and chunks.

@@ -4,7 +4,6 @@ use crate::api::{ApiError, CodeError, ErrorCode};
 use crate::components::code_reason;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Why a product lookup failed: refused before asking, or the server's answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +43,7 @@ pub fn CodeProblem(
             <h1>{move || i18n.malformed_code_title()}</h1>
             <div class="problem" role="alert">
                 <p>{i18n.error_malformed_code(code.clone(), reason).to_string()}</p>
-                <A href="/" attr:class="button">{move || i18n.scan_another()}</A>
+                <a href="/" class="button">{move || i18n.scan_another()}</a>
             </div>
         }
         .into_any()
@@ -56,7 +55,7 @@ pub fn CodeProblem(
                 <h1>{move || i18n.unknown_code_title()}</h1>
                 <div class="problem" role="alert">
                     <p>{i18n.error_unknown_code(code.clone()).to_string()}</p>
-                    <A href="/" attr:class="button">{move || i18n.scan_another()}</A>
+                    <a href="/" class="button">{move || i18n.scan_another()}</a>
                 </div>
             }
             .into_any(),

@@ -9,7 +9,6 @@ use crate::features::store::{locate_nearest, use_here, use_stores};
 struct Nearest(RwSignal<Option<Option<String>>>);
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -58,11 +57,11 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
                                         let href = format!("/p/{}", p.ean13);
                                         view! {
                                             <li>
-                                                <A href=href>
+                                                <a href=href>
                                                     <span class="name">{move || p.name.get(lang()).to_string()}</span>
                                                     <span class="brand">{p.brand.clone()}</span>
                                                     <Price amount=p.price />
-                                                </A>
+                                                </a>
                                             </li>
                                         }
                                     })

@@ -2,7 +2,6 @@
 
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -11,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page not-found">
             <h1>{move || i18n.not_found_title()}</h1>
             <p>{move || i18n.not_found_text()}</p>
-            <A href="/" attr:class="button primary">{move || i18n.back_home()}</A>
+            <a href="/" class="button primary">{move || i18n.back_home()}</a>
         </section>
     }
 }

@@ -6,7 +6,6 @@ use crate::features::bag::use_bag;
 use crate::features::store::use_stores;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn OrderPage(number: String) -> impl IntoView {
@@ -32,7 +31,7 @@ pub fn OrderPage(number: String) -> impl IntoView {
                         Err(error) if error.code() == Some(ErrorCode::NotFound) => view! {
                             <h1>{move || i18n.not_found_title()}</h1>
                             <p class="problem" role="alert">{move || i18n.order_not_found()}</p>
-                            <A href="/bag" attr:class="button">{move || i18n.back_to_bag()}</A>
+                            <a href="/bag" class="button">{move || i18n.back_to_bag()}</a>
                         }
                         .into_any(),
                         Err(error) => view! {
@@ -99,6 +98,6 @@ fn Confirmation(order: Order) -> impl IntoView {
             <span>{move || i18n.total()}</span>
             <Price amount=order.total />
         </p>
-        <A href="/bag" attr:class="button">{move || i18n.back_to_bag()}</A>
+        <a href="/bag" class="button">{move || i18n.back_to_bag()}</a>
     }
 }

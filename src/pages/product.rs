@@ -7,7 +7,6 @@ use crate::features::bag::use_bag;
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn ProductPage(code: String) -> impl IntoView {
@@ -269,7 +268,7 @@ fn AddToBag(product: StoredValue<Product>, variant: Memo<Option<Variant>>) -> im
             </button>
             <p class="confirmation" role="status">
                 <Show when=move || added.get()>
-                    {move || i18n.added_to_bag()} " " <A href="/bag">{move || i18n.view_bag()}</A>
+                    {move || i18n.added_to_bag()} " " <a href="/bag">{move || i18n.view_bag()}</a>
                 </Show>
             </p>
         </div>

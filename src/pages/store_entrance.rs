@@ -6,7 +6,6 @@ use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
 use crate::route::Route;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -45,9 +44,9 @@ pub fn StoreEntrance(store: String) -> impl IntoView {
                                 <h1>{move || i18n.unknown_store_title()}</h1>
                                 <div class="problem" role="alert">
                                     <p>{i18n.unknown_store(id).to_string()}</p>
-                                    <A href=Route::Home.href() attr:class="button primary">
+                                    <a href=Route::Home.href() class="button primary">
                                         {move || i18n.back_home()}
-                                    </A>
+                                    </a>
                                 </div>
                             }
                             .into_any(),

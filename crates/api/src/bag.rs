@@ -319,49 +319,47 @@ impl OpLog {
     }
 
     /// Adds covered by a removal that was not undone.
-    fn removed_adds(&self) -> BTreeSet<OpId> {
-        let restored: BTreeSet<&OpId> = self
-            .ops
-            .values()
-            .filter_map(|op| match &op.change {
-                Change::Restore { removal } => Some(removal),
-                _ => None,
-            })
-            .collect();
-        self.ops
-            .values()
-            .filter(|op| !restored.contains(&op.id))
-            .filter_map(|op| match &op.change {
-                Change::Remove { observed, .. } => Some(observed.iter().cloned()),
-                _ => None,
-            })
-            .flatten()
-            .collect()
+    ///
+    /// (Sets and maps are filled one insert at a time here rather than collected or sorted:
+    /// this runs in the app's first load, where every generic sort costs kilobytes.)
+    fn removed_adds(&self) -> BTreeSet<&OpId> {
+        let mut restored = BTreeSet::new();
+        for op in self.ops.values() {
+            if let Change::Restore { removal } = &op.change {
+                restored.insert(removal);
+            }
+        }
+        let mut removed = BTreeSet::new();
+        for op in self.ops.values().filter(|op| !restored.contains(&op.id)) {
+            if let Change::Remove { observed, .. } = &op.change {
+                removed.extend(observed);
+            }
+        }
+        removed
     }
 
     /// The bag these operations make, in the order lines were first added.
     pub fn lines(&self) -> Vec<Line> {
         let removed = self.removed_adds();
-        let mut by_sku: BTreeMap<&str, Vec<&Op>> = BTreeMap::new();
+        let mut by_sku: BTreeMap<&str, BTreeMap<(i64, &OpId), &Op>> = BTreeMap::new();
         for op in self.ops.values() {
             if let Some(sku) = op.sku() {
-                by_sku.entry(sku).or_default().push(op);
+                by_sku.entry(sku).or_default().insert(op.stamp(), op);
             }
         }
-        let mut lines: Vec<Line> = by_sku
-            .into_iter()
-            .filter_map(|(sku, mut ops)| {
-                ops.sort_by(|a, b| a.stamp().cmp(&b.stamp()));
-                line_of(sku, &ops, &removed)
-            })
-            .collect();
-        lines.sort_by(|a, b| (a.added_at, &a.sku).cmp(&(b.added_at, &b.sku)));
-        lines
+        let mut lines = BTreeMap::new();
+        for (sku, ops) in by_sku {
+            let ops: Vec<&Op> = ops.into_values().collect();
+            if let Some(line) = line_of(sku, &ops, &removed) {
+                lines.insert((line.added_at, line.sku.clone()), line);
+            }
+        }
+        lines.into_values().collect()
     }
 }
 
 /// Folds one variant's operations (in stamp order) into its line, if any add still counts.
-fn line_of(sku: &str, ops: &[&Op], removed: &BTreeSet<OpId>) -> Option<Line> {
+fn line_of(sku: &str, ops: &[&Op], removed: &BTreeSet<&OpId>) -> Option<Line> {
     let live: Vec<&Op> = ops
         .iter()
         .copied()

@@ -9,6 +9,7 @@
 use crate::api::bag::{BagToken, Line, Op, OpId, OpLog};
 use crate::api::Product;
 use serde::{Deserialize, Serialize};
+use crate::storage::{self, Kept, Refused};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const STORAGE_KEY: &str = "shopbag.bag";
@@ -80,77 +81,63 @@ pub enum Loaded {
     Damaged(Saved),
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 pub fn load() -> Loaded {
-    let Some(storage) = storage() else {
-        return Loaded::Fresh(Saved::default());
-    };
-    match storage.get_item(STORAGE_KEY).ok().flatten() {
-        None => Loaded::Fresh(Saved::default()),
-        Some(text) => match serde_json::from_str(&text) {
-            Ok(saved) if text.contains("\"products\"") => {
-                move_products_out(&storage, &text);
-                Loaded::Fresh(saved)
-            }
-            Ok(saved) => Loaded::Fresh(saved),
-            Err(_) => {
-                let _ = storage.set_item(DAMAGED_KEY, &text);
-                let _ = storage.remove_item(STORAGE_KEY);
-                Loaded::Damaged(Saved::default())
-            }
-        },
+    match storage::read::<Saved>(STORAGE_KEY) {
+        Kept::Nothing => Loaded::Fresh(Saved::default()),
+        Kept::Value(saved) => {
+            move_products_out();
+            Loaded::Fresh(saved)
+        }
+        Kept::Unreadable(text) => {
+            let _ = storage::write_text(DAMAGED_KEY, &text);
+            storage::remove(STORAGE_KEY);
+            Loaded::Damaged(Saved::default())
+        }
     }
 }
 
 /// Earlier releases kept the products inside the bag's copy: give them their own key before the
-/// next write of the bag leaves them out. Done in the browser's JSON, without reading them.
-fn move_products_out(storage: &web_sys::Storage, text: &str) {
-    let Ok(bag) = js_sys::JSON::parse(text) else {
+/// next write of the bag leaves them out (moved as text, without reading them).
+fn move_products_out() {
+    if storage::read_text(PRODUCTS_KEY).is_some() {
+        return;
+    }
+    let Some(bag) = storage::read_text(STORAGE_KEY).and_then(|t| js_sys::JSON::parse(&t).ok())
+    else {
         return;
     };
     let products = js_sys::Reflect::get(&bag, &"products".into()).ok();
-    let products = products.and_then(|p| js_sys::JSON::stringify(&p).ok());
-    let kept = storage.get_item(PRODUCTS_KEY).ok().flatten();
-    if let (Some(products), None) = (products.and_then(|p| p.as_string()), kept) {
-        let _ = storage.set_item(PRODUCTS_KEY, &products);
+    if let Some(products) = products.filter(|p| p.is_object()) {
+        if let Ok(text) = js_sys::JSON::stringify(&products) {
+            let _ = storage::write_text(PRODUCTS_KEY, &String::from(text));
+        }
     }
 }
 
 /// Merges `ours` with what is stored now (another tab may have written) and stores the union.
-/// Returns the union, or an error text when the device refused the write (quota, private mode).
-pub fn save(ours: &Saved) -> Result<Saved, String> {
+/// Returns the union, or [`Refused`] when the device would not store it (quota, private mode).
+pub fn save(ours: &Saved) -> Result<Saved, Refused> {
     let mut merged = ours.clone();
     if let Loaded::Fresh(stored) = load() {
         merged.merge(stored);
     }
-    let storage = storage().ok_or("no storage on this device")?;
-    let text = serde_json::to_string(&merged).map_err(|e| e.to_string())?;
-    storage
-        .set_item(STORAGE_KEY, &text)
-        .map_err(|_| "the device refused to store the bag".to_string())?;
+    storage::write(STORAGE_KEY, &merged)?;
     Ok(merged)
 }
 
 /// The kept products; an unreadable copy is only a cache, so it is dropped (the screens fetch
 /// what they miss).
 pub fn load_products() -> Products {
-    storage()
-        .and_then(|s| s.get_item(PRODUCTS_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+    match storage::read(PRODUCTS_KEY) {
+        Kept::Value(products) => products,
+        Kept::Nothing | Kept::Unreadable(_) => Products::default(),
+    }
 }
 
 /// Merges `ours` with the kept products (another tab may have written) and stores the union.
-pub fn save_products(ours: &Products) -> Result<Products, String> {
+pub fn save_products(ours: &Products) -> Result<Products, Refused> {
     let mut merged = load_products();
     merged.extend(ours.iter().map(|(id, p)| (id.clone(), p.clone())));
-    let storage = storage().ok_or("no storage on this device")?;
-    let text = serde_json::to_string(&merged).map_err(|e| e.to_string())?;
-    storage
-        .set_item(PRODUCTS_KEY, &text)
-        .map_err(|_| "the device refused to store the products".to_string())?;
+    storage::write(PRODUCTS_KEY, &merged)?;
     Ok(merged)
 }

@@ -1,6 +1,7 @@
 //! The store the shopper stands in: the "here" of every stock figure, remembered on the device.
 
 use crate::api::{ApiError, Client, Lang, Localized, Store};
+use crate::storage;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,7 @@ pub struct ChosenStore {
 impl ChosenStore {
     /// The kept choice. Earlier releases kept the bare id.
     fn read(text: &str) -> Option<ChosenStore> {
-        serde_json::from_str(text).ok().or_else(|| {
+        storage::parse(text).or_else(|| {
             let id = text.trim();
             (!id.is_empty() && !id.starts_with('{')).then(|| ChosenStore {
                 id: id.to_string(),
@@ -34,9 +35,7 @@ pub struct Here(RwSignal<Option<ChosenStore>>);
 impl Here {
     /// The choice kept on the device; it is written back whenever she chooses again.
     pub fn from_device() -> Self {
-        let kept = storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|text| ChosenStore::read(&text));
+        let kept = storage::read_text(STORAGE_KEY).and_then(|text| ChosenStore::read(&text));
         Here(RwSignal::new(kept))
     }
 
@@ -72,15 +71,10 @@ impl Here {
     }
 
     fn keep(self, chosen: ChosenStore) {
-        if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&chosen)) {
-            let _ = storage.set_item(STORAGE_KEY, &text);
-        }
+        // Not kept (storage full or off): still chosen for this visit.
+        let _ = storage::write(STORAGE_KEY, &chosen);
         self.0.set(Some(chosen));
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 pub fn use_here() -> Here {

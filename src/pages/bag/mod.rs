@@ -10,7 +10,6 @@ use crate::features::bag::{use_bag, Availability, Bag, BagNotice, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashSet;
 
 /// One line with what the page knows about its product.
@@ -225,7 +224,7 @@ fn LineItem(
             <div class="bag-line-head">
                 <h3 id=title_id.clone()>
                     {match href {
-                        Some(href) => view! { <A href=href>{name.clone()}</A> }.into_any(),
+                        Some(href) => view! { <a href=href>{name.clone()}</a> }.into_any(),
                         None => view! { <span>{name.clone()}</span> }.into_any(),
                     }}
                 </h3>
