@@ -6,8 +6,9 @@
 //   → wasm-split-cli: the main module plus one chunk per split point (src/app/screens.rs)
 //   → wasm-bindgen on the main module only (--keep-lld-exports: the chunks call into it)
 //   → wasm-opt on every module
-//   → every file named with the release hash, index.html told how to start the app, and the
-//     service worker told which files make up the release (it keeps them all for offline use).
+//   → the JS glue minified (terser), every file named with the release hash, index.html told
+//     how to start the app, and the service worker told which files make up the release (it
+//     keeps them all for offline use).
 //
 // All files of one build carry the same hash: chunks only fit the main module they were cut
 // from, so a release is replaced as a whole.
@@ -16,6 +17,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { minify } from 'terser';
 
 const APP = 'shopbag';
 const LINK_MODULE = '__wasm_split';
@@ -71,6 +73,7 @@ for (const name of outputs) {
       if (!address.test(text)) fail(`${name} no longer refers to ${before}`);
       text = text.replace(address, (_, how, q) => `${how}${q}${after}${q}`);
     }
+    if (release) text = (await minify(text, { module: true })).code;
     writeFileSync(join(staging, hashed(name)), text);
   } else if (statSync(from).isFile()) {
     copyFileSync(from, join(staging, hashed(name)));

@@ -5,6 +5,7 @@ mod app;
 pub mod components;
 pub mod features;
 pub mod i18n;
+pub mod json;
 pub mod lazy;
 mod pages;
 pub mod route;

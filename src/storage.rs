@@ -1,7 +1,6 @@
-//! The device's localStorage, holding JSON. The browser's own `JSON` reads and writes the text,
-//! with serde-wasm-bindgen between it and our types, so the first load carries no JSON parser of
-//! its own.
+//! The device's localStorage, holding JSON (read and written by `crate::json`).
 
+use crate::json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -36,17 +35,11 @@ pub fn read_text(key: &str) -> Option<String> {
 }
 
 pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+    json::from_text(text).ok()
 }
 
 pub fn write<T: Serialize>(key: &str, value: &T) -> Result<(), Refused> {
-    // Plain objects and numbers, as JSON has them (not JS Maps and BigInts).
-    let value = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| Refused)?;
-    let text = js_sys::JSON::stringify(&value).map_err(|_| Refused)?;
-    write_text(key, &String::from(text))
+    write_text(key, &json::to_text(value).map_err(|_| Refused)?)
 }
 
 pub fn write_text(key: &str, text: &str) -> Result<(), Refused> {

@@ -1,6 +1,7 @@
 //! Endpoints of `/api/v1` as async functions returning contract types.
 
 use super::ApiError;
+use crate::json;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -111,7 +112,12 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     let abort = AbortOnDrop::new();
     let request = request.abort_signal(abort.signal().as_ref());
     let request = match body {
-        Some(body) => request.json(body),
+        Some(body) => {
+            let body = json::to_text(body).map_err(ApiError::Decode)?;
+            request
+                .header("Content-Type", "application/json")
+                .body(body)
+        }
         None => request.build(),
     }
     .map_err(|e| ApiError::Decode(e.to_string()))?;
@@ -123,14 +129,16 @@ async fn send<B: Serialize, T: DeserializeOwned>(
 }
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if response.ok() {
-        return response
-            .json()
-            .await
-            .map_err(|e| ApiError::Decode(e.to_string()));
-    }
     let status = response.status();
-    match response.json::<ErrorResponse>().await {
+    // A body cut off on its way is a network failure, worth a retry.
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return json::from_text(&text).map_err(ApiError::Decode);
+    }
+    match json::from_text::<ErrorResponse>(&text) {
         Ok(body) => Err(ApiError::Server {
             status,
             body: body.error,

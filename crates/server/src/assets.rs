@@ -260,7 +260,10 @@ pub fn content_security_policy(script_hashes: &[String]) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
-/// Adds the security headers to every response, API included.
+/// Adds the security headers: `nosniff` to every response, and the policies to what they
+/// govern — documents, and scripts (a worker takes its policy from its script's response).
+/// Images, styles, wasm and JSON go without them: a cold load fetches a dozen such files, and
+/// 600 bytes of policy on each would be a tenth of the first-load budget for nothing.
 pub async fn security_headers(
     State(dist): State<Arc<Dist>>,
     request: Request,
@@ -268,11 +271,18 @@ pub async fn security_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, dist.csp());
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    let governed = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.contains("javascript"));
+    if !governed {
+        return response;
+    }
+    headers.insert(header::CONTENT_SECURITY_POLICY, dist.csp());
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -298,6 +308,13 @@ fn is_hashed(file_name: &str) -> bool {
             .count();
         (13..=16).contains(&digits) && matches!(bytes.get(i + 1 + digits), Some(b'.' | b'_'))
     })
+}
+
+/// A file the build writes at the top of dist (scripts, styles, wasm), as opposed to a client
+/// route: routes have no extension, and a product code with dots (a tag URL) sits in `/p/…`.
+fn is_app_file(path: &str) -> bool {
+    let name = path.strip_prefix('/').unwrap_or(path);
+    !name.contains('/') && [".wasm", ".js", ".css"].iter().any(|ext| name.ends_with(ext))
 }
 
 fn cache_control(path: &str) -> &'static str {
@@ -343,9 +360,19 @@ pub async fn serve(State(dist): State<Arc<Dist>>, request: Request) -> Response 
 }
 
 /// `index.html` for client-side routes such as `/p/6931234500018`; 503 until the app is built.
+/// A missing file of the app (a chunk of a release that was replaced) is a 404, not the page:
+/// the app must see that the chunk is gone, not try to run HTML as wasm.
 async fn app_shell(dist: &Dist, request: Request) -> Response {
     if !(request.method() == Method::GET || request.method() == Method::HEAD) {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    if is_app_file(request.uri().path()) {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CACHE_CONTROL, "no-store")],
+            "no such file in this release of the app\n",
+        )
+            .into_response();
     }
     if !dist.index.is_file() {
         return (
@@ -411,6 +438,17 @@ mod tests {
         assert_eq!(cache_control("/"), REVALIDATE);
         assert_eq!(cache_control("/index.html"), REVALIDATE);
         assert_eq!(cache_control("/manifest.webmanifest"), HOUR);
+    }
+
+    #[test]
+    fn app_files_are_not_client_routes() {
+        assert!(is_app_file("/split_bag-0123456789abcdef.wasm"));
+        assert!(is_app_file("/shopbag-0123456789abcdef.js"));
+        assert!(is_app_file("/main-0123456789abcdef.css"));
+        assert!(!is_app_file("/p/6931234500018"));
+        assert!(!is_app_file("/p/https%3A%2F%2Ftags.example.cn%2Fx.js"));
+        assert!(!is_app_file("/bag"));
+        assert!(!is_app_file("/"));
     }
 
     #[test]

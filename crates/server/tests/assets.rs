@@ -101,6 +101,8 @@ async fn serves_the_built_app() {
         header(&js, "cache-control"),
         "public, max-age=31536000, immutable"
     );
+    // A script may start a worker, which takes its policy from the script's response.
+    assert!(header(&js, "content-security-policy").contains(&sha256(BOOT)));
     assert_eq!(js.text().await.unwrap(), JS.repeat(50));
 
     let module = get_with(
@@ -112,6 +114,8 @@ async fn serves_the_built_app() {
     assert_eq!(module.status(), 200);
     assert_eq!(header(&module, "content-encoding"), "br");
     assert_eq!(header(&module, "content-type"), "application/wasm");
+    assert_eq!(header(&module, "x-content-type-options"), "nosniff");
+    assert!(module.headers().get("content-security-policy").is_none());
     assert_eq!(
         header(&module, "cache-control"),
         "public, max-age=31536000, immutable"
@@ -129,10 +133,13 @@ async fn serves_the_built_app() {
     assert_eq!(header(&manifest, "cache-control"), "public, max-age=3600");
     assert_eq!(header(&manifest, "x-content-type-options"), "nosniff");
 
+    // A chunk of a replaced release is gone, and says so: it is not the page.
+    let gone = get_with(&server, "/split_bag-fedcba9876543210.wasm", "br").await;
+    assert_eq!(gone.status(), 404);
+    assert!(!header(&gone, "content-type").starts_with("text/html"));
+
     // The API is never swallowed by the SPA fallback.
     assert_error(server.get("/api/v1/nope").await, 404, "not_found").await;
-    let api = server.get("/api/v1/health").await;
-    assert!(header(&api, "content-security-policy").contains(&sha256(BOOT)));
     server.stop().await;
 }
 

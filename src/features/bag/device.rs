@@ -9,12 +9,16 @@
 use crate::api::bag::{BagToken, Line, Op, OpId, OpLog};
 use crate::api::Product;
 use serde::{Deserialize, Serialize};
+use crate::json;
 use crate::storage::{self, Kept, Refused};
+use wasm_bindgen::JsValue;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const STORAGE_KEY: &str = "shopbag.bag";
 /// The products of the lines by product id, so the bag page renders offline.
 pub const PRODUCTS_KEY: &str = "shopbag.products";
+/// The stored bag's line count, beside its operations (see `glance`).
+const LINE_COUNT: &str = "line_count";
 /// Where an unreadable copy is moved, so it can still be recovered by hand.
 const DAMAGED_KEY: &str = "shopbag.bag.damaged";
 
@@ -121,8 +125,36 @@ pub fn save(ours: &Saved) -> Result<Saved, Refused> {
     if let Loaded::Fresh(stored) = load() {
         merged.merge(stored);
     }
-    storage::write(STORAGE_KEY, &merged)?;
+    let stored = json::to_value(&merged).map_err(|_| Refused)?;
+    // Written with the bag, in the same item, for `glance`.
+    let count = JsValue::from(merged.lines().len() as f64);
+    js_sys::Reflect::set(&stored, &LINE_COUNT.into(), &count).map_err(|_| Refused)?;
+    storage::write_text(STORAGE_KEY, &json::stringify(&stored).map_err(|_| Refused)?)?;
     Ok(merged)
+}
+
+/// What the shell knows before the bag is read: whether this device keeps a bag, and how many
+/// lines it had when last stored.
+pub struct Glance {
+    pub kept: bool,
+    pub lines: usize,
+}
+
+/// Looks at the stored bag through the browser's JSON, without reading the bag itself (whose
+/// code then stays out of the first load). Anything odd reads as no bag: the bag, once read,
+/// tells the truth.
+pub fn glance() -> Glance {
+    let stored = storage::read_text(STORAGE_KEY).and_then(|t| js_sys::JSON::parse(&t).ok());
+    let field = |name: &str| {
+        let stored = stored.as_ref()?;
+        js_sys::Reflect::get(stored, &name.into()).ok()
+    };
+    Glance {
+        kept: field("token").is_some_and(|t| t.is_string()),
+        lines: field(LINE_COUNT)
+            .and_then(|n| n.as_f64())
+            .map_or(0, |n| n as usize),
+    }
 }
 
 /// The kept products; an unreadable copy is only a cache, so it is dropped (the screens fetch

@@ -38,10 +38,18 @@ pub enum BagNotice {
 }
 
 /// A small, copyable handle to the bag, provided as context.
+///
+/// The shell holds only what the app bar shows (how many lines); the bag itself — its
+/// operations, its lines, the kept products — is read from the device by the first screen or
+/// task that needs it, so none of that code is in the first load of a page that does not.
 #[derive(Clone, Copy)]
 pub struct Bag {
-    saved: RwSignal<Saved>,
-    lines: Memo<Vec<Line>>,
+    count: RwSignal<usize>,
+    /// Bumped when another tab stored the bag: the bag, once read, merges the stored copy.
+    stored_elsewhere: RwSignal<u32>,
+    model: StoredValue<Option<Model>>,
+    /// The shell's owner: the bag, read by whichever screen comes first, outlives that screen.
+    owner: StoredValue<Owner>,
     status: RwSignal<SyncStatus>,
     notice: RwSignal<Option<BagNotice>>,
     wake: StoredValue<Option<UnboundedSender<()>>>,
@@ -52,6 +60,13 @@ pub struct Bag {
     /// The sync engine is its own chunk: fetched the first time there is something to sync.
     sync: StoredValue<SyncEngine>,
     client: StoredValue<Client>,
+}
+
+/// The bag as read from the device.
+#[derive(Clone, Copy)]
+struct Model {
+    saved: RwSignal<Saved>,
+    lines: Memo<Vec<Line>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,57 +80,96 @@ pub fn use_bag() -> Bag {
     expect_context::<Bag>()
 }
 
-/// Loads the device's bag (creating its token on first use) and starts syncing it.
+/// Provides the bag, with the count the device kept, and starts syncing a bag kept by an
+/// earlier visit (a new one has nothing on the server yet: it syncs from its first change on).
 pub fn provide_bag(client: Client) -> Bag {
-    let (mut saved, notice) = match device::load() {
-        Loaded::Fresh(saved) => (saved, None),
-        Loaded::Damaged(saved) => (saved, Some(BagNotice::DamagedStorage)),
-    };
-    // A bag stored by an earlier visit may have changes to send or to fetch; a new one has
-    // nothing on the server yet, so it syncs from its first change on.
-    let earlier_visit = saved.token.is_some();
-    if !earlier_visit {
-        saved.token = Some(BagToken::from_bits(random_bits()).expose().to_string());
-    }
-    let saved = RwSignal::new(saved);
+    let glance = device::glance();
     let bag = Bag {
-        saved,
-        lines: Memo::new(move |_| saved.with(Saved::lines)),
+        count: RwSignal::new(glance.lines),
+        stored_elsewhere: RwSignal::new(0),
+        model: StoredValue::new(None),
+        owner: StoredValue::new(Owner::current().expect("the shell has an owner")),
         status: RwSignal::new(SyncStatus::SavedOnDevice),
-        notice: RwSignal::new(notice),
+        notice: RwSignal::new(None),
         wake: StoredValue::new(None),
         products: StoredValue::new(None),
         products_changed: RwSignal::new(0),
         sync: StoredValue::new(SyncEngine::NotNeededYet),
         client: StoredValue::new(client),
     };
-    bag.persist();
     provide_context(bag);
-    if earlier_visit {
+    if glance.kept {
         bag.wake_sync();
     }
     // Back online: a round now (the first fetch of the engine may have failed for want of one).
     let _ = use_event_listener(use_window(), leptos::ev::online, move |_| bag.wake_sync());
     // Another tab changed the stored bag: merge its operations (and send any it left pending).
     let _ = use_event_listener(use_window(), leptos::ev::storage, move |_| {
-        bag.reload();
+        if bag.model.with_value(Option::is_none) {
+            bag.count.set(device::glance().lines);
+        }
+        bag.stored_elsewhere.update(|n| *n += 1);
         bag.wake_sync();
     });
     bag
 }
 
 impl Bag {
-    pub fn lines(self) -> Vec<Line> {
-        self.lines.get()
+    /// How many lines the bag has (for the app bar: kept on the device, so known before the
+    /// bag itself is read).
+    pub fn count(self) -> usize {
+        self.count.get()
     }
 
-    pub fn count(self) -> usize {
-        self.lines.with(Vec::len)
+    pub fn lines(self) -> Vec<Line> {
+        self.model().lines.get()
     }
 
     pub fn line(self, sku: &str) -> Option<Line> {
-        self.lines
+        self.model()
+            .lines
             .with(|lines| lines.iter().find(|l| l.sku == sku).cloned())
+    }
+
+    /// The bag as read from the device, reading it the first time.
+    fn model(self) -> Model {
+        if let Some(model) = self.model.get_value() {
+            return model;
+        }
+        let (mut saved, notice) = match device::load() {
+            Loaded::Fresh(saved) => (saved, None),
+            Loaded::Damaged(saved) => (saved, Some(BagNotice::DamagedStorage)),
+        };
+        let new = saved.token.is_none();
+        if new {
+            saved.token = Some(BagToken::from_bits(random_bits()).expose().to_string());
+        }
+        if notice.is_some() {
+            self.notice.set(notice);
+        }
+        let model = self.owner.with_value(|owner| {
+            owner.with(|| {
+                let saved = RwSignal::new(saved);
+                let model = Model {
+                    saved,
+                    lines: Memo::new(move |_| saved.with(Saved::lines)),
+                };
+                let count = self.count;
+                Effect::new(move |_| count.set(model.lines.with(Vec::len)));
+                Effect::new(move |seen: Option<()>| {
+                    self.stored_elsewhere.track();
+                    if seen.is_some() {
+                        self.reload();
+                    }
+                });
+                model
+            })
+        });
+        self.model.set_value(Some(model));
+        if new {
+            self.persist();
+        }
+        model
     }
 
     pub fn status(self) -> SyncStatus {
@@ -192,7 +246,7 @@ impl Bag {
 
     /// Removes a line; the returned removal can be undone.
     pub fn remove(self, sku: &str) -> Option<OpId> {
-        let observed = self.saved.with_untracked(|s| s.log.live_adds(sku));
+        let observed = self.model().saved.with_untracked(|s| s.log.live_adds(sku));
         self.record(Change::Remove {
             sku: sku.to_string(),
             observed,
@@ -212,7 +266,7 @@ impl Bag {
         };
         let id = op.id.clone();
         let mut refused = None;
-        self.saved.update(|s| {
+        self.model().saved.update(|s| {
             if let Err(error) = s.log.apply(std::slice::from_ref(&op)) {
                 refused = Some(error);
             }
@@ -232,9 +286,10 @@ impl Bag {
 
     /// Stores the bag on the device, merged with what other tabs stored meanwhile.
     fn persist(self) {
-        let ours = self.saved.get_untracked();
+        let saved = self.model().saved;
+        let ours = saved.get_untracked();
         match device::save(&ours) {
-            Ok(merged) if merged != ours => self.saved.set(merged),
+            Ok(merged) if merged != ours => saved.set(merged),
             Ok(_) => {}
             Err(_) => self.notice.set(Some(BagNotice::NotStored)),
         }
@@ -247,16 +302,17 @@ impl Bag {
             self.products.set_value(None);
             self.products_changed.update(|n| *n += 1);
         }
+        let saved = self.model().saved;
         if let Loaded::Fresh(stored) = device::load() {
-            if self.saved.with_untracked(|s| *s != stored) {
-                self.saved.update(|s| s.merge(stored));
+            if saved.with_untracked(|s| *s != stored) {
+                saved.update(|s| s.merge(stored));
             }
         }
     }
 
     /// The bag token, for requests made on the bag's behalf (orders).
     pub fn token(self) -> Option<BagToken> {
-        self.saved.with_untracked(Saved::token)
+        self.model().saved.with_untracked(Saved::token)
     }
 
     /// Asks for a sync round now (after a change, or an order removed lines on the server),
@@ -286,7 +342,7 @@ impl Bag {
 
     /// The server's merged bag arrived after sending `sent`.
     fn adopt(self, server: BagState, sent: &[Op]) {
-        self.saved.update(|s| {
+        self.model().saved.update(|s| {
             s.synced.extend(sent.iter().map(|op| op.id.clone()));
             for op in server.ops {
                 s.synced.insert(op.id.clone());
@@ -298,7 +354,8 @@ impl Bag {
 
     /// The server refused these for good: stop sending them and leave them out of the lines.
     fn refuse(self, ops: &[Op]) {
-        self.saved
+        self.model()
+            .saved
             .update(|s| s.rejected.extend(ops.iter().map(|op| op.id.clone())));
         self.notice.set(Some(BagNotice::Refused));
         self.persist();

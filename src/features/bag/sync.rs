@@ -70,7 +70,7 @@ async fn push_or_pull(bag: Bag, client: &Client, one_by_one: bool) -> Outcome {
     let Some(token) = bag.token() else {
         return Outcome::Done { more: false };
     };
-    let pending = bag.saved.with_untracked(|s| s.pending());
+    let pending = bag.model().saved.with_untracked(|s| s.pending());
     let limit = if one_by_one { 1 } else { MAX_OPS_PER_BATCH };
     let batch: Vec<_> = pending.iter().take(limit).cloned().collect();
     if !batch.is_empty() {
