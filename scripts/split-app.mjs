@@ -3,24 +3,39 @@
 //
 // Trunk cannot split a wasm module, so the app's own pipeline lives here:
 //   cargo build (linked with --emit-relocs, see build.rs)
-//   → wasm-split-cli: the main module plus one chunk per split point (src/app/screens.rs)
+//   → wasm-split-cli: the main module plus chunks, cut at the split points (see src/lazy.rs)
 //   → wasm-bindgen on the main module only (--keep-lld-exports: the chunks call into it)
-//   → wasm-opt on every module
-//   → the JS glue minified (terser), every file named with the release hash, index.html told
-//     how to start the app, and the service worker told which files make up the release (it
-//     keeps them all for offline use).
+//   → wasm-opt on every module, terser on the JS glue
+//   → every file named with the release hash; one bundle per landing screen; index.html told
+//     how to start the app; the service worker told which files make up the release.
 //
 // All files of one build carry the same hash: chunks only fit the main module they were cut
 // from, so a release is replaced as a whole.
+//
+// Landing bundles: wasm-split cuts code shared by different sets of screens into separate chunks,
+// so a screen needs 20 to 40 of them. Fetched one by one, a page opened from outside would pay
+// a round trip after the main module starts, a response header per chunk, and brotli working on
+// each small file alone (about 15 % more bytes). So for each screen a shopper lands on from
+// outside, its chunks are also written as one bundle, which index.html starts fetching next to
+// the main module; the chunk loader takes modules from it and fetches the rest one by one.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { minify } from 'terser';
 
 const APP = 'shopbag';
-const LINK_MODULE = '__wasm_split';
+const LOADER = '__wasm_split';
+/** Landing screens: how index.html recognises the address, and the split points it renders. */
+const LANDINGS = {
+  home: { path: '^/$', splits: ['home'] },
+  product: { path: '^/p/[^/]+$', splits: ['product'] },
+  // The entrance chooses the store and goes on to the start page.
+  entrance: { path: '^/s/[^/]+$', splits: ['store_entrance', 'home'] },
+  bag: { path: '^/bag/?$', splits: ['bag'] },
+};
+
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) fail('run me from `trunk build` (Trunk.toml hooks): TRUNK_STAGING_DIR is not set');
 const release = process.env.TRUNK_PROFILE === 'release';
@@ -28,69 +43,71 @@ const release = process.env.TRUNK_PROFILE === 'release';
 const raw = buildApp();
 const work = join(targetDir(), 'split', release ? 'release' : 'debug');
 rmSync(work, { recursive: true, force: true });
-const [splitDir, bindgenDir] = [join(work, 'split'), join(work, 'bindgen')];
+const [splitDir, outDir] = [join(work, 'split'), join(work, 'out')];
 mkdirSync(splitDir, { recursive: true });
 
-step(`splitting ${relative(process.cwd(), raw)} by screen`);
+step(`splitting ${relative(process.cwd(), raw)} at its split points`);
 run('wasm-split-cli', [raw, splitDir, '--out-name', APP]);
+const loader = readLoader(readFileSync(join(splitDir, `${LOADER}.js`), 'utf8'));
 const chunks = readdirSync(splitDir).filter((f) => f.endsWith('.wasm') && f !== `${APP}.wasm`);
-if (chunks.length === 0) fail('wasm-split found no split points: is the app linked with --emit-relocs?');
 
 step('generating the JS bindings of the main module');
 run('wasm-bindgen', [
   '--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
-  '--out-dir', bindgenDir, '--out-name', APP, join(splitDir, `${APP}.wasm`),
+  '--out-dir', outDir, '--out-name', APP, join(splitDir, `${APP}.wasm`),
 ]);
-copyFileSync(join(splitDir, `${LINK_MODULE}.js`), join(bindgenDir, `${LINK_MODULE}.js`));
-for (const chunk of chunks) copyFileSync(join(splitDir, chunk), join(bindgenDir, chunk));
+for (const chunk of chunks) copyFileSync(join(splitDir, chunk), join(outDir, chunk));
+if (readdirSync(outDir).some((f) => !/\.(js|wasm)$/.test(f))) {
+  fail('wasm-bindgen wrote files this build does not place yet (inline JS snippets?)');
+}
 
 const modules = [`${APP}_bg.wasm`, ...chunks];
 if (release) {
   step(`optimising ${modules.length} modules for size (wasm-opt -Oz)`);
-  await inParallel(modules.map((m) => () => runAsync('wasm-opt', ['-Oz', '--output', join(bindgenDir, m), join(bindgenDir, m)])), 2);
+  await inParallel(modules.map((m) => () => runAsync('wasm-opt', ['-Oz', '--output', join(outDir, m), join(outDir, m)])), 2);
 }
 
 // One hash for the whole release, from everything it is made of.
-const outputs = readdirSync(bindgenDir).sort();
 const digest = createHash('sha256');
-for (const name of outputs) digest.update(name).update(readFileSync(join(bindgenDir, name)));
+digest.update(loader.source);
+for (const name of readdirSync(outDir).sort()) digest.update(name).update(readFileSync(join(outDir, name)));
 const hash = digest.digest('hex').slice(0, 16);
-const hashed = (name) => name.replace(/(_bg)?\.(js|wasm)$/, `-${hash}$1.$2`);
+const hashed = (name) => name.replace(/(_bg)?\.(js|wasm|bundle)$/, `-${hash}$1.$2`);
 
-// Rename, and point every module specifier and fetched URL at the new names (the wasm's own
-// import names stay: they are keys, not addresses). A reference that is not found means a tool
-// changed its output, and the build stops rather than ship a broken app.
-const rewrites = {
-  [`${APP}.js`]: [[`./${LINK_MODULE}.js`, `./${hashed(`${LINK_MODULE}.js`)}`], [`${APP}_bg.wasm`, hashed(`${APP}_bg.wasm`)]],
-  [`${LINK_MODULE}.js`]: [[`./${APP}.js`, `./${hashed(`${APP}.js`)}`], ...chunks.map((c) => [`./${c}`, `./${hashed(c)}`])],
-};
-for (const name of outputs) {
-  const from = join(bindgenDir, name);
-  if (rewrites[name]) {
-    let text = readFileSync(from, 'utf8');
-    for (const [before, after] of rewrites[name]) {
-      const address = new RegExp(`(from\\s*|new URL\\(\\s*)(['"])${escapeRegExp(before)}\\2`, 'g');
-      if (!address.test(text)) fail(`${name} no longer refers to ${before}`);
-      text = text.replace(address, (_, how, q) => `${how}${q}${after}${q}`);
-    }
-    if (release) text = (await minify(text, { module: true })).code;
-    writeFileSync(join(staging, hashed(name)), text);
-  } else if (statSync(from).isFile()) {
-    copyFileSync(from, join(staging, hashed(name)));
-  } else {
-    fail(`wasm-bindgen wrote ${name}/ (inline JS snippets), which this build does not place yet`);
-  }
+step(`release ${hash}: modules, landing bundles, glue`);
+for (const module of modules) copyFileSync(join(outDir, module), join(staging, hashed(module)));
+const bundles = {};
+for (const [landing, { splits }] of Object.entries(LANDINGS)) {
+  const files = [...new Set(splits.flatMap((s) => loader.modulesOf(s)))];
+  const name = hashed(`landing_${landing}.bundle`);
+  writeFileSync(join(staging, name), bundle(files.map((f) => [hashed(f), readFileSync(join(outDir, f))])));
+  bundles[landing] = `/${name}`;
+}
+let mainJs = readFileSync(join(outDir, `${APP}.js`), 'utf8');
+mainJs = rewrite(`${APP}.js`, mainJs, [[`./${LOADER}.js`, `./${hashed(`${LOADER}.js`)}`], [`${APP}_bg.wasm`, hashed(`${APP}_bg.wasm`)]]);
+const loaderJs = rewrite(`${LOADER}.js`, loader.withBundles(), [
+  [`./${APP}.js`, `./${hashed(`${APP}.js`)}`],
+  ...chunks.map((c) => [`./${c}`, `./${hashed(c)}`]),
+]);
+for (const [name, text] of [[`${APP}.js`, mainJs], [`${LOADER}.js`, loaderJs]]) {
+  writeFileSync(join(staging, hashed(name)), release ? (await minify(text, { module: true })).code : text);
 }
 
-step(`release ${hash}: index.html and the service worker`);
-const mainJs = `/${hashed(`${APP}.js`)}`;
-const mainWasm = `/${hashed(`${APP}_bg.wasm`)}`;
-const boot = `import init from '${mainJs}';init({ module_or_path: '${mainWasm}' });`;
+step('index.html and the service worker');
+const mainJsUrl = `/${hashed(`${APP}.js`)}`;
+const mainWasmUrl = `/${hashed(`${APP}_bg.wasm`)}`;
+// A classic script runs at once, while the module script waits for its imports: the landing
+// bundle is on its way before the main module has even arrived. A wrong guess costs bytes, not
+// correctness (the loader then fetches chunks one by one).
+const landingScript = `(()=>{const b=${JSON.stringify(Object.fromEntries(Object.entries(LANDINGS).map(([k, v]) => [v.path, bundles[k]])))};`
+  + `for(const p in b)if(new RegExp(p).test(location.pathname)){globalThis.shopbagLanding=fetch(b[p]);globalThis.shopbagLanding.catch(()=>{});break}})();`;
+const boot = `import init from '${mainJsUrl}';init({ module_or_path: '${mainWasmUrl}' });`;
 const head = [
   `<meta name="shopbag-release" content="${hash}">`,
-  `<link rel="modulepreload" href="${mainJs}">`,
-  `<link rel="modulepreload" href="/${hashed(`${LINK_MODULE}.js`)}">`,
-  `<link rel="preload" href="${mainWasm}" as="fetch" type="application/wasm" crossorigin>`,
+  `<script>${landingScript}</script>`,
+  `<link rel="modulepreload" href="${mainJsUrl}">`,
+  `<link rel="modulepreload" href="/${hashed(`${LOADER}.js`)}">`,
+  `<link rel="preload" href="${mainWasmUrl}" as="fetch" type="application/wasm" crossorigin>`,
   `<script type="module">${boot}</script>`,
 ].join('');
 const indexPath = join(staging, 'index.html');
@@ -98,16 +115,118 @@ const index = readFileSync(indexPath, 'utf8');
 if (!index.includes('</head>')) fail('index.html has no </head>');
 writeFileSync(indexPath, index.replace('</head>', `${head}</head>`));
 
-// The service worker keeps every file of the release, so every screen opens offline after one
-// visit; its bytes change with the release, which is how browsers notice a new one.
+// The service worker keeps every file of the release (not the bundles: the chunks are in it
+// already), so every screen opens offline after one visit; its bytes change with the release,
+// which is how browsers notice a new one.
 const swPath = join(staging, 'sw.js');
-const files = listFiles(staging).filter((f) => f !== 'sw.js' && f !== 'index.html').map((f) => `/${f}`).sort();
+const files = listFiles(staging)
+  .filter((f) => !['sw.js', 'index.html'].includes(f) && !f.endsWith('.bundle'))
+  .map((f) => `/${f}`)
+  .sort();
 const sw = readFileSync(swPath, 'utf8');
 const manifest = `const RELEASE = '${hash}';\nconst PRECACHE = ${JSON.stringify(['/', ...files], null, 2)};\n`;
 const placeholder = /^const RELEASE = .*;\nconst PRECACHE = \[\];\n/m;
 if (!placeholder.test(sw)) fail('sw.js lost its RELEASE/PRECACHE placeholder');
 writeFileSync(swPath, sw.replace(placeholder, manifest));
-step(`app split into the main module and ${chunks.length} chunks`);
+step(`app split into the main module and ${chunks.length} chunks, ${Object.keys(bundles).length} landing bundles`);
+
+/**
+ * What the loader wasm-split wrote says: which chunk files each split point needs. Its code is
+ * pinned with the tool (wasm-split-cli =0.2.4); if its shape changes the build stops here.
+ */
+function readLoader(source) {
+  const chunkFile = new Map();
+  for (const m of source.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/(chunk_\d+\.wasm)"/g)) {
+    chunkFile.set(m[1], m[2]);
+  }
+  const splits = new Map();
+  const exportPattern = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(([\s\S]*?)\n?, \[([^\]]*)\]\)\);/g;
+  for (const m of source.matchAll(exportPattern)) {
+    const own = m[2].match(/new URL\("\.\/(split_\w+\.wasm)"/);
+    const deps = m[3].split(',').map((d) => d.trim()).filter(Boolean).map((d) => {
+      if (!chunkFile.has(d)) fail(`${LOADER}.js: ${d} has no file`);
+      return chunkFile.get(d);
+    });
+    splits.set(m[1], own ? [...deps, own[1]] : deps);
+  }
+  const fetches = source.match(/fetch\(new URL\("\.\/\w+\.wasm", import\.meta\.url\)\)/g) ?? [];
+  if (splits.size === 0 || fetches.length !== chunkFile.size + [...splits.values()].filter((s) => s.some((f) => f.startsWith('split_'))).length) {
+    fail(`${LOADER}.js does not look like the loader this build knows (wasm-split-cli changed?)`);
+  }
+  for (const { splits: wanted } of Object.values(LANDINGS)) {
+    for (const s of wanted) if (!splits.has(s)) fail(`no split point named ${s} (src/app/screens.rs)`);
+  }
+  return {
+    source,
+    modulesOf: (split) => splits.get(split),
+    /** The loader, taking its modules from the landing bundle when it has them. */
+    withBundles() {
+      const patched = source
+        .replace(/fetch\(new URL\(("\.\/\w+\.wasm"), import\.meta\.url\)\)/g, 'source($1)')
+        .replaceAll('WebAssembly.instantiateStreaming(src, imports)', 'instantiate(src, imports)');
+      if (patched.includes('instantiateStreaming')) fail(`${LOADER}.js: an instantiation this build does not know`);
+      return `${patched}\n${bundleReader()}`;
+    },
+  };
+}
+
+/** A landing bundle: a little-endian u32 length of a JSON list of [name, size], then the files. */
+function bundle(files) {
+  const header = Buffer.from(JSON.stringify(files.map(([name, bytes]) => [name, bytes.length])));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  return Buffer.concat([length, header, ...files.map(([, bytes]) => bytes)]);
+}
+
+/** The loader's side of the landing bundles (appended to wasm-split's loader). */
+function bundleReader() {
+  return `
+// Added by scripts/split-app.mjs: modules from the landing bundle index.html started fetching
+// (see there), the rest fetched one by one. A bundle that fails in any way is simply not used.
+const bundled = (async () => {
+    const modules = new Map();
+    try {
+        const response = await globalThis.shopbagLanding;
+        if (!response || !response.ok) return modules;
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const length = new DataView(bytes.buffer).getUint32(0, true);
+        let at = 4 + length;
+        for (const [name, size] of JSON.parse(new TextDecoder().decode(bytes.subarray(4, at)))) {
+            modules.set("./" + name, bytes.subarray(at, at + size));
+            at += size;
+        }
+    } catch (e) {
+        modules.clear();
+    }
+    return modules;
+})();
+async function source(path) {
+    const modules = await bundled;
+    const module = modules.get(path);
+    if (module) {
+        modules.delete(path);
+        return module;
+    }
+    return fetch(new URL(path, import.meta.url));
+}
+async function instantiate(src, imports) {
+    const module = await src;
+    return module instanceof Response
+        ? WebAssembly.instantiateStreaming(module, imports)
+        : WebAssembly.instantiate(module, imports);
+}
+`;
+}
+
+/** Points module specifiers and fetched addresses at their hashed names (stops if one is gone). */
+function rewrite(name, text, renames) {
+  for (const [before, after] of renames) {
+    const address = new RegExp(`(from\\s*|new URL\\(\\s*|source\\()(['"])${escapeRegExp(before)}\\2`, 'g');
+    if (!address.test(text)) fail(`${name} no longer refers to ${before}`);
+    text = text.replace(address, (_, how, q) => `${how}${q}${after}${q}`);
+  }
+  return text;
+}
 
 function buildApp() {
   step(`building the app (cargo build${release ? ' --release' : ''}, wasm32)`);

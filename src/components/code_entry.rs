@@ -2,6 +2,7 @@
 
 use crate::api::{CodeError, ScannedCode};
 use crate::i18n::*;
+use crate::route::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -63,11 +64,11 @@ pub fn CodeEntry(#[prop(optional, into)] initial: String) -> impl IntoView {
         problem.set(None);
         match Entry::read(&text.get_untracked()) {
             Entry::Code(code) => navigate(
-                &format!("/p/{}", String::from(js_sys::encode_uri_component(&code))),
+                &Route::Product(code).href(),
                 NavigateOptions::default(),
             ),
             Entry::Search(query) => navigate(
-                &format!("/?q={}", String::from(js_sys::encode_uri_component(&query))),
+                &Route::Search(query).href(),
                 NavigateOptions::default(),
             ),
             Entry::BadCode(error) => problem.set(Some(error)),

@@ -5,6 +5,7 @@ mod language;
 mod lazy_screen;
 mod price;
 mod problem;
+mod product_sheet;
 mod skeleton;
 
 pub use code_entry::{code_reason, CodeEntry, Entry};
@@ -12,4 +13,5 @@ pub use language::{lang_of, use_lang, Translated};
 pub use lazy_screen::{LazyScreen, ScreenFetch};
 pub use price::Price;
 pub use problem::{ApiProblem, CodeProblem, LookupProblem};
+pub use product_sheet::{Added, NewLine, ProductSheet};
 pub use skeleton::Skeleton;

@@ -3,6 +3,7 @@
 use crate::api::{ApiError, CodeError, ErrorCode};
 use crate::components::code_reason;
 use crate::i18n::*;
+use crate::route::Route;
 use leptos::prelude::*;
 
 /// Why a product lookup failed: refused before asking, or the server's answer.
@@ -43,7 +44,7 @@ pub fn CodeProblem(
             <h1>{move || i18n.malformed_code_title()}</h1>
             <div class="problem" role="alert">
                 <p>{i18n.error_malformed_code(code.clone(), reason).to_string()}</p>
-                <a href="/" class="button">{move || i18n.scan_another()}</a>
+                <a href=Route::Home.href() class="button">{move || i18n.scan_another()}</a>
             </div>
         }
         .into_any()
@@ -55,7 +56,7 @@ pub fn CodeProblem(
                 <h1>{move || i18n.unknown_code_title()}</h1>
                 <div class="problem" role="alert">
                     <p>{i18n.error_unknown_code(code.clone()).to_string()}</p>
-                    <a href="/" class="button">{move || i18n.scan_another()}</a>
+                    <a href=Route::Home.href() class="button">{move || i18n.scan_another()}</a>
                 </div>
             }
             .into_any(),

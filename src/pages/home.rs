@@ -1,15 +1,23 @@
 //! The start page: enter a code or search, and pick the store you are standing in.
 
 use crate::api::{Client, Store};
-use crate::components::{use_lang, ApiProblem, CodeEntry, Price, Skeleton};
+use crate::components::{use_lang, ApiProblem, CodeEntry, LazyScreen, Price, ScreenFetch, Skeleton};
 use crate::features::store::{locate_nearest, use_here, use_stores};
-
-/// The result of "find the store nearest to me", shared with the store cards.
-#[derive(Clone, Copy)]
-struct Nearest(RwSignal<Option<Option<String>>>);
 use crate::i18n::*;
+use crate::lazy::ChunkError;
+use crate::route::Route;
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use leptos_router::hooks::use_query_map;
+
+/// What "find the store nearest to me" found, shared with the store cards.
+#[derive(Debug, Clone, PartialEq)]
+enum Location {
+    NotAsked,
+    /// Refused, unavailable, or the locating code could not be fetched.
+    Unavailable,
+    Nearest(String),
+}
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -22,11 +30,28 @@ pub fn Home() -> impl IntoView {
             <p class="tagline">{move || i18n.tagline()}</p>
             <CodeEntry initial=search() />
             <Show when=move || !search().trim().is_empty()>
-                <SearchResults query=Signal::derive(search) />
+                <LazyScreen load=Callback::new(move |()| -> ScreenFetch {
+                    Box::pin(search_results(Signal::derive(search)))
+                }) />
             </Show>
             <StoreList />
         </section>
     }
+}
+
+/// Results appear after a search: their code is fetched then (see `crate::lazy`).
+#[wasm_split(search, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn search_results(query: Signal<String>) -> Result<AnyView, ChunkError> {
+    Ok(view! { <SearchResults query /> }.into_any())
+}
+
+/// Asks the browser where she is and marks the nearest store; fetched on the tap that asks.
+#[wasm_split(nearest, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn locate(stores: Vec<Store>, location: RwSignal<Location>) -> Result<(), ChunkError> {
+    locate_nearest(stores, move |found| {
+        location.set(found.map_or(Location::Unavailable, Location::Nearest));
+    });
+    Ok(())
 }
 
 #[component]
@@ -54,7 +79,7 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
                                 {products
                                     .into_iter()
                                     .map(|p| {
-                                        let href = format!("/p/{}", p.ean13);
+                                        let href = Route::Product(p.ean13.clone()).href();
                                         view! {
                                             <li>
                                                 <a href=href>
@@ -84,11 +109,14 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
 fn StoreList() -> impl IntoView {
     let i18n = use_i18n();
     let stores = use_stores();
-    // Some(None) after a failed attempt to locate her, Some(Some(id)) with the nearest store.
-    let nearest = RwSignal::new(None::<Option<String>>);
-    provide_context(Nearest(nearest));
+    let location = RwSignal::new(Location::NotAsked);
+    provide_context(location);
     let locate = move |_| {
-        locate_nearest(stores.list(), move |found| nearest.set(Some(found)));
+        leptos::task::spawn_local(async move {
+            if locate(stores.list(), location).await.is_err() {
+                location.set(Location::Unavailable);
+            }
+        });
     };
     view! {
         <section class="stores" aria-labelledby="stores-title">
@@ -98,7 +126,7 @@ fn StoreList() -> impl IntoView {
             </button>
             <p class="hint" role="status">
                 {move || {
-                    matches!(nearest.get(), Some(None)).then(|| i18n.no_location())
+                    (location.get() == Location::Unavailable).then(|| i18n.no_location())
                 }}
             </p>
             <Transition fallback=|| view! { <Skeleton lines=4 /> }>
@@ -135,10 +163,10 @@ fn StoreCard(store: Store) -> impl IntoView {
     let hours = store.opening_hours.clone();
     let store_for_name = store.clone();
     let title_id = format!("store-{}", store.id);
-    let Nearest(nearest) = expect_context::<Nearest>();
+    let location = expect_context::<RwSignal<Location>>();
     let is_nearest = {
         let id = id.clone();
-        move || nearest.with(|n| n.as_ref().and_then(Option::as_deref) == Some(id.as_str()))
+        move || location.with(|l| matches!(l, Location::Nearest(n) if *n == id))
     };
     view! {
         <li class="store-card" class:here=is_here>

@@ -5,6 +5,7 @@ use crate::components::{use_lang, ApiProblem, Price, Skeleton};
 use crate::features::bag::use_bag;
 use crate::features::store::use_stores;
 use crate::i18n::*;
+use crate::route::Route;
 use leptos::prelude::*;
 
 #[component]
@@ -31,7 +32,7 @@ pub fn OrderPage(number: String) -> impl IntoView {
                         Err(error) if error.code() == Some(ErrorCode::NotFound) => view! {
                             <h1>{move || i18n.not_found_title()}</h1>
                             <p class="problem" role="alert">{move || i18n.order_not_found()}</p>
-                            <a href="/bag" class="button">{move || i18n.back_to_bag()}</a>
+                            <a href=Route::Bag.href() class="button">{move || i18n.back_to_bag()}</a>
                         }
                         .into_any(),
                         Err(error) => view! {
@@ -98,6 +99,6 @@ fn Confirmation(order: Order) -> impl IntoView {
             <span>{move || i18n.total()}</span>
             <Price amount=order.total />
         </p>
-        <a href="/bag" class="button">{move || i18n.back_to_bag()}</a>
+        <a href=Route::Bag.href() class="button">{move || i18n.back_to_bag()}</a>
     }
 }

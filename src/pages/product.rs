@@ -1,11 +1,9 @@
 //! `/p/{code}`: the product a scanned or typed code names — colours, sizes, price, stock.
 
-use crate::api::bag::Intent;
-use crate::api::{Client, CodeMatch, Product, ScannedCode, Variant};
-use crate::components::{use_lang, CodeProblem, LookupProblem, Price, Skeleton};
+use crate::api::{Client, CodeMatch, ScannedCode};
+use crate::components::{Added, CodeProblem, LookupProblem, NewLine, ProductSheet, Skeleton};
 use crate::features::bag::use_bag;
 use crate::features::store::{use_here, use_stores};
-use crate::i18n::*;
 use leptos::prelude::*;
 
 #[component]
@@ -26,7 +24,7 @@ pub fn ProductPage(code: String) -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton lines=6 /> }>
                 {move || Suspend::new(async move {
                     match lookup.await {
-                        Ok(found) => view! { <ProductSheet found /> }.into_any(),
+                        Ok(found) => view! { <Sheet found /> }.into_any(),
                         Err(problem) => view! {
                             <CodeProblem code=code.get_value() problem on_retry=move |_| lookup.refetch() />
                         }
@@ -38,239 +36,28 @@ pub fn ProductPage(code: String) -> impl IntoView {
     }
 }
 
-/// Colour, size, price, stock here and nearby, and "add to bag": the product page's body, and
-/// what the scanner shows after a hit.
+/// The sheet, adding to this device's bag.
 #[component]
-pub fn ProductSheet(found: CodeMatch) -> impl IntoView {
-    let i18n = use_i18n();
-    let lang = use_lang();
-    let scanned = found.variant().cloned();
-    let product = StoredValue::new(found.product);
-    let colour = RwSignal::new(
-        scanned
-            .as_ref()
-            .map(|v| v.colour.clone())
-            .unwrap_or_default(),
-    );
-    let size = RwSignal::new(scanned.map(|v| v.size).unwrap_or_default());
-    let variant =
-        Memo::new(move |_| product.with_value(|p| p.variant(&colour.get(), &size.get()).cloned()));
-    let price = Signal::derive(move || {
-        variant
-            .get()
-            .map(|v| v.price)
-            .unwrap_or_else(|| product.with_value(|p| p.price))
-    });
-    let name = move || product.with_value(|p| p.name.get(lang()).to_string());
-    let description = move || product.with_value(|p| p.description.get(lang()).to_string());
-    let brand = product.with_value(|p| p.brand.clone());
-    view! {
-        <article class="product-sheet">
-            <p class="brand">{brand}</p>
-            <h1>{name}</h1>
-            <Price amount=price />
-            <p class="description">{description}</p>
-            <ColourChoice product colour />
-            <SizeChoice product colour size />
-            <AddToBag product variant />
-            <h2>{move || i18n.stock_title()}</h2>
-            {move || variant.get().map(|v| view! { <StockList variant=v /> })}
-        </article>
-    }
-}
-
-#[component]
-fn ColourChoice(product: StoredValue<Product>, colour: RwSignal<String>) -> impl IntoView {
-    let i18n = use_i18n();
-    let lang = use_lang();
-    let colours = product.with_value(|p| p.colours.clone());
-    view! {
-        <fieldset class="choice colours">
-            <legend>{move || i18n.colour()}</legend>
-            {colours
-                .into_iter()
-                .map(|c| {
-                    let code = c.code.clone();
-                    let checked = {
-                        let code = code.clone();
-                        move || colour.get() == code
-                    };
-                    view! {
-                        <label class="chip">
-                            <input
-                                type="radio"
-                                name="colour"
-                                prop:checked=checked
-                                on:change=move |_| colour.set(code.clone())
-                            />
-                            <span class="swatch" style:background-color=c.hex.clone() aria-hidden="true"></span>
-                            <span>{move || c.name.get(lang()).to_string()}</span>
-                        </label>
-                    }
-                })
-                .collect_view()}
-        </fieldset>
-    }
-}
-
-#[component]
-fn SizeChoice(
-    product: StoredValue<Product>,
-    colour: RwSignal<String>,
-    size: RwSignal<String>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let here = use_here();
-    let sizes = product.with_value(|p| p.sizes.clone());
-    view! {
-        <fieldset class="choice sizes">
-            <legend>{move || i18n.size()}</legend>
-            {sizes
-                .into_iter()
-                .map(|s| {
-                    let value = s.clone();
-                    let checked = {
-                        let value = value.clone();
-                        move || size.get() == value
-                    };
-                    let sold_out_here = {
-                        let value = value.clone();
-                        move || {
-                            let store = here.store_id()?;
-                            let variant = product.with_value(|p| p.variant(&colour.get(), &value).cloned())?;
-                            (variant.stock_in(&store) == 0).then(|| i18n.sold_out_here_size())
-                        }
-                    };
-                    view! {
-                        <label class="chip">
-                            <input
-                                type="radio"
-                                name="size"
-                                prop:checked=checked
-                                on:change=move |_| size.set(value.clone())
-                            />
-                            <span>{s}</span>
-                            <span class="chip-note">{sold_out_here}</span>
-                        </label>
-                    }
-                })
-                .collect_view()}
-        </fieldset>
-    }
-}
-
-/// Stock of one variant: here first, then the other stores, then online.
-#[component]
-fn StockList(variant: Variant) -> impl IntoView {
-    let i18n = use_i18n();
-    let lang = use_lang();
-    let here = use_here();
-    let stores = use_stores();
-    let units = move |count: u32| {
-        if count == 0 {
-            i18n.sold_out().to_string()
-        } else {
-            i18n.units_left(count).to_string()
-        }
-    };
-    let here_row = {
-        let variant = variant.clone();
-        move || match here.store_id() {
-            Some(id) => view! {
-                <li class="stock-here">
-                    <span>{move || i18n.stock_here()}</span>
-                    <strong>{units(variant.stock_in(&id))}</strong>
-                </li>
-            }
-            .into_any(),
-            None => view! { <li class="hint">{move || i18n.pick_store_hint()}</li> }.into_any(),
-        }
-    };
-    let nearby = {
-        let variant = variant.clone();
-        move || {
-            let here_id = here.store_id();
-            stores
-                .list()
-                .into_iter()
-                .filter(|store| Some(&store.id) != here_id.as_ref())
-                .map(|store| {
-                    let count = variant.stock_in(&store.id);
-                    view! {
-                        <li>
-                            <span>{store.name.get(lang()).to_string()}</span>
-                            <span>{units(count)}</span>
-                        </li>
-                    }
-                })
-                .collect_view()
-        }
-    };
-    view! {
-        <ul class="stock">
-            {here_row}
-            <li class="stock-heading">{move || i18n.stock_nearby()}</li>
-            {nearby}
-            <li class="stock-online">
-                <span>{move || i18n.stock_online()}</span>
-                <strong>{units(variant.online_stock)}</strong>
-            </li>
-        </ul>
-    }
-}
-
-/// Why a new line is in the bag, as far as we can tell: waiting for 11.11, or sold out here.
-pub fn intent_of(variant: &Variant, store: Option<&str>, waiting: bool) -> Option<Intent> {
-    if waiting {
-        Some(Intent::WaitForPromotion)
-    } else if store.is_some_and(|s| variant.stock_in(s) == 0) {
-        Some(Intent::SoldOutHere)
-    } else {
-        None
-    }
-}
-
-/// The button that puts the chosen colour and size in the bag, even when sold out here.
-#[component]
-fn AddToBag(product: StoredValue<Product>, variant: Memo<Option<Variant>>) -> impl IntoView {
-    let i18n = use_i18n();
+fn Sheet(found: CodeMatch) -> impl IntoView {
     let bag = use_bag();
     let here = use_here();
-    let waiting = RwSignal::new(false);
-    let added = RwSignal::new(false);
-    // A new colour or size is a new choice: the confirmation was about the previous one.
-    Effect::new(move |_| {
-        variant.track();
-        added.set(false);
+    let stores = use_stores();
+    let added = RwSignal::new(Added::NotYet);
+    let product = StoredValue::new(found.product.clone());
+    let on_add = Callback::new(move |line: NewLine| {
+        let product = product.get_value();
+        leptos::task::spawn_local(async move {
+            let put = bag.put(product, line.sku, line.store, line.intent).await;
+            added.set(if put.is_ok() { Added::Yes } else { Added::Failed });
+        });
     });
-    let add = move |_| {
-        let Some(variant) = variant.get_untracked() else {
-            return;
-        };
-        let store = here.store_id();
-        let intent = intent_of(&variant, store.as_deref(), waiting.get_untracked());
-        product.with_value(|p| bag.add(p, &variant.sku, store, intent));
-        added.set(true);
-    };
     view! {
-        <div class="add-to-bag">
-            <label class="check">
-                <input type="checkbox" bind:checked=waiting />
-                <span>{move || i18n.waiting_for_promotion()}</span>
-            </label>
-            <button
-                type="button"
-                class="button primary wide"
-                disabled=move || variant.with(Option::is_none)
-                on:click=add
-            >
-                {move || i18n.add_to_bag()}
-            </button>
-            <p class="confirmation" role="status">
-                <Show when=move || added.get()>
-                    {move || i18n.added_to_bag()} " " <a href="/bag">{move || i18n.view_bag()}</a>
-                </Show>
-            </p>
-        </div>
+        <ProductSheet
+            found
+            here=Signal::derive(move || here.store_id())
+            stores=Signal::derive(move || stores.list())
+            on_add
+            added
+        />
     }
 }

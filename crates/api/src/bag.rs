@@ -119,6 +119,24 @@ pub enum Intent {
     SoldOutHere,
 }
 
+impl Intent {
+    /// Why a new line goes in the bag, as far as we can tell: she ticked "waiting for 11.11", or
+    /// her variant is sold out in the store she stands in.
+    pub fn for_new_line(
+        variant: &crate::Variant,
+        store: Option<&str>,
+        waiting: bool,
+    ) -> Option<Intent> {
+        if waiting {
+            Some(Intent::WaitForPromotion)
+        } else if store.is_some_and(|s| variant.stock_in(s) == 0) {
+            Some(Intent::SoldOutHere)
+        } else {
+            None
+        }
+    }
+}
+
 /// What an operation does to the line of one variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -439,6 +457,46 @@ impl std::error::Error for BagError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Money, StoreStock, Variant};
+
+    fn variant(stock_here: u32) -> Variant {
+        Variant {
+            sku: "P0001-BLK-M".into(),
+            colour: "BLK".into(),
+            size: "M".into(),
+            ean13: "6931234500018".into(),
+            in_store_code: "2000000000015".into(),
+            price: Money::fen(129_900),
+            online_stock: 3,
+            store_stock: vec![StoreStock {
+                store_id: "sh-jingan".into(),
+                quantity: stock_here,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_new_line_says_why_it_is_kept() {
+        let (sold_out, in_stock) = (variant(0), variant(2));
+        let here = Some("sh-jingan");
+        assert_eq!(Intent::for_new_line(&in_stock, here, false), None);
+        assert_eq!(
+            Intent::for_new_line(&sold_out, here, false),
+            Some(Intent::SoldOutHere)
+        );
+        // Waiting for the festival price is her own reason, whatever the stock.
+        assert_eq!(
+            Intent::for_new_line(&sold_out, here, true),
+            Some(Intent::WaitForPromotion)
+        );
+        // Not in a store: nothing is sold out "here".
+        assert_eq!(Intent::for_new_line(&sold_out, None, false), None);
+        // A store that does not list the variant has none of it.
+        assert_eq!(
+            Intent::for_new_line(&in_stock, Some("sh-lujiazui"), false),
+            Some(Intent::SoldOutHere)
+        );
+    }
 
     fn id(n: u128) -> OpId {
         OpId::from_bits(n)

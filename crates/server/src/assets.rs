@@ -16,10 +16,11 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Files worth compressing; images and fonts are compressed already.
-const COMPRESSIBLE: [&str; 8] = [
+const COMPRESSIBLE: [&str; 9] = [
     "html",
     "js",
     "wasm",
+    "bundle",
     "css",
     "svg",
     "json",
@@ -314,7 +315,10 @@ fn is_hashed(file_name: &str) -> bool {
 /// route: routes have no extension, and a product code with dots (a tag URL) sits in `/p/…`.
 fn is_app_file(path: &str) -> bool {
     let name = path.strip_prefix('/').unwrap_or(path);
-    !name.contains('/') && [".wasm", ".js", ".css"].iter().any(|ext| name.ends_with(ext))
+    !name.contains('/')
+        && [".wasm", ".js", ".css", ".bundle"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 fn cache_control(path: &str) -> &'static str {

@@ -11,8 +11,9 @@ use crate::api::bag::{BagError, BagState, BagToken, Change, Intent, Line, Op, Op
 use crate::api::{Client, Product};
 use device::{Loaded, Products, Saved};
 use futures::channel::mpsc::UnboundedSender;
+use crate::lazy::ChunkError;
 use leptos::prelude::*;
-use leptos_use::{use_event_listener, use_window};
+use leptos::wasm_split::wasm_split;
 
 /// How the device's copy relates to the server's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,14 +103,18 @@ pub fn provide_bag(client: Client) -> Bag {
         bag.wake_sync();
     }
     // Back online: a round now (the first fetch of the engine may have failed for want of one).
-    let _ = use_event_listener(use_window(), leptos::ev::online, move |_| bag.wake_sync());
+    let online = window_event_listener(leptos::ev::online, move |_| bag.wake_sync());
     // Another tab changed the stored bag: merge its operations (and send any it left pending).
-    let _ = use_event_listener(use_window(), leptos::ev::storage, move |_| {
+    let storage = window_event_listener(leptos::ev::storage, move |_| {
         if bag.model.with_value(Option::is_none) {
             bag.count.set(device::glance().lines);
         }
         bag.stored_elsewhere.update(|n| *n += 1);
         bag.wake_sync();
+    });
+    on_cleanup(move || {
+        online.remove();
+        storage.remove();
     });
     bag
 }
@@ -208,6 +213,18 @@ impl Bag {
         self.products
             .try_update_value(|kept| f(kept.get_or_insert_with(device::load_products)))
             .unwrap_or_default()
+    }
+
+    /// [`Bag::add`] from a screen that does not otherwise change the bag: the bag's code is
+    /// fetched on this first change, so a product page carries none of it in its first load.
+    pub async fn put(
+        self,
+        product: Product,
+        sku: String,
+        store: Option<String>,
+        intent: Option<Intent>,
+    ) -> Result<(), ChunkError> {
+        put(self, product, sku, store, intent).await
     }
 
     /// Puts a variant in the bag; if it is already there, one more of it.
@@ -360,6 +377,18 @@ impl Bag {
         self.notice.set(Some(BagNotice::Refused));
         self.persist();
     }
+}
+
+#[wasm_split(bag_change, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn put(
+    bag: Bag,
+    product: Product,
+    sku: String,
+    store: Option<String>,
+    intent: Option<Intent>,
+) -> Result<(), ChunkError> {
+    bag.add(&product, &sku, store, intent);
+    Ok(())
 }
 
 /// 128 bits from the browser's cryptographic generator (tokens and ids must not be guessable).

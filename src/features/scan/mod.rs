@@ -14,6 +14,7 @@ mod wedge;
 pub use cooldown::Cooldown;
 pub use wedge::WedgeReader;
 
+use crate::route::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -53,9 +54,9 @@ pub fn provide_wedge() {
         });
         let on_scanner = web_sys::window()
             .and_then(|w| w.location().pathname().ok())
-            .is_some_and(|p| p == "/scan");
+            .is_some_and(|p| Route::parse(&p) == Route::Scan);
         if !on_scanner {
-            navigate("/scan", NavigateOptions::default());
+            navigate(&Route::Scan.href(), NavigateOptions::default());
         }
     });
 }

@@ -3,8 +3,9 @@
 //! [`WedgeReader`] tells such bursts from people typing: a person leaves 80 ms or more between
 //! keys, a scanner a few milliseconds. [`listen`] feeds it every key press on the page.
 
-use leptos::ev;
-use leptos_use::{use_event_listener_with_options, use_window, UseEventListenerOptions};
+use leptos::prelude::on_cleanup;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// Longest pause between two keys of one burst. Scanners send 2–20 ms apart; even fast typists
@@ -76,8 +77,28 @@ pub fn listen(on_code: impl Fn(String) + 'static) {
         on_code(code);
     };
     // Capture phase: the burst is recognised before any field or form acts on its Enter.
-    let options = UseEventListenerOptions::default().capture(true);
-    let _ = use_event_listener_with_options(use_window(), ev::keydown, handler, options);
+    // Leptos' window listener has no capture phase, and leptos-use's weighs 6 KB in every first
+    // load; this is the same few lines, with it.
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let handler = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(handler);
+    let listening = window.add_event_listener_with_callback_and_bool(
+        "keydown",
+        handler.as_ref().unchecked_ref(),
+        true,
+    );
+    if listening.is_err() {
+        return;
+    }
+    let handler = SendWrapper::new(handler);
+    on_cleanup(move || {
+        let _ = window.remove_event_listener_with_callback_and_bool(
+            "keydown",
+            handler.as_ref().unchecked_ref(),
+            true,
+        );
+    });
 }
 
 #[cfg(test)]

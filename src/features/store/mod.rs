@@ -4,6 +4,7 @@ use crate::api::{ApiError, Client, Lang, Localized, Store};
 use crate::storage;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
 const STORAGE_KEY: &str = "shopbag.store";
 
@@ -16,14 +17,26 @@ pub struct ChosenStore {
 }
 
 impl ChosenStore {
-    /// The kept choice. Earlier releases kept the bare id.
+    /// The kept choice, read field by field in the browser's JSON (the shell reads it at start,
+    /// and a JSON reader of our own would weigh more than this). Earlier releases kept the bare
+    /// id, which is not JSON.
     fn read(text: &str) -> Option<ChosenStore> {
-        storage::parse(text).or_else(|| {
+        let Ok(kept) = js_sys::JSON::parse(text) else {
             let id = text.trim();
-            (!id.is_empty() && !id.starts_with('{')).then(|| ChosenStore {
+            return (!id.is_empty()).then(|| ChosenStore {
                 id: id.to_string(),
                 name: None,
-            })
+            });
+        };
+        let field = |value: &JsValue, name: &str| {
+            js_sys::Reflect::get(value, &name.into())
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        let name = js_sys::Reflect::get(&kept, &"name".into()).ok();
+        Some(ChosenStore {
+            id: field(&kept, "id")?,
+            name: name.and_then(|n| Some(Localized::new(field(&n, "zh")?, field(&n, "en")?))),
         })
     }
 }

@@ -9,6 +9,7 @@ use crate::components::{use_lang, Price};
 use crate::features::bag::{use_bag, Availability, Bag, BagNotice, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
+use crate::route::Route;
 use leptos::prelude::*;
 use std::collections::HashSet;
 
@@ -189,7 +190,7 @@ fn LineItem(
             Some(format!("{colour} · {}", variant.size))
         }
     };
-    let href = variant.as_ref().map(|v| format!("/p/{}", v.ean13));
+    let href = variant.as_ref().map(|v| Route::Product(v.ean13.clone()).href());
     let pickup = match &availability {
         Some(Availability::Elsewhere { stores: ids, .. }) => {
             let ids = ids.clone();

@@ -8,6 +8,7 @@ use crate::components::use_lang;
 use crate::features::bag::{pickup_stores, random_bits, use_bag, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
+use crate::route::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -133,7 +134,7 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
                     attempt.set_value(None);
                     bag.wake_sync();
                     navigate(
-                        &format!("/orders/{}", order.number),
+                        &Route::Order(order.number).href(),
                         NavigateOptions::default(),
                     );
                 }

@@ -1,9 +1,10 @@
 //! What the screen shows after a hit: the line added, the product sheet, the way back to scanning.
 
 use super::{Hit, Scanner, Source};
-use crate::components::CodeProblem;
+use crate::api::CodeMatch;
+use crate::components::{Added, CodeProblem, NewLine, ProductSheet};
+use crate::features::store::use_stores;
 use crate::i18n::*;
-use crate::pages::product::ProductSheet;
 use leptos::prelude::*;
 
 /// After a hit: what was added, the product sheet, and the way back to scanning.
@@ -29,7 +30,7 @@ pub(super) fn HitSheet(hit: Hit, scanner: Scanner) -> impl IntoView {
                         {move || i18n.add_another()}
                     </button>
                 </div>
-                <ProductSheet found />
+                <Sheet found scanner />
             }
             .into_any()
         }
@@ -58,5 +59,26 @@ pub(super) fn HitSheet(hit: Hit, scanner: Scanner) -> impl IntoView {
             </button>
             {body}
         </div>
+    }
+}
+
+/// The product sheet under a hit: its "add to bag" adds another of her choice.
+#[component]
+fn Sheet(found: CodeMatch, scanner: Scanner) -> impl IntoView {
+    let stores = use_stores();
+    let added = RwSignal::new(Added::NotYet);
+    let product = StoredValue::new(found.product.clone());
+    let on_add = Callback::new(move |line: NewLine| {
+        product.with_value(|p| scanner.bag.add(p, &line.sku, line.store, line.intent));
+        added.set(Added::Yes);
+    });
+    view! {
+        <ProductSheet
+            found
+            here=Signal::derive(move || scanner.here.store_id())
+            stores=Signal::derive(move || stores.list())
+            on_add
+            added
+        />
     }
 }

@@ -15,7 +15,7 @@ use crate::features::scan::decoder::Decoder;
 use crate::features::scan::{feedback, frames, use_wedge, Cooldown};
 use crate::features::store::{use_here, Here};
 use crate::i18n::*;
-use crate::pages::product::intent_of;
+use crate::api::bag::Intent;
 use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
 use leptos::prelude::*;
@@ -99,7 +99,7 @@ impl Scanner {
             return;
         };
         let store = self.here.store_id();
-        let intent = intent_of(variant, store.as_deref(), false);
+        let intent = Intent::for_new_line(variant, store.as_deref(), false);
         self.bag.add(&found.product, &variant.sku, store, intent);
         let i18n = self.i18n;
         let name = found
