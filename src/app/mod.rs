@@ -15,6 +15,7 @@ use app_bar::AppBar;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -40,6 +41,15 @@ fn Shell() -> impl IntoView {
     // The path picks the screen; the query (search words) is read by the screen itself, so
     // typing a search does not rebuild the page.
     let route = Memo::new(move |_| Route::parse(&location.pathname.get()));
+    // leptos_router's <Routes> would confirm each navigation once it has chosen the new screen
+    // (that is when the address bar changes); the shell chooses screens itself, so it confirms.
+    let browser_url = use_context::<BrowserUrl>();
+    Effect::new(move |_| {
+        route.track();
+        if let Some(browser_url) = &browser_url {
+            browser_url.ready_to_complete();
+        }
+    });
     view! {
         <AppBar />
         <main id="main">{move || screen(route.get())}</main>

@@ -63,14 +63,10 @@ pub fn CodeEntry(#[prop(optional, into)] initial: String) -> impl IntoView {
         ev.prevent_default();
         problem.set(None);
         match Entry::read(&text.get_untracked()) {
-            Entry::Code(code) => navigate(
-                &Route::Product(code).href(),
-                NavigateOptions::default(),
-            ),
-            Entry::Search(query) => navigate(
-                &Route::Search(query).href(),
-                NavigateOptions::default(),
-            ),
+            Entry::Code(code) => navigate(&Route::Product(code).href(), NavigateOptions::default()),
+            Entry::Search(query) => {
+                navigate(&Route::Search(query).href(), NavigateOptions::default())
+            }
             Entry::BadCode(error) => problem.set(Some(error)),
             Entry::Empty => problem.set(Some(CodeError::Empty)),
         }

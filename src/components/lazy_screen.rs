@@ -108,7 +108,10 @@ mod release {
         if !response.ok() {
             return None;
         }
-        JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+        JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()
     }
 
     /// Loads the current address again: the new release's shell and chunks.

@@ -1,7 +1,9 @@
 //! The start page: enter a code or search, and pick the store you are standing in.
 
 use crate::api::{Client, Store};
-use crate::components::{use_lang, ApiProblem, CodeEntry, LazyScreen, Price, ScreenFetch, Skeleton};
+use crate::components::{
+    use_lang, ApiProblem, CodeEntry, LazyScreen, Price, ScreenFetch, Skeleton,
+};
 use crate::features::store::{locate_nearest, use_here, use_stores};
 use crate::i18n::*;
 use crate::lazy::ChunkError;

@@ -48,7 +48,11 @@ fn Sheet(found: CodeMatch) -> impl IntoView {
         let product = product.get_value();
         leptos::task::spawn_local(async move {
             let put = bag.put(product, line.sku, line.store, line.intent).await;
-            added.set(if put.is_ok() { Added::Yes } else { Added::Failed });
+            added.set(if put.is_ok() {
+                Added::Yes
+            } else {
+                Added::Failed
+            });
         });
     });
     view! {

@@ -233,7 +233,8 @@ impl Op {
         Ok(())
     }
 
-    fn sku(&self) -> Option<&str> {
+    /// The variant whose line this operation changes (none for an undo).
+    pub fn sku(&self) -> Option<&str> {
         match &self.change {
             Change::Add { sku, .. }
             | Change::SetQuantity { sku, .. }

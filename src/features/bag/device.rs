@@ -6,19 +6,21 @@
 //! handler returns), exists in every webview we target, a bag of 200 lines is far below its
 //! quota, and its `storage` event keeps two tabs in step without a broadcast channel.
 
-use crate::api::bag::{BagToken, Line, Op, OpId, OpLog};
+use crate::api::bag::{BagToken, Change, Line, Op, OpId, OpLog};
 use crate::api::Product;
-use serde::{Deserialize, Serialize};
 use crate::json;
 use crate::storage::{self, Kept, Refused};
-use wasm_bindgen::JsValue;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::JsValue;
 
 pub const STORAGE_KEY: &str = "shopbag.bag";
 /// The products of the lines by product id, so the bag page renders offline.
 pub const PRODUCTS_KEY: &str = "shopbag.products";
-/// The stored bag's line count, beside its operations (see `glance`).
+/// The stored bag's summary, beside its operations: how many lines, and how many of each
+/// variant (see `glance` and `append`).
 const LINE_COUNT: &str = "line_count";
+const QUANTITIES: &str = "quantities";
 /// Where an unreadable copy is moved, so it can still be recovered by hand.
 const DAMAGED_KEY: &str = "shopbag.bag.damaged";
 
@@ -126,11 +128,67 @@ pub fn save(ours: &Saved) -> Result<Saved, Refused> {
         merged.merge(stored);
     }
     let stored = json::to_value(&merged).map_err(|_| Refused)?;
-    // Written with the bag, in the same item, for `glance`.
-    let count = JsValue::from(merged.lines().len() as f64);
-    js_sys::Reflect::set(&stored, &LINE_COUNT.into(), &count).map_err(|_| Refused)?;
+    // The summary is written with the bag, in the same item, so the two never disagree.
+    let lines = merged.lines();
+    let quantities = js_sys::Object::new();
+    for line in &lines {
+        set(&quantities, &line.sku, &f64::from(line.quantity).into())?;
+    }
+    set(&stored, LINE_COUNT, &(lines.len() as f64).into())?;
+    set(&stored, QUANTITIES, &quantities)?;
     storage::write_text(STORAGE_KEY, &json::stringify(&stored).map_err(|_| Refused)?)?;
     Ok(merged)
+}
+
+fn get(object: &JsValue, key: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(object, &key.into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), Refused> {
+    js_sys::Reflect::set(object, &key.into(), value)
+        .map(|_| ())
+        .map_err(|_| Refused)
+}
+
+/// Writes an add or a new quantity straight into the stored bag, as JSON, with its summary —
+/// for a screen that changes the bag before the bag's own code has arrived (a product page,
+/// offline). A bag with no copy yet starts with `token`. The caller builds the operation from
+/// the summary (`Glance::quantity`), exactly as the bag would have; the bag reads it with the
+/// rest when it is read.
+pub fn append(op: &Op, token: &str) -> Result<Glance, Refused> {
+    let (sku, quantity, new_line) = match &op.change {
+        Change::Add { sku, quantity, .. } => (sku, *quantity, true),
+        Change::SetQuantity { sku, quantity } => (sku, *quantity, false),
+        _ => return Err(Refused),
+    };
+    let stored = match storage::read_text(STORAGE_KEY) {
+        Some(text) => js_sys::JSON::parse(&text).map_err(|_| Refused)?,
+        None => {
+            let fresh = Saved {
+                token: Some(token.to_string()),
+                ..Saved::default()
+            };
+            json::to_value(&fresh).map_err(|_| Refused)?
+        }
+    };
+    let ops = get(&stored, "log").and_then(|log| get(&log, "ops")).ok_or(Refused)?;
+    set(&ops, op.id.as_str(), &json::to_value(op).map_err(|_| Refused)?)?;
+    let lines = get(&stored, LINE_COUNT).and_then(|n| n.as_f64()).unwrap_or(0.0) as usize
+        + usize::from(new_line);
+    let quantities = match get(&stored, QUANTITIES) {
+        Some(quantities) => quantities,
+        None => {
+            let fresh: JsValue = js_sys::Object::new().into();
+            set(&stored, QUANTITIES, &fresh)?;
+            fresh
+        }
+    };
+    set(&quantities, sku, &f64::from(quantity).into())?;
+    set(&stored, LINE_COUNT, &(lines as f64).into())?;
+    storage::write_text(STORAGE_KEY, &json::stringify(&stored).map_err(|_| Refused)?)?;
+    Ok(glance())
 }
 
 /// What the shell knows before the bag is read: whether this device keeps a bag, and how many
@@ -138,6 +196,16 @@ pub fn save(ours: &Saved) -> Result<Saved, Refused> {
 pub struct Glance {
     pub kept: bool,
     pub lines: usize,
+    quantities: Option<JsValue>,
+}
+
+impl Glance {
+    /// How many of `sku` the stored bag holds (0: none), when its summary says — a copy stored
+    /// by an earlier release has none.
+    pub fn quantity(&self, sku: &str) -> Option<u8> {
+        let quantities = self.quantities.as_ref()?;
+        Some(get(quantities, sku).and_then(|q| q.as_f64()).unwrap_or(0.0) as u8)
+    }
 }
 
 /// Looks at the stored bag through the browser's JSON, without reading the bag itself (whose
@@ -145,15 +213,19 @@ pub struct Glance {
 /// tells the truth.
 pub fn glance() -> Glance {
     let stored = storage::read_text(STORAGE_KEY).and_then(|t| js_sys::JSON::parse(&t).ok());
-    let field = |name: &str| {
-        let stored = stored.as_ref()?;
-        js_sys::Reflect::get(stored, &name.into()).ok()
-    };
-    Glance {
-        kept: field("token").is_some_and(|t| t.is_string()),
-        lines: field(LINE_COUNT)
-            .and_then(|n| n.as_f64())
-            .map_or(0, |n| n as usize),
+    let field = |name: &str| get(stored.as_ref()?, name);
+    match field("token").filter(JsValue::is_string) {
+        None => Glance {
+            kept: false,
+            lines: 0,
+            // No bag yet: it holds none of anything.
+            quantities: stored.is_none().then(|| js_sys::Object::new().into()),
+        },
+        Some(_) => Glance {
+            kept: true,
+            lines: field(LINE_COUNT).and_then(|n| n.as_f64()).unwrap_or(0.0) as usize,
+            quantities: field(QUANTITIES),
+        },
     }
 }
 

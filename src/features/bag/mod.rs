@@ -7,11 +7,13 @@ mod sync;
 
 pub use availability::{pickup_stores, Availability};
 
-use crate::api::bag::{BagError, BagState, BagToken, Change, Intent, Line, Op, OpId, MAX_QUANTITY};
+use crate::api::bag::{
+    BagError, BagState, BagToken, Change, Intent, Line, Op, OpId, MAX_LINES, MAX_QUANTITY,
+};
 use crate::api::{Client, Product};
+use crate::lazy::ChunkError;
 use device::{Loaded, Products, Saved};
 use futures::channel::mpsc::UnboundedSender;
-use crate::lazy::ChunkError;
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
 
@@ -215,8 +217,12 @@ impl Bag {
             .unwrap_or_default()
     }
 
-    /// [`Bag::add`] from a screen that does not otherwise change the bag: the bag's code is
-    /// fetched on this first change, so a product page carries none of it in its first load.
+    /// [`Bag::add`] from a screen that does not otherwise change the bag, so a product page
+    /// carries none of the bag's code in its first load. Before that code has arrived, the add is
+    /// written straight into the stored bag (the same operation the bag would write, built from
+    /// the stored summary), so it holds offline; the bag reads it when it is read. The bag's code
+    /// is fetched first when anything is out of the ordinary (a bag stored by an earlier release,
+    /// without a summary; a full bag; storage refusing the write): the bag then decides.
     pub async fn put(
         self,
         product: Product,
@@ -224,7 +230,34 @@ impl Bag {
         store: Option<String>,
         intent: Option<Intent>,
     ) -> Result<(), ChunkError> {
-        put(self, product, sku, store, intent).await
+        let glance = device::glance();
+        let quantity = glance.quantity(&sku).filter(|_| self.model.with_value(Option::is_none));
+        let change = match quantity {
+            Some(0) if glance.lines < MAX_LINES => Change::Add {
+                sku: sku.clone(),
+                quantity: 1,
+                store: store.clone(),
+                note: None,
+                intent,
+            },
+            Some(quantity) if quantity > 0 => Change::SetQuantity {
+                sku: sku.clone(),
+                quantity: (quantity + 1).min(MAX_QUANTITY),
+            },
+            _ => return put(self, product, sku, store, intent).await,
+        };
+        let op = Op {
+            id: OpId::from_bits(random_bits()),
+            at: js_sys::Date::now() as i64,
+            change,
+        };
+        let token = BagToken::from_bits(random_bits());
+        match device::append(&op, token.expose()) {
+            Ok(stored) => self.count.set(stored.lines),
+            Err(_) => return put(self, product, sku, store, intent).await,
+        }
+        self.wake_sync();
+        Ok(())
     }
 
     /// Puts a variant in the bag; if it is already there, one more of it.

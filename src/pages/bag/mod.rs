@@ -5,12 +5,14 @@ mod order_form;
 
 use crate::api::bag::{Intent, Line, OpId};
 use crate::api::{product_id_of, Client, Lang, Money, Product, Variant};
-use crate::components::{use_lang, Price};
+use crate::components::{use_lang, LazyScreen, Price, ScreenFetch};
 use crate::features::bag::{use_bag, Availability, Bag, BagNotice, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
+use crate::lazy::ChunkError;
 use crate::route::Route;
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use std::collections::HashSet;
 
 /// One line with what the page knows about its product.
@@ -113,11 +115,41 @@ pub fn BagPage() -> impl IntoView {
                     <span>{move || i18n.total()}</span>
                     <Price amount=total />
                 </p>
-                <order_form::OrderForm rows deselected />
+                <Ordering rows deselected />
             </Show>
             <UndoBar removed />
         </section>
     }
+}
+
+/// The order form opens on a tap: its code is fetched then (see `crate::lazy`), so a shopper
+/// who opens her bag to look at it does not wait for it.
+#[component]
+fn Ordering(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                <button type="button" class="button primary wide" on:click=move |_| open.set(true)>
+                    {move || i18n.start_order()}
+                </button>
+            }
+        >
+            <LazyScreen load=Callback::new(move |()| -> ScreenFetch {
+                Box::pin(order_form(rows, deselected))
+            }) />
+        </Show>
+    }
+}
+
+#[wasm_split(order_form, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn order_form(
+    rows: Memo<Vec<Row>>,
+    deselected: RwSignal<HashSet<String>>,
+) -> Result<AnyView, ChunkError> {
+    Ok(view! { <order_form::OrderForm rows deselected /> }.into_any())
 }
 
 #[component]
@@ -190,7 +222,9 @@ fn LineItem(
             Some(format!("{colour} · {}", variant.size))
         }
     };
-    let href = variant.as_ref().map(|v| Route::Product(v.ean13.clone()).href());
+    let href = variant
+        .as_ref()
+        .map(|v| Route::Product(v.ean13.clone()).href());
     let pickup = match &availability {
         Some(Availability::Elsewhere { stores: ids, .. }) => {
             let ids = ids.clone();

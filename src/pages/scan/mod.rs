@@ -8,6 +8,7 @@ mod fallbacks;
 mod hit_sheet;
 mod viewfinder;
 
+use crate::api::bag::Intent;
 use crate::api::{Client, CodeMatch, ScannedCode};
 use crate::components::{lang_of, LookupProblem};
 use crate::features::bag::{use_bag, Bag};
@@ -15,7 +16,6 @@ use crate::features::scan::decoder::Decoder;
 use crate::features::scan::{feedback, frames, use_wedge, Cooldown};
 use crate::features::store::{use_here, Here};
 use crate::i18n::*;
-use crate::api::bag::Intent;
 use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
 use leptos::prelude::*;

@@ -96,7 +96,11 @@ pub(super) fn Viewfinder(
             return false;
         };
         let element: web_sys::HtmlVideoElement = element.unchecked_into();
-        let active = move || matches!(lens.get_untracked(), Lens::On(_)) && !paused.get_untracked();
+        // Read without panicking: the loop may wake once more after the screen is gone.
+        let active = move || {
+            matches!(lens.try_get_untracked(), Some(Lens::On(_)))
+                && paused.try_get_untracked() == Some(false)
+        };
         let on_code = move |code: Code, _at: f64| {
             scanner.hit(code.text, Source::Camera);
         };
