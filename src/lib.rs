@@ -7,6 +7,7 @@ pub mod features;
 pub mod i18n;
 pub mod json;
 pub mod lazy;
+pub mod navigation;
 mod pages;
 pub mod route;
 pub mod storage;

@@ -91,7 +91,7 @@ fn unescape(text: &str) -> Option<String> {
 }
 
 /// The first value of `key` in a query string (`+` is a space, as forms send it).
-fn query_value(query: &str, key: &str) -> Option<String> {
+pub(crate) fn query_value(query: &str, key: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         (k == key).then(|| unescape(&v.replace('+', " ")).unwrap_or_default())

@@ -113,9 +113,10 @@ async fn code_entry_explains_a_wrong_check_digit_in_chinese_by_default() {
     let host = mount_into_fresh_div(|| {
         view! {
             <Translated>
-                <leptos_router::components::Router>
-                    <CodeEntry />
-                </leptos_router::components::Router>
+                {
+                    shopbag::navigation::provide_address();
+                    view! { <CodeEntry /> }
+                }
             </Translated>
         }
     });

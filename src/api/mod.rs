@@ -2,7 +2,9 @@
 
 mod client;
 mod failure;
+mod fetch;
 
 pub use client::Client;
 pub use failure::ApiError;
+pub use fetch::Fetch;
 pub use shopbag_api::*;

@@ -10,46 +10,33 @@ use crate::components::{LazyScreen, ScreenFetch, Translated};
 use crate::features::bag::provide_bag;
 use crate::features::scan::provide_wedge;
 use crate::features::store::{provide_stores, Here};
+use crate::navigation::provide_address;
 use crate::route::Route;
 use app_bar::AppBar;
 use leptos::prelude::*;
-use leptos_router::components::Router;
-use leptos_router::hooks::use_location;
-use leptos_router::location::{BrowserUrl, LocationProvider};
 
 #[component]
 pub fn App() -> impl IntoView {
     keep_app_on_device();
     view! {
         <Translated>
-            <Router>
-                <Shell />
-            </Router>
+            <Shell />
         </Translated>
     }
 }
 
 #[component]
 fn Shell() -> impl IntoView {
+    let address = provide_address();
     let client = Client::same_origin();
     provide_context(client.clone());
     provide_stores();
     provide_bag(client);
     provide_context(Here::from_device());
     provide_wedge();
-    let location = use_location();
     // The path picks the screen; the query (search words) is read by the screen itself, so
     // typing a search does not rebuild the page.
-    let route = Memo::new(move |_| Route::parse(&location.pathname.get()));
-    // leptos_router's <Routes> would confirm each navigation once it has chosen the new screen
-    // (that is when the address bar changes); the shell chooses screens itself, so it confirms.
-    let browser_url = use_context::<BrowserUrl>();
-    Effect::new(move |_| {
-        route.track();
-        if let Some(browser_url) = &browser_url {
-            browser_url.ready_to_complete();
-        }
-    });
+    let route = Memo::new(move |_| Route::parse(&address.path()));
     view! {
         <AppBar />
         <main id="main">{move || screen(route.get())}</main>

@@ -2,10 +2,9 @@
 
 use crate::api::{CodeError, ScannedCode};
 use crate::i18n::*;
+use crate::navigation::use_address;
 use crate::route::Route;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 /// What the shopper typed means one of these.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,17 +55,15 @@ pub fn code_reason(i18n: I18n, error: &CodeError) -> String {
 #[component]
 pub fn CodeEntry(#[prop(optional, into)] initial: String) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
+    let address = use_address();
     let text = RwSignal::new(initial);
     let problem = RwSignal::new(None::<CodeError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
         match Entry::read(&text.get_untracked()) {
-            Entry::Code(code) => navigate(&Route::Product(code).href(), NavigateOptions::default()),
-            Entry::Search(query) => {
-                navigate(&Route::Search(query).href(), NavigateOptions::default())
-            }
+            Entry::Code(code) => address.go(&Route::Product(code)),
+            Entry::Search(query) => address.go(&Route::Search(query)),
             Entry::BadCode(error) => problem.set(Some(error)),
             Entry::Empty => problem.set(Some(CodeError::Empty)),
         }

@@ -1,16 +1,16 @@
 //! The start page: enter a code or search, and pick the store you are standing in.
 
-use crate::api::{Client, Store};
+use crate::api::{Client, Fetch, Store};
 use crate::components::{
     use_lang, ApiProblem, CodeEntry, LazyScreen, Price, ScreenFetch, Skeleton,
 };
 use crate::features::store::{locate_nearest, use_here, use_stores};
 use crate::i18n::*;
 use crate::lazy::ChunkError;
+use crate::navigation::use_address;
 use crate::route::Route;
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
-use leptos_router::hooks::use_query_map;
 
 /// What "find the store nearest to me" found, shared with the store cards.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,8 +24,8 @@ enum Location {
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let search = move || query.read().get("q").unwrap_or_default();
+    let address = use_address();
+    let search = move || address.query("q").unwrap_or_default();
     view! {
         <section class="page home">
             <h1>{move || i18n.home_title()}</h1>
@@ -61,25 +61,33 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let client = expect_context::<Client>();
-    let results = LocalResource::new(move || {
+    let results = Fetch::new(move || {
         let client = client.clone();
-        let query = query.get();
+        let query = query.get_untracked();
         async move { client.search(&query).await }
+    });
+    // New words, new results.
+    Effect::new(move |searched: Option<()>| {
+        query.track();
+        if searched.is_some() {
+            results.again();
+        }
     });
     view! {
         <section class="results" aria-labelledby="results-title">
             <h2 id="results-title">{move || i18n.search_results()}</h2>
-            <Transition fallback=|| view! { <Skeleton /> }>
-                {move || Suspend::new(async move {
-                    match results.await {
-                        Ok(products) if products.is_empty() => view! {
+            {move || {
+                results.with(|answer| match answer {
+                        None => view! { <Skeleton /> }.into_any(),
+                        Some(Ok(products)) if products.is_empty() => view! {
                             <p>{i18n.no_results(query.get()).to_string()}</p>
                         }
                         .into_any(),
-                        Ok(products) => view! {
+                        Some(Ok(products)) => view! {
                             <ul class="product-list">
                                 {products
-                                    .into_iter()
+                                    .iter()
+                                    .cloned()
                                     .map(|p| {
                                         let href = Route::Product(p.ean13.clone()).href();
                                         view! {
@@ -96,13 +104,12 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
                             </ul>
                         }
                         .into_any(),
-                        Err(error) => view! {
-                            <ApiProblem error on_retry=move |_| results.refetch() />
+                        Some(Err(error)) => view! {
+                            <ApiProblem error=error.clone() on_retry=move |_| results.again() />
                         }
                         .into_any(),
-                    }
-                })}
-            </Transition>
+                })
+            }}
         </section>
     }
 }
@@ -131,22 +138,19 @@ fn StoreList() -> impl IntoView {
                     (location.get() == Location::Unavailable).then(|| i18n.no_location())
                 }}
             </p>
-            <Transition fallback=|| view! { <Skeleton lines=4 /> }>
-                {move || Suspend::new(async move {
-                    match stores.0.await {
-                        Ok(list) => view! {
-                            <ul class="store-list">
-                                {list.into_iter().map(|store| view! { <StoreCard store /> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! {
-                            <ApiProblem error on_retry=move |_| stores.0.refetch() />
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match stores.answer() {
+                None => view! { <Skeleton lines=4 /> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="store-list">
+                        {list.into_iter().map(|store| view! { <StoreCard store /> }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+                Some(Err(error)) => view! {
+                    <ApiProblem error on_retry=move |_| stores.again() />
+                }
+                .into_any(),
+            }}
         </section>
     }
 }

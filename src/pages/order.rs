@@ -1,6 +1,6 @@
 //! `/orders/{number}`: the confirmation of an order placed from this bag.
 
-use crate::api::{ApiError, Client, ErrorCode, Fulfilment, Order};
+use crate::api::{ApiError, Client, ErrorCode, Fetch, Fulfilment, Order};
 use crate::components::{use_lang, ApiProblem, Price, Skeleton};
 use crate::features::bag::use_bag;
 use crate::features::store::use_stores;
@@ -13,7 +13,7 @@ pub fn OrderPage(number: String) -> impl IntoView {
     let i18n = use_i18n();
     let client = expect_context::<Client>();
     let bag = use_bag();
-    let order = LocalResource::new(move || {
+    let order = Fetch::new(move || {
         let number = number.clone();
         let client = client.clone();
         async move {
@@ -25,24 +25,23 @@ pub fn OrderPage(number: String) -> impl IntoView {
     });
     view! {
         <section class="page order">
-            <Transition fallback=|| view! { <Skeleton lines=5 /> }>
-                {move || Suspend::new(async move {
-                    match order.await {
-                        Ok(order) => view! { <Confirmation order /> }.into_any(),
-                        Err(error) if error.code() == Some(ErrorCode::NotFound) => view! {
+            {move || {
+                order.with(|answer| match answer {
+                        None => view! { <Skeleton lines=5 /> }.into_any(),
+                        Some(Ok(order)) => view! { <Confirmation order=order.clone() /> }.into_any(),
+                        Some(Err(error)) if error.code() == Some(ErrorCode::NotFound) => view! {
                             <h1>{move || i18n.not_found_title()}</h1>
                             <p class="problem" role="alert">{move || i18n.order_not_found()}</p>
                             <a href=Route::Bag.href() class="button">{move || i18n.back_to_bag()}</a>
                         }
                         .into_any(),
-                        Err(error) => view! {
+                        Some(Err(error)) => view! {
                             <h1>{move || i18n.order_title()}</h1>
-                            <ApiProblem error on_retry=move |_| order.refetch() />
+                            <ApiProblem error=error.clone() on_retry=move |_| order.again() />
                         }
                         .into_any(),
-                    }
-                })}
-            </Transition>
+                })
+            }}
         </section>
     }
 }

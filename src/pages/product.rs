@@ -1,6 +1,6 @@
 //! `/p/{code}`: the product a scanned or typed code names — colours, sizes, price, stock.
 
-use crate::api::{Client, CodeMatch, ScannedCode};
+use crate::api::{Client, CodeMatch, Fetch, ScannedCode};
 use crate::components::{Added, CodeProblem, LookupProblem, NewLine, ProductSheet, Skeleton};
 use crate::features::bag::use_bag;
 use crate::features::store::{use_here, use_stores};
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub fn ProductPage(code: String) -> impl IntoView {
     let client = expect_context::<Client>();
     let code = StoredValue::new(code);
-    let lookup = LocalResource::new(move || {
+    let lookup = Fetch::new(move || {
         let client = client.clone();
         let code = code.get_value();
         async move {
@@ -21,17 +21,20 @@ pub fn ProductPage(code: String) -> impl IntoView {
     });
     view! {
         <section class="page product">
-            <Transition fallback=|| view! { <Skeleton lines=6 /> }>
-                {move || Suspend::new(async move {
-                    match lookup.await {
-                        Ok(found) => view! { <Sheet found /> }.into_any(),
-                        Err(problem) => view! {
-                            <CodeProblem code=code.get_value() problem on_retry=move |_| lookup.refetch() />
-                        }
-                        .into_any(),
+            {move || {
+                lookup.with(|answer| match answer {
+                    None => view! { <Skeleton lines=6 /> }.into_any(),
+                    Some(Ok(found)) => view! { <Sheet found=found.clone() /> }.into_any(),
+                    Some(Err(problem)) => view! {
+                        <CodeProblem
+                            code=code.get_value()
+                            problem=problem.clone()
+                            on_retry=move |_| lookup.again()
+                        />
                     }
-                })}
-            </Transition>
+                    .into_any(),
+                })
+            }}
         </section>
     }
 }

@@ -2,7 +2,7 @@
 // serving the release build in dist/, and Debian's Chromium driven by playwright-core.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,13 +21,19 @@ const CHROMIUM_ARGS = [
 
 /**
  * Starts shopbag-server; resolves to { url, port, dir, stop }. Pass `{ port, dir }` of a stopped
- * server to start it again on the same address and database (the "server was down" tests).
+ * server to start it again on the same address and database (the "server was down" tests), and
+ * `dist` to serve another copy of the built app.
  */
-export async function startServer({ port = 0, dir = mkdtempSync(join(tmpdir(), 'shopbag-e2e-')), addr = '127.0.0.1' } = {}) {
+export async function startServer({
+  port = 0,
+  dir = mkdtempSync(join(tmpdir(), 'shopbag-e2e-')),
+  addr = '127.0.0.1',
+  dist = join(ROOT, 'dist'),
+} = {}) {
   const bin = process.env.SHOPBAG_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'shopbag-server');
   const child = spawn(
     bin,
-    ['--addr', addr, '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', join(ROOT, 'dist')],
+    ['--addr', addr, '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', dist],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolve, reject) => {
@@ -160,4 +166,86 @@ export async function waitForSynced(page) {
     await page.waitForTimeout(500);
   }
   await synced.waitFor({ timeout: 1 });
+}
+
+/** The release hash the built app in `dist` names in its index.html. */
+export function releaseOf(dist) {
+  return readFileSync(join(dist, 'index.html'), 'utf8').match(/name="shopbag-release" content="([0-9a-f]{16})"/)[1];
+}
+
+/** A copy of the built app, to deploy other releases into while a test's server serves it. */
+export function copyOfApp() {
+  const dist = mkdtempSync(join(tmpdir(), 'shopbag-dist-'));
+  cpSync(join(ROOT, 'dist'), dist, { recursive: true });
+  return dist;
+}
+
+/**
+ * Deploys "the next release" into `dist`, as a rebuild would look to a browser: every file of
+ * the running release is gone and the same app is there under a new release hash (the chunks of
+ * one release never fit another's main module, so a page must not mix them). Returns the new hash.
+ */
+export function deployNextRelease(dist) {
+  const old = releaseOf(dist);
+  const next = [...old].reverse().join('') === old ? old.replace(/./, (c) => (c === 'f' ? '0' : 'f')) : [...old].reverse().join('');
+  for (const name of readdirSync(dist)) {
+    const path = join(dist, name);
+    if (/\.(br|gz)$/.test(name)) {
+      rmSync(path);
+      continue;
+    }
+    if (/\.(html|js|bundle)$/.test(name)) {
+      // Latin-1 keeps every byte of the bundles' binary parts; the hash is plain ASCII.
+      writeFileSync(path, Buffer.from(readFileSync(path).toString('latin1').replaceAll(old, next), 'latin1'));
+    }
+    if (name.includes(old)) renameSync(path, join(dist, name.replaceAll(old, next)));
+  }
+  return next;
+}
+
+/** Waits until the service worker has kept every file of the release and controls the page. */
+export async function appKeptOnDevice(page) {
+  const precache = readFileSync(join(ROOT, 'dist', 'sw.js'), 'utf8').match(/const PRECACHE = (\[[\s\S]*?\]);/)[1];
+  const wanted = JSON.parse(precache).length;
+  await page.waitForFunction(
+    async (wanted) => {
+      if (!navigator.serviceWorker.controller) return false;
+      const names = await caches.keys();
+      const kept = await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).length));
+      return kept.some((n) => n >= wanted);
+    },
+    wanted,
+    { polling: 200, timeout: 30_000 },
+  );
+}
+
+/**
+ * A cold load of `url`, as a shopper arriving from outside makes it: no service worker, the
+ * cache disabled. Waits for `ready(page)` to show and the network to settle, and returns every
+ * request of the app (API data left out) with its bytes on the wire (headers included).
+ */
+export async function coldLoad(browser, url, ready) {
+  const context = await browser.newContext({ serviceWorkers: 'block', locale: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const responses = new Map();
+    const bytes = new Map();
+    cdp.on('Network.responseReceived', (e) => responses.set(e.requestId, e.response));
+    cdp.on('Network.loadingFinished', (e) => bytes.set(e.requestId, e.encodedDataLength));
+    await page.goto(url);
+    await ready(page).waitFor();
+    await page.waitForLoadState('networkidle');
+    const files = [];
+    for (const [id, response] of responses) {
+      const path = new URL(response.url).pathname;
+      if (path.startsWith('/api/')) continue;
+      files.push({ path, encoding: response.headers['content-encoding'] ?? 'identity', bytes: bytes.get(id) ?? 0 });
+    }
+    return { files, total: files.reduce((sum, f) => sum + f.bytes, 0) };
+  } finally {
+    await context.close();
+  }
 }

@@ -50,9 +50,15 @@ async function stockOf(sku, storeId) {
   return storeId ? variant.store_stock.find((s) => s.store_id === storeId).quantity : variant.online_stock;
 }
 
+/** The order form opens on a tap (its code is fetched then). */
+async function openOrderForm(page) {
+  await page.getByRole('button', { name: 'Order…' }).click();
+}
+
 async function orderPickup(page, storeId) {
   await page.goto(`${server.url}/bag`);
   await waitForSynced(page);
+  await openOrderForm(page);
   await page.getByRole('radio', { name: 'Pick up in a store' }).check();
   await page.getByRole('combobox', { name: 'Store' }).selectOption(storeId);
   await page.getByRole('button', { name: 'Place order' }).click();
@@ -85,6 +91,7 @@ test('delivery: name, phone and address are required, then the order ships from 
   await addToBag(page, server.url, found);
   await page.goto(`${server.url}/bag`);
   await waitForSynced(page);
+  await openOrderForm(page);
   await page.getByRole('radio', { name: 'Deliver to my home' }).check();
   await page.getByRole('button', { name: 'Place order' }).click();
   await page.getByRole('alert').filter({ hasText: 'Fill in name, phone and address' }).waitFor();

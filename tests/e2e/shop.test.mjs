@@ -205,6 +205,8 @@ test('every page passes an axe-core accessibility scan in both languages', async
     ['malformed code', '/p/ABC', '.problem'],
     ['not found', '/nope', '.not-found'],
     ['bag', '/bag', '.bag-line'],
+    // The order form opens on a tap.
+    ['order form', '/bag', '.order-form', (page) => page.getByRole('button', { name: /^(Order…|去下单…)$/ }).click()],
   ];
   for (const locale of ['zh-CN', 'en']) {
     const page = await openPage(browser);
@@ -212,12 +214,13 @@ test('every page passes an axe-core accessibility scan in both languages', async
       await page.goto(server.url);
       await page.getByRole('button', { name: 'Switch to English' }).click();
     }
-    // A line in the bag, so the bag page shows its lines and the order form.
+    // A line in the bag, so the bag page shows its lines and can open the order form.
     await page.goto(`${server.url}/p/${product.ean13}`);
     await page.locator('.add-to-bag .button.primary').click();
     await page.locator('.add-to-bag [role="status"] a').waitFor();
-    for (const [name, path, ready] of pages) {
+    for (const [name, path, ready, open] of pages) {
       await page.goto(server.url + path);
+      if (open) await open(page);
       await page.locator(ready).first().waitFor();
       assert.deepEqual(await axeViolations(page), [], `${name} (${locale})`);
     }

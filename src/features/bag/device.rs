@@ -173,9 +173,17 @@ pub fn append(op: &Op, token: &str) -> Result<Glance, Refused> {
             json::to_value(&fresh).map_err(|_| Refused)?
         }
     };
-    let ops = get(&stored, "log").and_then(|log| get(&log, "ops")).ok_or(Refused)?;
-    set(&ops, op.id.as_str(), &json::to_value(op).map_err(|_| Refused)?)?;
-    let lines = get(&stored, LINE_COUNT).and_then(|n| n.as_f64()).unwrap_or(0.0) as usize
+    let ops = get(&stored, "log")
+        .and_then(|log| get(&log, "ops"))
+        .ok_or(Refused)?;
+    set(
+        &ops,
+        op.id.as_str(),
+        &json::to_value(op).map_err(|_| Refused)?,
+    )?;
+    let lines = get(&stored, LINE_COUNT)
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0) as usize
         + usize::from(new_line);
     let quantities = match get(&stored, QUANTITIES) {
         Some(quantities) => quantities,

@@ -231,7 +231,9 @@ impl Bag {
         intent: Option<Intent>,
     ) -> Result<(), ChunkError> {
         let glance = device::glance();
-        let quantity = glance.quantity(&sku).filter(|_| self.model.with_value(Option::is_none));
+        let quantity = glance
+            .quantity(&sku)
+            .filter(|_| self.model.with_value(Option::is_none));
         let change = match quantity {
             Some(0) if glance.lines < MAX_LINES => Change::Add {
                 sku: sku.clone(),

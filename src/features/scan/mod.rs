@@ -14,10 +14,9 @@ mod wedge;
 pub use cooldown::Cooldown;
 pub use wedge::WedgeReader;
 
+use crate::navigation::use_address;
 use crate::route::Route;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 /// The bursts a hardware scanner typed: the latest, numbered so that the same code twice is
 /// two scans, and how far the scanner screen has handled them.
@@ -46,17 +45,14 @@ pub fn provide_wedge() {
         last,
         handled: RwSignal::new(0),
     });
-    let navigate = use_navigate();
+    let address = use_address();
     wedge::listen(move |code| {
         last.update(|l| {
             let n = l.as_ref().map_or(1, |(n, _)| n + 1);
             *l = Some((n, code));
         });
-        let on_scanner = web_sys::window()
-            .and_then(|w| w.location().pathname().ok())
-            .is_some_and(|p| Route::parse(&p) == Route::Scan);
-        if !on_scanner {
-            navigate(&Route::Scan.href(), NavigateOptions::default());
+        if address.route_untracked() != Route::Scan {
+            address.go(&Route::Scan);
         }
     });
 }

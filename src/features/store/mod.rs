@@ -1,6 +1,6 @@
 //! The store the shopper stands in: the "here" of every stock figure, remembered on the device.
 
-use crate::api::{ApiError, Client, Lang, Localized, Store};
+use crate::api::{ApiError, Client, Fetch, Lang, Localized, Store};
 use crate::storage;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,7 @@ pub fn use_here() -> Here {
 
 /// The store list, fetched once — the first time a screen needs it — and shared by every page.
 #[derive(Clone, Copy)]
-pub struct Stores(pub LocalResource<Result<Vec<Store>, ApiError>>);
+pub struct Stores(Fetch<Result<Vec<Store>, ApiError>>);
 
 /// Where the list is made: under the shell's owner, so it outlives the screen that asked first.
 #[derive(Clone)]
@@ -121,7 +121,7 @@ pub fn use_stores() -> Stores {
     let client = expect_context::<Client>();
     let here = use_here();
     let stores = directory.owner.with(|| {
-        Stores(LocalResource::new(move || {
+        Stores(Fetch::new(move || {
             let client = client.clone();
             async move {
                 let stores = client.stores().await;
@@ -137,9 +137,21 @@ pub fn use_stores() -> Stores {
 }
 
 impl Stores {
+    /// The list, `None` while on its way (tracked).
+    pub fn answer(self) -> Option<Result<Vec<Store>, ApiError>> {
+        self.0.with(|answer| answer.cloned())
+    }
+
+    /// Asks for the list again, after a failure.
+    pub fn again(self) {
+        self.0.again();
+    }
+
     /// The loaded list, or empty while loading or on error.
     pub fn list(self) -> Vec<Store> {
-        self.0.get().and_then(Result::ok).unwrap_or_default()
+        self.0
+            .with(|answer| answer.and_then(|a| a.as_ref().ok()).cloned())
+            .unwrap_or_default()
     }
 
     pub fn find(self, id: &str) -> Option<Store> {

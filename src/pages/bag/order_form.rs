@@ -8,10 +8,9 @@ use crate::components::use_lang;
 use crate::features::bag::{pickup_stores, random_bits, use_bag, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
+use crate::navigation::use_address;
 use crate::route::Route;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,7 +27,7 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
     let here = use_here();
     let stores = use_stores();
     let client = expect_context::<Client>();
-    let navigate = use_navigate();
+    let location = use_address();
     let chosen = Memo::new(move |_| {
         rows.with(|rows| {
             deselected.with(|off| {
@@ -126,17 +125,13 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
             return;
         };
         let client = client.clone();
-        let navigate = navigate.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
             match client.place_order(&token, &key, &request).await {
                 Ok(order) => {
                     attempt.set_value(None);
                     bag.wake_sync();
-                    navigate(
-                        &Route::Order(order.number).href(),
-                        NavigateOptions::default(),
-                    );
+                    location.go(&Route::Order(order.number));
                 }
                 Err(error) => {
                     let unsettled = error.is_transient();

@@ -16,11 +16,11 @@ use crate::features::scan::decoder::Decoder;
 use crate::features::scan::{feedback, frames, use_wedge, Cooldown};
 use crate::features::store::{use_here, Here};
 use crate::i18n::*;
+use crate::navigation::use_address;
 use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use viewfinder::Viewfinder;
 
 /// What the screen shows under the viewfinder after a code came in.
@@ -146,7 +146,7 @@ pub fn ScanPage() -> impl IntoView {
     });
 
     // The watchdog drill (`/scan?drill=panic|hang`): for the tests of the restart path.
-    if let Some(kind) = use_query_map().with_untracked(|q| q.get("drill")) {
+    if let Some(kind) = untrack(|| use_address().query("drill")) {
         let decoder = decoder.get_value();
         spawn_local(async move {
             let _ = decoder.drill(&kind).await;
