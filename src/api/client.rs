@@ -2,6 +2,7 @@
 
 use super::ApiError;
 use crate::json;
+use wasm_bindgen::JsValue;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -44,6 +45,15 @@ impl Client {
     /// The variant a scanned or typed code names. Codes may be tag URLs, hence the encoding.
     pub async fn code(&self, code: &str) -> Result<CodeMatch, ApiError> {
         self.get(&format!("/codes/{}", encode(code))).await
+    }
+
+    /// [`Client::code`], with the answer also as the JSON the API sent: a screen can keep the
+    /// product on the device as it came, without writing it back out through our types.
+    pub async fn code_with_json(&self, code: &str) -> Result<(CodeMatch, JsValue), ApiError> {
+        let request = Request::get(&self.url(&format!("/codes/{}", encode(code))));
+        let answer = send_json(request, None::<&()>).await?;
+        let found = json::from_value(answer.clone()).map_err(ApiError::Decode)?;
+        Ok((found, answer))
     }
 
     pub async fn product(&self, id: &str) -> Result<Product, ApiError> {
@@ -108,6 +118,14 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
+    json::from_value(send_json(request, body).await?).map_err(ApiError::Decode)
+}
+
+/// [`send`], answering the JSON as it came.
+async fn send_json<B: Serialize>(
+    request: RequestBuilder,
+    body: Option<&B>,
+) -> Result<JsValue, ApiError> {
     // Dropping the future (a page left, a newer search typed) cancels the request.
     let abort = AbortOnDrop::new();
     let request = request.abort_signal(abort.signal().as_ref());
@@ -128,7 +146,7 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     read(response).await
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+async fn read(response: Response) -> Result<JsValue, ApiError> {
     let status = response.status();
     // A body cut off on its way is a network failure, worth a retry.
     let text = response
@@ -136,7 +154,8 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
-        return json::from_text(&text).map_err(ApiError::Decode);
+        return js_sys::JSON::parse(&text)
+            .map_err(|_| ApiError::Decode(format!("HTTP {status} with an answer that is not JSON")));
     }
     match json::from_text::<ErrorResponse>(&text) {
         Ok(body) => Err(ApiError::Server {

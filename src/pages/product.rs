@@ -5,6 +5,8 @@ use crate::components::{Added, CodeProblem, LookupProblem, NewLine, ProductSheet
 use crate::features::bag::use_bag;
 use crate::features::store::{use_here, use_stores};
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsValue;
 
 #[component]
 pub fn ProductPage(code: String) -> impl IntoView {
@@ -16,7 +18,12 @@ pub fn ProductPage(code: String) -> impl IntoView {
         async move {
             // A code that cannot exist is refused here, with its reason, without a round trip.
             ScannedCode::parse(&code).map_err(LookupProblem::Malformed)?;
-            client.code(&code).await.map_err(LookupProblem::Api)
+            let (found, json) = client
+                .code_with_json(&code)
+                .await
+                .map_err(LookupProblem::Api)?;
+            let product_json = js_sys::Reflect::get(&json, &"product".into()).unwrap_or(json);
+            Ok::<_, LookupProblem>((found, SendWrapper::new(product_json)))
         }
     });
     view! {
@@ -24,7 +31,10 @@ pub fn ProductPage(code: String) -> impl IntoView {
             {move || {
                 lookup.with(|answer| match answer {
                     None => view! { <Skeleton lines=6 /> }.into_any(),
-                    Some(Ok(found)) => view! { <Sheet found=found.clone() /> }.into_any(),
+                    Some(Ok((found, json))) => view! {
+                        <Sheet found=found.clone() product_json=json.clone() />
+                    }
+                    .into_any(),
                     Some(Err(problem)) => view! {
                         <CodeProblem
                             code=code.get_value()
@@ -39,18 +49,20 @@ pub fn ProductPage(code: String) -> impl IntoView {
     }
 }
 
-/// The sheet, adding to this device's bag.
+/// The sheet, adding to this device's bag (the product, as the API sent it, is kept with it).
 #[component]
-fn Sheet(found: CodeMatch) -> impl IntoView {
+fn Sheet(found: CodeMatch, product_json: SendWrapper<JsValue>) -> impl IntoView {
     let bag = use_bag();
     let here = use_here();
     let stores = use_stores();
     let added = RwSignal::new(Added::NotYet);
     let product = StoredValue::new(found.product.clone());
+    let product_json = StoredValue::new(product_json);
     let on_add = Callback::new(move |line: NewLine| {
         let product = product.get_value();
+        let json = product_json.get_value().take();
         leptos::task::spawn_local(async move {
-            let put = bag.put(product, line.sku, line.store, line.intent).await;
+            let put = bag.put(product, json, line).await;
             added.set(if put.is_ok() {
                 Added::Yes
             } else {

@@ -207,16 +207,17 @@ export function deployNextRelease(dist) {
 export async function appKeptOnDevice(page) {
   const precache = readFileSync(join(ROOT, 'dist', 'sw.js'), 'utf8').match(/const PRECACHE = (\[[\s\S]*?\]);/)[1];
   const wanted = JSON.parse(precache).length;
-  await page.waitForFunction(
-    async (wanted) => {
+  const kept = () =>
+    page.evaluate(async (wanted) => {
       if (!navigator.serviceWorker.controller) return false;
       const names = await caches.keys();
       const kept = await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).length));
       return kept.some((n) => n >= wanted);
-    },
-    wanted,
-    { polling: 200, timeout: 30_000 },
-  );
+    }, wanted);
+  for (let waited = 0; !(await kept()); waited += 200) {
+    if (waited > 30_000) throw new Error('the service worker did not keep the app within 30 s');
+    await page.waitForTimeout(200);
+  }
 }
 
 /**

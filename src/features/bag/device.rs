@@ -237,6 +237,17 @@ pub fn glance() -> Glance {
     }
 }
 
+/// Keeps a product as the API sent it, beside the kept ones, without reading them: for a
+/// screen that adds before the bag's own code has arrived.
+pub fn keep_product_json(id: &str, product: &JsValue) -> Result<(), Refused> {
+    let kept = storage::read_text(PRODUCTS_KEY)
+        .and_then(|t| js_sys::JSON::parse(&t).ok())
+        .filter(JsValue::is_object)
+        .unwrap_or_else(|| js_sys::Object::new().into());
+    set(&kept, id, product)?;
+    storage::write_text(PRODUCTS_KEY, &json::stringify(&kept).map_err(|_| Refused)?)
+}
+
 /// The kept products; an unreadable copy is only a cache, so it is dropped (the screens fetch
 /// what they miss).
 pub fn load_products() -> Products {

@@ -11,11 +11,13 @@ use crate::api::bag::{
     BagError, BagState, BagToken, Change, Intent, Line, Op, OpId, MAX_LINES, MAX_QUANTITY,
 };
 use crate::api::{Client, Product};
+use crate::components::NewLine;
 use crate::lazy::ChunkError;
 use device::{Loaded, Products, Saved};
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
+use wasm_bindgen::JsValue;
 
 /// How the device's copy relates to the server's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,10 +228,10 @@ impl Bag {
     pub async fn put(
         self,
         product: Product,
-        sku: String,
-        store: Option<String>,
-        intent: Option<Intent>,
+        product_json: JsValue,
+        line: NewLine,
     ) -> Result<(), ChunkError> {
+        let NewLine { sku, store, intent } = line;
         let glance = device::glance();
         let quantity = glance
             .quantity(&sku)
@@ -258,6 +260,9 @@ impl Bag {
             Ok(stored) => self.count.set(stored.lines),
             Err(_) => return put(self, product, sku, store, intent).await,
         }
+        // Kept for the bag page offline (only a cache: a failure here loses no line).
+        let _ = device::keep_product_json(&product.id, &product_json);
+        self.forget_products();
         self.wake_sync();
         Ok(())
     }
@@ -347,13 +352,18 @@ impl Bag {
         }
     }
 
-    /// Another tab stored a newer copy: take its operations too, and read the products again
-    /// when a screen next shows one.
-    fn reload(self) {
+    /// The kept products changed on the device: read them again when a screen next shows one.
+    fn forget_products(self) {
         if self.products.with_value(Option::is_some) {
             self.products.set_value(None);
             self.products_changed.update(|n| *n += 1);
         }
+    }
+
+    /// Another tab stored a newer copy: take its operations too, and read the products again
+    /// when a screen next shows one.
+    fn reload(self) {
+        self.forget_products();
         let saved = self.model().saved;
         if let Loaded::Fresh(stored) = device::load() {
             if saved.with_untracked(|s| *s != stored) {
