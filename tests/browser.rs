@@ -148,3 +148,81 @@ async fn code_entry_explains_a_wrong_check_digit_in_chinese_by_default() {
     // Nothing was navigated to: the shopper stays with her typing.
     assert_eq!(input.value(), "9780306406158");
 }
+
+/// The product page writes an add into the stored bag field by field (without serde's writer,
+/// to stay small); the bag reads it back with serde. The two must agree on every field.
+#[wasm_bindgen_test]
+fn an_add_written_by_hand_is_what_serde_writes() {
+    use shopbag::api::bag::{Change, Intent, Op, OpId};
+    use shopbag::features::bag::device::stored_op;
+    let ops = [
+        Op {
+            id: OpId::from_bits(7),
+            at: 1_793_000_000_123,
+            change: Change::Add {
+                sku: "P0001-BLK-M".into(),
+                quantity: 1,
+                store: Some("sh-jingan".into()),
+                note: None,
+                intent: Some(Intent::SoldOutHere),
+            },
+        },
+        Op {
+            id: OpId::from_bits(8),
+            at: 1_793_000_000_456,
+            change: Change::Add {
+                sku: "P0002-RED-S".into(),
+                quantity: 1,
+                store: None,
+                note: None,
+                intent: Some(Intent::WaitForPromotion),
+            },
+        },
+        Op {
+            id: OpId::from_bits(9),
+            at: 1_793_000_000_789,
+            change: Change::SetQuantity {
+                sku: "P0001-BLK-M".into(),
+                quantity: 2,
+            },
+        },
+    ];
+    for op in ops {
+        let by_hand = stored_op(&op).expect("adds and quantities are written by hand");
+        let read: Op = shopbag::json::from_value(by_hand).unwrap();
+        assert_eq!(read, op);
+    }
+}
+
+/// An add written before the bag's code arrived, on a device with no bag yet, is a bag the bag
+/// reads (with its token, the operation, and the summary the app bar shows).
+#[wasm_bindgen_test]
+fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
+    use shopbag::api::bag::{BagToken, Change, Op, OpId};
+    use shopbag::features::bag::device::{append, glance, load, Loaded, STORAGE_KEY};
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.remove_item(STORAGE_KEY).unwrap();
+    assert_eq!(glance().quantity("P0001-BLK-M"), Some(0));
+    let token = BagToken::from_bits(42);
+    let op = Op {
+        id: OpId::from_bits(1),
+        at: 1_793_000_000_000,
+        change: Change::Add {
+            sku: "P0001-BLK-M".into(),
+            quantity: 1,
+            store: None,
+            note: None,
+            intent: None,
+        },
+    };
+    let summary = append(&op, token.expose()).unwrap();
+    assert!(summary.kept);
+    assert_eq!(summary.lines, 1);
+    assert_eq!(summary.quantity("P0001-BLK-M"), Some(1));
+    let Loaded::Fresh(saved) = load() else {
+        panic!("the bag could not read what was written by hand");
+    };
+    assert_eq!(saved.token(), Some(token));
+    assert_eq!(saved.lines().len(), 1);
+    storage.remove_item(STORAGE_KEY).unwrap();
+}

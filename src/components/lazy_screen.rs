@@ -6,34 +6,55 @@ use crate::components::Skeleton;
 use crate::i18n::*;
 use crate::lazy::ChunkError;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
+use leptos::reactive::computed::ScopedFuture;
 use std::future::Future;
 use std::pin::Pin;
 
 /// A screen on its way: the split function's call (see `crate::lazy`).
 pub type ScreenFetch = Pin<Box<dyn Future<Output = Result<AnyView, ChunkError>>>>;
 
+/// Where a screen's chunk is.
+enum Stage {
+    Fetching,
+    Arrived(AnyView),
+    Failed,
+    /// Handed to the page: a view is shown once.
+    Shown,
+}
+
 /// Shows the screen `load` fetches; `load` is called again on retry (a failed fetch is not
 /// remembered by the loader, so a retry really fetches again). One type for every screen, so
 /// the loading and failure views exist once in the app, not once per screen.
+///
+/// A signal and a spawned future rather than `<Suspense>`: no screen waits on anything else
+/// asynchronously, and Suspense's machinery would be the largest thing in every first load.
 #[component]
 pub fn LazyScreen(load: Callback<(), ScreenFetch>) -> impl IntoView {
-    let attempt = RwSignal::new(0u32);
-    let retry = Callback::new(move |_| attempt.update(|n| *n += 1));
-    view! {
-        <Suspense fallback=|| view! { <section class="page"><Skeleton lines=6 /></section> }>
-            {move || {
-                attempt.track();
-                // The browser runs one thread: the loader's future need not move between threads.
-                let screen = SendWrapper::new(load.run(()));
-                Suspend::new(async move {
-                    match screen.await {
-                        Ok(screen) => screen,
-                        Err(ChunkError) => view! { <ChunkProblem retry /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+    let stage = RwSignal::new_local(Stage::Fetching);
+    // The screen is built when its chunk arrives, under this component's owner: it finds the
+    // app's context there, and goes when this does.
+    let owner = Owner::current().unwrap_or_default();
+    let fetch = move || {
+        stage.set(Stage::Fetching);
+        let screen = owner.with(|| ScopedFuture::new(load.run(())));
+        leptos::task::spawn_local(async move {
+            let arrived = match screen.await {
+                Ok(view) => Stage::Arrived(view),
+                Err(ChunkError) => Stage::Failed,
+            };
+            // Gone meanwhile (the shopper moved on): nothing to show it in.
+            let _ = stage.try_set(arrived);
+        });
+    };
+    fetch();
+    let retry = Callback::new(move |()| fetch());
+    move || {
+        stage.track();
+        match stage.try_update_untracked(|s| std::mem::replace(s, Stage::Shown)) {
+            Some(Stage::Arrived(screen)) => screen,
+            Some(Stage::Failed) => view! { <ChunkProblem retry /> }.into_any(),
+            _ => view! { <section class="page"><Skeleton lines=6 /></section> }.into_any(),
+        }
     }
 }
 

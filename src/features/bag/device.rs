@@ -6,7 +6,7 @@
 //! handler returns), exists in every webview we target, a bag of 200 lines is far below its
 //! quota, and its `storage` event keeps two tabs in step without a broadcast channel.
 
-use crate::api::bag::{BagToken, Change, Line, Op, OpId, OpLog};
+use crate::api::bag::{BagToken, Change, Intent, Line, Op, OpId, OpLog};
 use crate::api::Product;
 use crate::json;
 use crate::storage::{self, Kept, Refused};
@@ -140,6 +140,41 @@ pub fn save(ours: &Saved) -> Result<Saved, Refused> {
     Ok(merged)
 }
 
+/// An add or a new quantity as the stored log holds it — the JSON serde writes for an [`Op`]
+/// (`{"id", "at", "type": "add", …}`), built field by field so that a screen writing one does
+/// not carry serde's writer. Other changes: `None` (only the bag itself writes those).
+pub fn stored_op(op: &Op) -> Option<JsValue> {
+    let text = |t: &str| JsValue::from_str(t);
+    let or_null = |t: Option<&str>| t.map_or(JsValue::NULL, text);
+    let stored: JsValue = js_sys::Object::new().into();
+    set(&stored, "id", &text(op.id.as_str())).ok()?;
+    set(&stored, "at", &(op.at as f64).into()).ok()?;
+    let (kind, sku, quantity) = match &op.change {
+        Change::Add {
+            sku,
+            quantity,
+            store,
+            note,
+            intent,
+        } => {
+            let intent = intent.map(|i| match i {
+                Intent::WaitForPromotion => "wait_for_promotion",
+                Intent::SoldOutHere => "sold_out_here",
+            });
+            set(&stored, "store", &or_null(store.as_deref())).ok()?;
+            set(&stored, "note", &or_null(note.as_deref())).ok()?;
+            set(&stored, "intent", &or_null(intent)).ok()?;
+            ("add", sku, quantity)
+        }
+        Change::SetQuantity { sku, quantity } => ("set_quantity", sku, quantity),
+        _ => return None,
+    };
+    set(&stored, "type", &text(kind)).ok()?;
+    set(&stored, "sku", &text(sku)).ok()?;
+    set(&stored, "quantity", &f64::from(*quantity).into()).ok()?;
+    Some(stored)
+}
+
 fn get(object: &JsValue, key: &str) -> Option<JsValue> {
     js_sys::Reflect::get(object, &key.into())
         .ok()
@@ -165,22 +200,16 @@ pub fn append(op: &Op, token: &str) -> Result<Glance, Refused> {
     };
     let stored = match storage::read_text(STORAGE_KEY) {
         Some(text) => js_sys::JSON::parse(&text).map_err(|_| Refused)?,
-        None => {
-            let fresh = Saved {
-                token: Some(token.to_string()),
-                ..Saved::default()
-            };
-            json::to_value(&fresh).map_err(|_| Refused)?
-        }
+        // A new bag, as serde writes an empty `Saved` with its token.
+        None => js_sys::JSON::parse(&format!(
+            r#"{{"token":"{token}","log":{{"ops":{{}}}},"synced":[],"rejected":[]}}"#
+        ))
+        .map_err(|_| Refused)?,
     };
     let ops = get(&stored, "log")
         .and_then(|log| get(&log, "ops"))
         .ok_or(Refused)?;
-    set(
-        &ops,
-        op.id.as_str(),
-        &json::to_value(op).map_err(|_| Refused)?,
-    )?;
+    set(&ops, op.id.as_str(), &stored_op(op).ok_or(Refused)?)?;
     let lines = get(&stored, LINE_COUNT)
         .and_then(|n| n.as_f64())
         .unwrap_or(0.0) as usize

@@ -2,7 +2,7 @@
 //! the background (see `sync`); the lines shown are computed from the operations.
 
 mod availability;
-mod device;
+pub mod device;
 mod sync;
 
 pub use availability::{pickup_stores, Availability};
