@@ -7,6 +7,8 @@
 //! when it is added again (or the removal is undone). Quantity, note and intent are
 //! last-writer-wins by (time, operation id).
 
+mod read;
+
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -171,8 +173,8 @@ pub enum Change {
 }
 
 /// One operation: what changed, when (milliseconds since the Unix epoch, the device's clock),
-/// and its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// and its id. Read by hand (see `read`), written by the derive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Op {
     pub id: OpId,
