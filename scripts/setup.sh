@@ -9,6 +9,9 @@ cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 TRUNK_VERSION=0.21.14
+# Splits the app by screen after linking (scripts/split-app.mjs); pinned with the wasm-bindgen
+# it was made for, since each wasm-bindgen release can change what it must understand.
+WASM_SPLIT_VERSION=0.2.4
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -42,22 +45,30 @@ setup_build() {
     # --locked fails on this registry: a version its lock file pins is missing.
     cargo_install wasm-bindgen-cli --version "=$wbg"
   fi
+  # The tool has no --version: cargo's own list of installed tools says which one is there.
+  if ! command -v wasm-split-cli >/dev/null \
+    || ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    step "Installing wasm-split-cli $WASM_SPLIT_VERSION from crates.io (under a minute, once)"
+    cargo_install wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary --locked
+  fi
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    step "Installing npm packages from package-lock.json (wasm-opt, Playwright, axe-core)"
+    step "Installing npm packages from package-lock.json (wasm-opt, terser, Playwright, axe-core)"
     npm ci --no-audit --no-fund
   fi
 }
 
 setup_test() {
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    step "Installing Chromium and ChromeDriver from Debian"
+  # The CJK font: layout tests measure Chinese text as a phone draws it, not as empty boxes.
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+    || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
+    step "Installing Chromium, ChromeDriver and the Noto CJK fonts from Debian"
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk
   fi
 }
 
 build_app() {
-  step "Building the app in release mode (Trunk, wasm-opt -Oz)"
+  step "Building the app in release mode (Trunk; split by screen, wasm-opt -Oz)"
   # erase_components: Leptos erases each component's view type, which trims the bundle (~4 %).
   # remap-path-prefix: panic messages name source files; keep this machine's folders out.
   RUSTFLAGS="--cfg erase_components --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=deps --remap-path-prefix=$ROOT=shopbag" \

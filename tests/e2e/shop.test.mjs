@@ -196,6 +196,31 @@ test('an unknown address shows the not-found page', async () => {
   await page.context().close();
 });
 
+test('on a 390 px phone the app bar fits, in both languages, with full-size touch targets', async () => {
+  const [store] = await getJson(`${server.url}/api/v1/stores`);
+  for (const locale of ['zh-CN', 'en']) {
+    const page = await openPage(browser, { viewport: { width: 390, height: 844 } });
+    await page.addInitScript((locale) => localStorage.setItem('shopbag.language', locale), locale);
+    await page.goto(`${server.url}/s/${store.id}`);
+    await page.locator('.app-bar .here').getByText(locale === 'en' ? store.name.en : store.name.zh).waitFor();
+    const bar = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      items: ['.brand', '.scan-link', '.bag-link', '.language'].map((selector) => {
+        const box = document.querySelector(`.app-bar ${selector}`).getBoundingClientRect();
+        return { selector, width: box.width, height: box.height };
+      }),
+      here: document.querySelector('.app-bar .here').getBoundingClientRect().width,
+    }));
+    assert.ok(bar.overflow <= 0, `${locale}: the page scrolls sideways by ${bar.overflow} px`);
+    for (const { selector, height } of bar.items) {
+      // 44 px is the touch target; taller means the words broke onto a second line.
+      assert.ok(height >= 44 && height < 50, `${locale}: ${selector} is ${height} px tall`);
+    }
+    assert.ok(bar.here > 150, `${locale}: the store's name has ${bar.here} px`);
+    await page.context().close();
+  }
+});
+
 test('every page passes an axe-core accessibility scan in both languages', async () => {
   const pages = [
     ['home', '/', '.store-card'],
