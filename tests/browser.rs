@@ -226,3 +226,28 @@ fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
     assert_eq!(saved.lines().len(), 1);
     storage.remove_item(STORAGE_KEY).unwrap();
 }
+
+/// The chosen store, kept on the device and read back at the next start (both by hand: every
+/// screen may choose a store, and the shell reads it before anything else).
+#[wasm_bindgen_test]
+async fn the_chosen_store_is_kept_and_read_back() {
+    use shopbag::features::store::Here;
+    let stores = client().stores().await.unwrap();
+    let owner = Owner::new();
+    owner.set();
+    let here = Here::from_device();
+    here.choose(&stores[1]);
+    let again = Here::from_device();
+    assert_eq!(again.store_id(), Some(stores[1].id.clone()));
+    assert_eq!(
+        again.name(shopbag::api::Lang::En).as_deref(),
+        Some(stores[1].name.en.as_str())
+    );
+    // A choice kept by an earlier release was the bare id: still her store, name to come.
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.set_item("shopbag.store", &stores[0].id).unwrap();
+    let earlier = Here::from_device();
+    assert_eq!(earlier.store_id(), Some(stores[0].id.clone()));
+    assert_eq!(earlier.name(shopbag::api::Lang::En), None);
+    storage.remove_item("shopbag.store").unwrap();
+}

@@ -2,7 +2,6 @@
 
 use super::ApiError;
 use crate::json;
-use wasm_bindgen::JsValue;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -11,6 +10,7 @@ use shopbag_api::{
     CodeMatch, ErrorResponse, Health, Order, OrderRequest, Product, ProductSummary, Store,
     API_PREFIX,
 };
+use wasm_bindgen::JsValue;
 
 /// Where the API lives. The app uses its own origin; tests point it at a test server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,8 +154,9 @@ async fn read(response: Response) -> Result<JsValue, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
-        return js_sys::JSON::parse(&text)
-            .map_err(|_| ApiError::Decode(format!("HTTP {status} with an answer that is not JSON")));
+        return js_sys::JSON::parse(&text).map_err(|_| {
+            ApiError::Decode(format!("HTTP {status} with an answer that is not JSON"))
+        });
     }
     match json::from_text::<ErrorResponse>(&text) {
         Ok(body) => Err(ApiError::Server {

@@ -3,13 +3,12 @@
 use crate::api::{ApiError, Client, Fetch, Lang, Localized, Store};
 use crate::storage;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 const STORAGE_KEY: &str = "shopbag.store";
 
 /// The store she chose, with its name, so the app bar can say where she is without the list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChosenStore {
     pub id: String,
     /// Unknown for a choice kept by an earlier release (only the id); filled in from the list.
@@ -17,6 +16,24 @@ pub struct ChosenStore {
 }
 
 impl ChosenStore {
+    /// As kept on the device: `{"id": …, "name": {"zh": …, "en": …}}`, written field by field
+    /// like it is read (every screen may choose a store; none should carry serde's writer).
+    fn written(&self) -> Option<String> {
+        let set = |object: &JsValue, key: &str, value: &JsValue| {
+            js_sys::Reflect::set(object, &key.into(), value).is_ok()
+        };
+        let kept: JsValue = js_sys::Object::new().into();
+        let mut ok = set(&kept, "id", &JsValue::from_str(&self.id));
+        if let Some(name) = &self.name {
+            let names: JsValue = js_sys::Object::new().into();
+            ok &= set(&names, "zh", &JsValue::from_str(&name.zh));
+            ok &= set(&names, "en", &JsValue::from_str(&name.en));
+            ok &= set(&kept, "name", &names);
+        }
+        let text = js_sys::JSON::stringify(&kept).ok()?;
+        ok.then(|| text.into())
+    }
+
     /// The kept choice, read field by field in the browser's JSON (the shell reads it at start,
     /// and a JSON reader of our own would weigh more than this). Earlier releases kept the bare
     /// id, which is not JSON.
@@ -85,7 +102,9 @@ impl Here {
 
     fn keep(self, chosen: ChosenStore) {
         // Not kept (storage full or off): still chosen for this visit.
-        let _ = storage::write(STORAGE_KEY, &chosen);
+        if let Some(text) = chosen.written() {
+            let _ = storage::write_text(STORAGE_KEY, &text);
+        }
         self.0.set(Some(chosen));
     }
 }

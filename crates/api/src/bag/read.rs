@@ -176,17 +176,39 @@ mod tests {
             "at":5,"id":"0000000000000000000000000000000a"}"#;
         let op: Op = serde_json::from_str(json).unwrap();
         assert_eq!(op.id, OpId::from_bits(10));
-        assert!(matches!(op.change, Change::Add { quantity: 1, store: None, .. }));
+        assert!(matches!(
+            op.change,
+            Change::Add {
+                quantity: 1,
+                store: None,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn refuses_what_is_not_an_operation() {
         for (json, says) in [
-            (r#"{"id":"0000000000000000000000000000000a","at":5,"type":"add","quantity":1}"#, "sku"),
-            (r#"{"id":"0000000000000000000000000000000a","at":5,"sku":"x","quantity":1}"#, "type"),
-            (r#"{"id":"0000000000000000000000000000000a","at":5,"type":"explode"}"#, "explode"),
-            (r#"{"id":"nope","at":5,"type":"restore","removal":"0000000000000000000000000000000a"}"#, "32"),
-            (r#"{"id":"0000000000000000000000000000000a","type":"set_note","sku":"x"}"#, "at"),
+            (
+                r#"{"id":"0000000000000000000000000000000a","at":5,"type":"add","quantity":1}"#,
+                "sku",
+            ),
+            (
+                r#"{"id":"0000000000000000000000000000000a","at":5,"sku":"x","quantity":1}"#,
+                "type",
+            ),
+            (
+                r#"{"id":"0000000000000000000000000000000a","at":5,"type":"explode"}"#,
+                "explode",
+            ),
+            (
+                r#"{"id":"nope","at":5,"type":"restore","removal":"0000000000000000000000000000000a"}"#,
+                "32",
+            ),
+            (
+                r#"{"id":"0000000000000000000000000000000a","type":"set_note","sku":"x"}"#,
+                "at",
+            ),
         ] {
             let error = serde_json::from_str::<Op>(json).unwrap_err().to_string();
             assert!(error.contains(says), "{json}: {error}");
