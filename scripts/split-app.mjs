@@ -230,7 +230,7 @@ function rewrite(name, text, renames) {
 
 function buildApp() {
   step(`building the app (cargo build${release ? ' --release' : ''}, wasm32)`);
-  const args = ['build', '--target', 'wasm32-unknown-unknown', '--bin', APP, '--message-format', 'json-render-diagnostics'];
+  const args = ['build', '--target', 'wasm32-unknown-unknown', '--bin', APP, '--features', 'split', '--message-format', 'json-render-diagnostics'];
   if (release) args.push('--release');
   const out = execFileSync('cargo', args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28 });
   const artifact = out

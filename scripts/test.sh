@@ -35,6 +35,8 @@ step "Lints (clippy -D warnings), native and wasm32"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p shopbag-server --all-targets --features fault-injection -- -D warnings
 cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The app as the release build cuts it (its split points are only split with this feature).
+cargo clippy -p shopbag --target wasm32-unknown-unknown --features split -- -D warnings
 # The scanner's library, worker and browser tests (its bench and examples are native tools).
 cargo clippy -p shopbag-scanner --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 

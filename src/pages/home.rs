@@ -6,11 +6,11 @@ use crate::components::{
 };
 use crate::features::store::{locate_nearest, use_here, use_stores};
 use crate::i18n::*;
+use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use crate::navigation::use_address;
 use crate::route::Route;
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 
 /// What "find the store nearest to me" found, shared with the store cards.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,19 +41,21 @@ pub fn Home() -> impl IntoView {
     }
 }
 
-/// Results appear after a search: their code is fetched then (see `crate::lazy`).
-#[wasm_split(search, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn search_results(query: Signal<String>) -> Result<AnyView, ChunkError> {
-    Ok(view! { <SearchResults query /> }.into_any())
+split_point! { search:
+    /// Results appear after a search: their code is fetched then (see `crate::lazy`).
+    fn search_results(query: Signal<String>) -> Result<AnyView, ChunkError> {
+        Ok(view! { <SearchResults query /> }.into_any())
+    }
 }
 
-/// Asks the browser where she is and marks the nearest store; fetched on the tap that asks.
-#[wasm_split(nearest, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn locate(stores: Vec<Store>, location: RwSignal<Location>) -> Result<(), ChunkError> {
-    locate_nearest(stores, move |found| {
-        location.set(found.map_or(Location::Unavailable, Location::Nearest));
-    });
-    Ok(())
+split_point! { nearest:
+    /// Asks the browser where she is and marks the nearest store; fetched on the tap that asks.
+    fn locate(stores: Vec<Store>, location: RwSignal<Location>) -> Result<(), ChunkError> {
+        locate_nearest(stores, move |found| {
+            location.set(found.map_or(Location::Unavailable, Location::Nearest));
+        });
+        Ok(())
+    }
 }
 
 #[component]

@@ -12,11 +12,11 @@ use crate::api::bag::{
 };
 use crate::api::{Client, Product};
 use crate::components::NewLine;
+use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use device::{Loaded, Products, Saved};
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 use wasm_bindgen::JsValue;
 
 /// How the device's copy relates to the server's.
@@ -424,16 +424,17 @@ impl Bag {
     }
 }
 
-#[wasm_split(bag_change, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn put(
-    bag: Bag,
-    product: Product,
-    sku: String,
-    store: Option<String>,
-    intent: Option<Intent>,
-) -> Result<(), ChunkError> {
-    bag.add(&product, &sku, store, intent);
-    Ok(())
+split_point! { bag_change:
+    fn put(
+        bag: Bag,
+        product: Product,
+        sku: String,
+        store: Option<String>,
+        intent: Option<Intent>,
+    ) -> Result<(), ChunkError> {
+        bag.add(&product, &sku, store, intent);
+        Ok(())
+    }
 }
 
 /// 128 bits from the browser's cryptographic generator (tokens and ids must not be guessable).

@@ -4,12 +4,12 @@
 use super::{Bag, SyncStatus};
 use crate::api::bag::{OpsBatch, MAX_OPS_PER_BATCH};
 use crate::api::{ApiError, Client, ErrorCode};
+use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use futures::channel::mpsc;
 use futures::future::{select, Either};
 use futures::StreamExt;
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 
 /// How often a quiet bag asks the server for other devices' changes.
 const PULL_EVERY_MS: u32 = 15_000;
@@ -18,43 +18,44 @@ const LONGEST_RETRY_MS: u32 = 30_000;
 /// A request still unanswered after this is given up (and aborted) and retried later.
 const ANSWER_WITHIN_MS: u32 = 10_000;
 
-/// Starts the background loop. Its own chunk (see `crate::lazy`): a device that never changes
-/// its bag never fetches it.
-#[wasm_split(bag_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn start(bag: Bag, client: Client) -> Result<(), ChunkError> {
-    let (wake, mut woken) = mpsc::unbounded::<()>();
-    bag.wake.set_value(Some(wake));
-    leptos::task::spawn_local(async move {
-        let mut retry_ms = FIRST_RETRY_MS;
-        // One at a time after a refusal, to find the operation the server will not take.
-        let mut one_by_one = false;
-        loop {
-            let wait = match push_or_pull(bag, &client, one_by_one).await {
-                Outcome::Done { more } => {
-                    retry_ms = FIRST_RETRY_MS;
-                    one_by_one &= more;
-                    if more {
-                        0
-                    } else {
-                        PULL_EVERY_MS
+split_point! { bag_sync:
+    /// Starts the background loop. Its own chunk (see `crate::lazy`): a device that never changes
+    /// its bag never fetches it.
+    pub fn start(bag: Bag, client: Client) -> Result<(), ChunkError> {
+        let (wake, mut woken) = mpsc::unbounded::<()>();
+        bag.wake.set_value(Some(wake));
+        leptos::task::spawn_local(async move {
+            let mut retry_ms = FIRST_RETRY_MS;
+            // One at a time after a refusal, to find the operation the server will not take.
+            let mut one_by_one = false;
+            loop {
+                let wait = match push_or_pull(bag, &client, one_by_one).await {
+                    Outcome::Done { more } => {
+                        retry_ms = FIRST_RETRY_MS;
+                        one_by_one &= more;
+                        if more {
+                            0
+                        } else {
+                            PULL_EVERY_MS
+                        }
                     }
+                    Outcome::Refused { isolate } => {
+                        one_by_one = isolate;
+                        0
+                    }
+                    Outcome::Unreachable => {
+                        let wait = retry_ms;
+                        retry_ms = (retry_ms * 2).min(LONGEST_RETRY_MS);
+                        wait
+                    }
+                };
+                if wait > 0 {
+                    sleep_or_wake(wait, &mut woken).await;
                 }
-                Outcome::Refused { isolate } => {
-                    one_by_one = isolate;
-                    0
-                }
-                Outcome::Unreachable => {
-                    let wait = retry_ms;
-                    retry_ms = (retry_ms * 2).min(LONGEST_RETRY_MS);
-                    wait
-                }
-            };
-            if wait > 0 {
-                sleep_or_wake(wait, &mut woken).await;
             }
-        }
-    });
-    Ok(())
+        });
+        Ok(())
+    }
 }
 
 enum Outcome {

@@ -9,10 +9,10 @@ use crate::components::{use_lang, LazyScreen, Price, ScreenFetch};
 use crate::features::bag::{use_bag, Availability, Bag, BagNotice, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
+use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use crate::route::Route;
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 use std::collections::HashSet;
 
 /// One line with what the page knows about its product.
@@ -144,12 +144,13 @@ fn Ordering(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl
     }
 }
 
-#[wasm_split(order_form, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn order_form(
-    rows: Memo<Vec<Row>>,
-    deselected: RwSignal<HashSet<String>>,
-) -> Result<AnyView, ChunkError> {
-    Ok(view! { <order_form::OrderForm rows deselected /> }.into_any())
+split_point! { order_form:
+    fn order_form(
+        rows: Memo<Vec<Row>>,
+        deselected: RwSignal<HashSet<String>>,
+    ) -> Result<AnyView, ChunkError> {
+        Ok(view! { <order_form::OrderForm rows deselected /> }.into_any())
+    }
 }
 
 #[component]
