@@ -60,7 +60,7 @@ setup_build() {
 setup_test() {
   # The CJK font: layout tests measure Chinese text as a phone draws it, not as empty boxes.
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-    || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
+    || [ -z "$(fc-list 'Noto Sans CJK SC' 2>/dev/null)" ]; then
     step "Installing Chromium, ChromeDriver and the Noto CJK fonts from Debian"
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk

@@ -1,6 +1,6 @@
-//! The app shell: translations, router, shared context, the app bar, and the screen for the
-//! address. Home is part of the shell's code; every other screen is its own chunk, fetched the
-//! first time the shopper opens it (see `screens`).
+//! The app shell: translations, navigation, shared context, the app bar, and the screen for the
+//! address. Every screen is its own chunk, fetched the first time the shopper opens it (see
+//! `screens`); the shell is what every page needs before that.
 
 mod app_bar;
 mod screens;

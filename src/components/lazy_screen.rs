@@ -111,13 +111,20 @@ mod release {
         let tried = session
             .as_ref()
             .and_then(|s| s.get_item(RELOADED_KEY).ok().flatten());
-        if current == ours || tried.as_deref() == Some(current) {
+        if !worth_a_reload(&ours, current, tried.as_deref()) {
             return false;
         }
         if let Some(session) = session {
             let _ = session.set_item(RELOADED_KEY, current);
         }
         true
+    }
+
+    /// A chunk failed while `current` is what the server hands out: moving to it helps when it
+    /// is a new release — once. (Two servers on different releases behind one address would
+    /// otherwise reload the page back and forth.)
+    pub fn worth_a_reload(running: &str, current: &str, reloaded_into: Option<&str>) -> bool {
+        current != running && reloaded_into != Some(current)
     }
 
     /// The `index.html` the server hands out now (offline: the service worker's copy).
@@ -152,7 +159,15 @@ mod release {
 
     #[cfg(test)]
     mod tests {
-        use super::release_in;
+        use super::{release_in, worth_a_reload};
+
+        #[test]
+        fn a_new_release_is_reloaded_into_once() {
+            assert!(worth_a_reload("aaaa", "bbbb", None));
+            assert!(!worth_a_reload("aaaa", "aaaa", None), "the same release: a real failure");
+            assert!(!worth_a_reload("aaaa", "bbbb", Some("bbbb")), "moved there already");
+            assert!(worth_a_reload("bbbb", "cccc", Some("bbbb")), "and on to the next one");
+        }
 
         #[test]
         fn reads_the_release_an_index_names() {
