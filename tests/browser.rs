@@ -149,10 +149,10 @@ async fn code_entry_explains_a_wrong_check_digit_in_chinese_by_default() {
     assert_eq!(input.value(), "9780306406158");
 }
 
-/// The product page writes an add into the stored bag field by field (without serde's writer,
-/// to stay small); the bag reads it back with serde. The two must agree on every field.
+/// The bag writes its operations into the stored copy field by field (without serde's writer,
+/// to stay small); it reads them back with serde. The two must agree on every field.
 #[wasm_bindgen_test]
-fn an_add_written_by_hand_is_what_serde_writes() {
+fn an_operation_written_by_hand_reads_back_as_itself() {
     use shopbag::api::bag::{Change, Intent, Op, OpId};
     use shopbag::features::bag::device::stored_op;
     let ops = [
@@ -186,9 +186,40 @@ fn an_add_written_by_hand_is_what_serde_writes() {
                 quantity: 2,
             },
         },
+        Op {
+            id: OpId::from_bits(10),
+            at: 1_793_000_000_790,
+            change: Change::SetNote {
+                sku: "P0001-BLK-M".into(),
+                note: Some("for Mum, “the blue one”".into()),
+            },
+        },
+        Op {
+            id: OpId::from_bits(11),
+            at: 1_793_000_000_791,
+            change: Change::SetNote {
+                sku: "P0001-BLK-M".into(),
+                note: None,
+            },
+        },
+        Op {
+            id: OpId::from_bits(12),
+            at: 1_793_000_000_792,
+            change: Change::Remove {
+                sku: "P0001-BLK-M".into(),
+                observed: vec![OpId::from_bits(7), OpId::from_bits(9)],
+            },
+        },
+        Op {
+            id: OpId::from_bits(13),
+            at: 1_793_000_000_793,
+            change: Change::Restore {
+                removal: OpId::from_bits(12),
+            },
+        },
     ];
     for op in ops {
-        let by_hand = stored_op(&op).expect("adds and quantities are written by hand");
+        let by_hand = stored_op(&op).expect("every kind is written by hand");
         let read: Op = shopbag::json::from_value(by_hand).unwrap();
         assert_eq!(read, op);
     }
@@ -199,7 +230,7 @@ fn an_add_written_by_hand_is_what_serde_writes() {
 #[wasm_bindgen_test]
 fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
     use shopbag::api::bag::{BagToken, Change, Op, OpId};
-    use shopbag::features::bag::device::{append, glance, load, Loaded, STORAGE_KEY};
+    use shopbag::features::bag::device::{glance, load, store_op, Loaded, Summary, STORAGE_KEY};
     let storage = window().local_storage().unwrap().unwrap();
     storage.remove_item(STORAGE_KEY).unwrap();
     assert_eq!(glance().quantity("P0001-BLK-M"), Some(0));
@@ -215,7 +246,12 @@ fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
             intent: None,
         },
     };
-    let summary = append(&op, token.expose()).unwrap();
+    let step = Summary::Step {
+        sku: "P0001-BLK-M",
+        quantity: 1,
+        new_line: true,
+    };
+    let summary = store_op(&op, token.expose(), step).unwrap();
     assert!(summary.kept);
     assert_eq!(summary.lines, 1);
     assert_eq!(summary.quantity("P0001-BLK-M"), Some(1));

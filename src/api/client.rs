@@ -60,6 +60,12 @@ impl Client {
         self.get(&format!("/products/{}", encode(id))).await
     }
 
+    /// [`Client::product`] as the JSON the API sent, to keep on the device as it came.
+    pub async fn product_json(&self, id: &str) -> Result<JsValue, ApiError> {
+        let request = Request::get(&self.url(&format!("/products/{}", encode(id))));
+        send_json(request, None::<&()>).await
+    }
+
     pub async fn search(&self, query: &str) -> Result<Vec<ProductSummary>, ApiError> {
         self.get(&format!("/products?q={}&limit=24", encode(query)))
             .await

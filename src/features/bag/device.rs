@@ -140,16 +140,16 @@ pub fn save(ours: &Saved) -> Result<Saved, Refused> {
     Ok(merged)
 }
 
-/// An add or a new quantity as the stored log holds it — the JSON serde writes for an [`Op`]
-/// (`{"id", "at", "type": "add", …}`), built field by field so that a screen writing one does
-/// not carry serde's writer. Other changes: `None` (only the bag itself writes those).
+/// An operation as the stored log holds it — the JSON serde writes for an [`Op`]
+/// (`{"id", "at", "type": "add", …}`), built field by field so that a screen that changes the
+/// bag does not carry serde's writer. The tests check it reads back as the same `Op`.
 pub fn stored_op(op: &Op) -> Option<JsValue> {
     let text = |t: &str| JsValue::from_str(t);
     let or_null = |t: Option<&str>| t.map_or(JsValue::NULL, text);
     let stored: JsValue = js_sys::Object::new().into();
     set(&stored, "id", &text(op.id.as_str())).ok()?;
     set(&stored, "at", &(op.at as f64).into()).ok()?;
-    let (kind, sku, quantity) = match &op.change {
+    let kind = match &op.change {
         Change::Add {
             sku,
             quantity,
@@ -161,17 +161,35 @@ pub fn stored_op(op: &Op) -> Option<JsValue> {
                 Intent::WaitForPromotion => "wait_for_promotion",
                 Intent::SoldOutHere => "sold_out_here",
             });
+            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "quantity", &f64::from(*quantity).into()).ok()?;
             set(&stored, "store", &or_null(store.as_deref())).ok()?;
             set(&stored, "note", &or_null(note.as_deref())).ok()?;
             set(&stored, "intent", &or_null(intent)).ok()?;
-            ("add", sku, quantity)
+            "add"
         }
-        Change::SetQuantity { sku, quantity } => ("set_quantity", sku, quantity),
-        _ => return None,
+        Change::SetQuantity { sku, quantity } => {
+            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "quantity", &f64::from(*quantity).into()).ok()?;
+            "set_quantity"
+        }
+        Change::SetNote { sku, note } => {
+            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "note", &or_null(note.as_deref())).ok()?;
+            "set_note"
+        }
+        Change::Remove { sku, observed } => {
+            let ids: js_sys::Array = observed.iter().map(|id| text(id.as_str())).collect();
+            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "observed", &ids).ok()?;
+            "remove"
+        }
+        Change::Restore { removal } => {
+            set(&stored, "removal", &text(removal.as_str())).ok()?;
+            "restore"
+        }
     };
     set(&stored, "type", &text(kind)).ok()?;
-    set(&stored, "sku", &text(sku)).ok()?;
-    set(&stored, "quantity", &f64::from(*quantity).into()).ok()?;
     Some(stored)
 }
 
@@ -187,17 +205,24 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), Refused> {
         .map_err(|_| Refused)
 }
 
-/// Writes an add or a new quantity straight into the stored bag, as JSON, with its summary —
-/// for a screen that changes the bag before the bag's own code has arrived (a product page,
-/// offline). A bag with no copy yet starts with `token`. The caller builds the operation from
-/// the summary (`Glance::quantity`), exactly as the bag would have; the bag reads it with the
-/// rest when it is read.
-pub fn append(op: &Op, token: &str) -> Result<Glance, Refused> {
-    let (sku, quantity, new_line) = match &op.change {
-        Change::Add { sku, quantity, .. } => (sku, *quantity, true),
-        Change::SetQuantity { sku, quantity } => (sku, *quantity, false),
-        _ => return Err(Refused),
-    };
+/// What the stored summary becomes with one more operation.
+pub enum Summary<'a> {
+    /// The bag's lines, as the bag in memory computed them with the operation.
+    Lines(&'a [Line]),
+    /// One variant's new quantity, from the summary alone (the bag is not read: an add from a
+    /// product page); `new_line` when the variant was not in the bag.
+    Step {
+        sku: &'a str,
+        quantity: u8,
+        new_line: bool,
+    },
+}
+
+/// Writes one operation straight into the stored bag, as JSON, with its summary — without
+/// reading the stored bag into our types, or writing it out through them (that code stays with
+/// the sync). A device with no bag yet starts one with `token`. Another tab's operations in the
+/// stored copy stay there; this tab takes them in through the `storage` event.
+pub fn store_op(op: &Op, token: &str, summary: Summary) -> Result<Glance, Refused> {
     let stored = match storage::read_text(STORAGE_KEY) {
         Some(text) => js_sys::JSON::parse(&text).map_err(|_| Refused)?,
         // A new bag, as serde writes an empty `Saved` with its token.
@@ -210,20 +235,36 @@ pub fn append(op: &Op, token: &str) -> Result<Glance, Refused> {
         .and_then(|log| get(&log, "ops"))
         .ok_or(Refused)?;
     set(&ops, op.id.as_str(), &stored_op(op).ok_or(Refused)?)?;
-    let lines = get(&stored, LINE_COUNT)
-        .and_then(|n| n.as_f64())
-        .unwrap_or(0.0) as usize
-        + usize::from(new_line);
-    let quantities = match get(&stored, QUANTITIES) {
-        Some(quantities) => quantities,
-        None => {
-            let fresh: JsValue = js_sys::Object::new().into();
-            set(&stored, QUANTITIES, &fresh)?;
-            fresh
+    match summary {
+        Summary::Lines(lines) => {
+            let quantities = js_sys::Object::new();
+            for line in lines {
+                set(&quantities, &line.sku, &f64::from(line.quantity).into())?;
+            }
+            set(&stored, QUANTITIES, &quantities)?;
+            set(&stored, LINE_COUNT, &(lines.len() as f64).into())?;
         }
-    };
-    set(&quantities, sku, &f64::from(quantity).into())?;
-    set(&stored, LINE_COUNT, &(lines as f64).into())?;
+        Summary::Step {
+            sku,
+            quantity,
+            new_line,
+        } => {
+            let lines = get(&stored, LINE_COUNT)
+                .and_then(|n| n.as_f64())
+                .unwrap_or(0.0) as usize
+                + usize::from(new_line);
+            let quantities = match get(&stored, QUANTITIES) {
+                Some(quantities) => quantities,
+                None => {
+                    let fresh: JsValue = js_sys::Object::new().into();
+                    set(&stored, QUANTITIES, &fresh)?;
+                    fresh
+                }
+            };
+            set(&quantities, sku, &f64::from(quantity).into())?;
+            set(&stored, LINE_COUNT, &(lines as f64).into())?;
+        }
+    }
     storage::write_text(STORAGE_KEY, &json::stringify(&stored).map_err(|_| Refused)?)?;
     Ok(glance())
 }

@@ -14,7 +14,7 @@ use crate::api::{Client, Product};
 use crate::components::NewLine;
 use crate::lazy::split_point;
 use crate::lazy::ChunkError;
-use device::{Loaded, Products, Saved};
+use device::{Loaded, Products, Saved, Summary};
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -149,8 +149,8 @@ impl Bag {
             Loaded::Fresh(saved) => (saved, None),
             Loaded::Damaged(saved) => (saved, Some(BagNotice::DamagedStorage)),
         };
-        let new = saved.token.is_none();
-        if new {
+        // A new bag's token is stored with its first change.
+        if saved.token.is_none() {
             saved.token = Some(BagToken::from_bits(random_bits()).expose().to_string());
         }
         if notice.is_some() {
@@ -175,9 +175,6 @@ impl Bag {
             })
         });
         self.model.set_value(Some(model));
-        if new {
-            self.persist();
-        }
         model
     }
 
@@ -212,6 +209,14 @@ impl Bag {
         self.products_changed.update(|n| *n += 1);
     }
 
+    /// Keeps a product as the API sent it (without writing it out through our types).
+    pub fn keep_product_json(self, id: &str, product: &JsValue) {
+        if device::keep_product_json(id, product).is_err() {
+            self.notice.set(Some(BagNotice::NotStored));
+        }
+        self.forget_products();
+    }
+
     /// `f` over the kept products, read from the device first if this page has not yet.
     fn with_products<T: Default>(self, f: impl FnOnce(&mut Products) -> T) -> T {
         self.products
@@ -236,33 +241,45 @@ impl Bag {
         let quantity = glance
             .quantity(&sku)
             .filter(|_| self.model.with_value(Option::is_none));
-        let change = match quantity {
-            Some(0) if glance.lines < MAX_LINES => Change::Add {
-                sku: sku.clone(),
-                quantity: 1,
-                store: store.clone(),
-                note: None,
-                intent,
-            },
-            Some(quantity) if quantity > 0 => Change::SetQuantity {
-                sku: sku.clone(),
-                quantity: (quantity + 1).min(MAX_QUANTITY),
-            },
+        let (change, quantity) = match quantity {
+            Some(0) if glance.lines < MAX_LINES => {
+                let change = Change::Add {
+                    sku: sku.clone(),
+                    quantity: 1,
+                    store: store.clone(),
+                    note: None,
+                    intent,
+                };
+                (change, 1)
+            }
+            Some(quantity) if quantity > 0 => {
+                let quantity = (quantity + 1).min(MAX_QUANTITY);
+                let change = Change::SetQuantity {
+                    sku: sku.clone(),
+                    quantity,
+                };
+                (change, quantity)
+            }
             _ => return put(self, product, sku, store, intent).await,
         };
+        let new_line = matches!(change, Change::Add { .. });
         let op = Op {
             id: OpId::from_bits(random_bits()),
             at: js_sys::Date::now() as i64,
             change,
         };
         let token = BagToken::from_bits(random_bits());
-        match device::append(&op, token.expose()) {
+        let summary = Summary::Step {
+            sku: &sku,
+            quantity,
+            new_line,
+        };
+        match device::store_op(&op, token.expose(), summary) {
             Ok(stored) => self.count.set(stored.lines),
             Err(_) => return put(self, product, sku, store, intent).await,
         }
-        // Kept for the bag page offline (only a cache: a failure here loses no line).
-        let _ = device::keep_product_json(&product.id, &product_json);
-        self.forget_products();
+        // Kept for the bag page offline.
+        self.keep_product_json(&product.id, &product_json);
         self.wake_sync();
         Ok(())
     }
@@ -335,10 +352,21 @@ impl Bag {
             }));
             return None;
         }
-        self.persist();
+        self.store(&op);
         self.status.set(SyncStatus::SavedOnDevice);
         self.wake_sync();
         Some(id)
+    }
+
+    /// Writes one operation of the bag in memory to the device.
+    fn store(self, op: &Op) {
+        let (token, lines) = self.model().saved.with_untracked(|s| (s.token.clone(), s.lines()));
+        let Some(token) = token else {
+            return;
+        };
+        if device::store_op(op, &token, Summary::Lines(&lines)).is_err() {
+            self.notice.set(Some(BagNotice::NotStored));
+        }
     }
 
     /// Stores the bag on the device, merged with what other tabs stored meanwhile.

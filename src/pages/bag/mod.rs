@@ -413,8 +413,8 @@ fn fetch_missing_products(bag: Bag, client: Client) {
             });
             let client = client.clone();
             leptos::task::spawn_local(async move {
-                match client.product(&id).await {
-                    Ok(product) => bag.remember_product(product),
+                match client.product_json(&id).await {
+                    Ok(product) => bag.keep_product_json(&id, &product),
                     // Offline: ask again the next time the page opens.
                     Err(_) => asked.update_value(|a| {
                         a.remove(&id);
