@@ -65,32 +65,60 @@ impl de::Error for Unreadable {
 /// of ours: quantities, fen, milliseconds) are handed over as integers.
 const SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
+/// What a value is, found out once (not in every type's reader: each type gets its own copy of
+/// the generic part, so it is kept to a `match`).
+enum Found {
+    Nothing,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Text(String),
+    Items(Items),
+    Entries(Entries),
+    Other,
+}
+
+#[inline(never)]
+fn look_at(value: JsValue) -> Found {
+    if value.is_null() || value.is_undefined() {
+        Found::Nothing
+    } else if let Some(yes) = value.as_bool() {
+        Found::Bool(yes)
+    } else if let Some(n) = value.as_f64() {
+        match n {
+            _ if n.fract() != 0.0 || n.abs() > SAFE_INTEGER => Found::Float(n),
+            _ if n < 0.0 => Found::Signed(n as i64),
+            _ => Found::Unsigned(n as u64),
+        }
+    } else if let Some(text) = value.as_string() {
+        Found::Text(text)
+    } else if js_sys::Array::is_array(&value) {
+        Found::Items(Items::of(value.unchecked_into()))
+    } else if value.is_object() {
+        Found::Entries(Entries {
+            entries: Items::of(js_sys::Object::entries(value.unchecked_ref())),
+            value: None,
+        })
+    } else {
+        Found::Other
+    }
+}
+
 impl<'de> de::Deserializer<'de> for Value {
     type Error = Unreadable;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
-        let value = self.0;
-        if value.is_null() || value.is_undefined() {
-            visitor.visit_unit()
-        } else if let Some(yes) = value.as_bool() {
-            visitor.visit_bool(yes)
-        } else if let Some(n) = value.as_f64() {
-            match n {
-                _ if n.fract() != 0.0 || n.abs() > SAFE_INTEGER => visitor.visit_f64(n),
-                _ if n < 0.0 => visitor.visit_i64(n as i64),
-                _ => visitor.visit_u64(n as u64),
-            }
-        } else if let Some(text) = value.as_string() {
-            visitor.visit_string(text)
-        } else if js_sys::Array::is_array(&value) {
-            visitor.visit_seq(Items::of(value.unchecked_into()))
-        } else if value.is_object() {
-            visitor.visit_map(Entries {
-                entries: Items::of(js_sys::Object::entries(value.unchecked_ref())),
-                value: None,
-            })
-        } else {
-            Err(Unreadable)
+        match look_at(self.0) {
+            Found::Nothing => visitor.visit_unit(),
+            Found::Bool(yes) => visitor.visit_bool(yes),
+            Found::Unsigned(n) => visitor.visit_u64(n),
+            Found::Signed(n) => visitor.visit_i64(n),
+            Found::Float(n) => visitor.visit_f64(n),
+            Found::Text(text) => visitor.visit_string(text),
+            Found::Items(items) => visitor.visit_seq(items),
+            Found::Entries(entries) => visitor.visit_map(entries),
+            Found::Other => Err(Unreadable),
         }
     }
 
@@ -157,7 +185,9 @@ impl<'de> de::SeqAccess<'de> for Items {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Unreadable> {
-        self.next().map(|item| seed.deserialize(Value(item))).transpose()
+        self.next()
+            .map(|item| seed.deserialize(Value(item)))
+            .transpose()
     }
 }
 
@@ -184,7 +214,10 @@ impl<'de> de::MapAccess<'de> for Entries {
         seed.deserialize(key).map(Some)
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Unreadable> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Unreadable> {
         seed.deserialize(Value(self.value.take().ok_or(Unreadable)?))
     }
 }

@@ -164,9 +164,18 @@ mod release {
         #[test]
         fn a_new_release_is_reloaded_into_once() {
             assert!(worth_a_reload("aaaa", "bbbb", None));
-            assert!(!worth_a_reload("aaaa", "aaaa", None), "the same release: a real failure");
-            assert!(!worth_a_reload("aaaa", "bbbb", Some("bbbb")), "moved there already");
-            assert!(worth_a_reload("bbbb", "cccc", Some("bbbb")), "and on to the next one");
+            assert!(
+                !worth_a_reload("aaaa", "aaaa", None),
+                "the same release: a real failure"
+            );
+            assert!(
+                !worth_a_reload("aaaa", "bbbb", Some("bbbb")),
+                "moved there already"
+            );
+            assert!(
+                worth_a_reload("bbbb", "cccc", Some("bbbb")),
+                "and on to the next one"
+            );
         }
 
         #[test]

@@ -360,7 +360,10 @@ impl Bag {
 
     /// Writes one operation of the bag in memory to the device.
     fn store(self, op: &Op) {
-        let (token, lines) = self.model().saved.with_untracked(|s| (s.token.clone(), s.lines()));
+        let (token, lines) = self
+            .model()
+            .saved
+            .with_untracked(|s| (s.token.clone(), s.lines()));
         let Some(token) = token else {
             return;
         };

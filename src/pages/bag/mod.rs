@@ -13,7 +13,6 @@ use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use crate::route::Route;
 use leptos::prelude::*;
-use std::collections::HashSet;
 
 /// One line with what the page knows about its product.
 #[derive(Clone, PartialEq)]
@@ -54,6 +53,28 @@ impl Row {
         }
     }
 
+    /// The product's name, or the line's sku until the product is known.
+    fn name(&self, lang: Lang) -> String {
+        self.product
+            .as_ref()
+            .map_or_else(|| self.line.sku.clone(), |p| p.name.get(lang).to_string())
+    }
+
+    /// "Black · M".
+    fn details(&self, lang: Lang) -> Option<String> {
+        let (product, variant) = (self.product.as_ref()?, self.variant.as_ref()?);
+        let colour = product.colour(&variant.colour)?.name.get(lang);
+        Some(format!("{colour} · {}", variant.size))
+    }
+
+    /// The line as she knows it: the product's name, its colour and size.
+    fn title(&self, lang: Lang) -> String {
+        match self.details(lang) {
+            Some(details) => format!("{} ({details})", self.name(lang)),
+            None => self.name(lang),
+        }
+    }
+
     fn total(&self) -> Money {
         self.variant
             .as_ref()
@@ -90,7 +111,6 @@ pub fn BagPage() -> impl IntoView {
     });
     let total = Signal::derive(move || rows.with(|rows| rows.iter().map(Row::total).sum()));
     let removed = RwSignal::new(None::<(OpId, String)>);
-    let deselected = RwSignal::new(HashSet::<String>::new());
     view! {
         <section class="page bag">
             <h1>{move || i18n.bag_title()}</h1>
@@ -107,7 +127,7 @@ pub fn BagPage() -> impl IntoView {
                         .filter_map(|group| {
                             let rows: Vec<Row> = rows.iter().filter(|r| r.group() == group).cloned().collect();
                             (!rows.is_empty())
-                                .then(|| view! { <GroupSection group rows removed deselected /> })
+                                .then(|| view! { <GroupSection group rows removed /> })
                         })
                         .collect_view()
                 }}
@@ -115,7 +135,7 @@ pub fn BagPage() -> impl IntoView {
                     <span>{move || i18n.total()}</span>
                     <Price amount=total />
                 </p>
-                <Ordering rows deselected />
+                <Ordering rows />
             </Show>
             <UndoBar removed />
         </section>
@@ -125,7 +145,7 @@ pub fn BagPage() -> impl IntoView {
 /// The order form opens on a tap: its code is fetched then (see `crate::lazy`), so a shopper
 /// who opens her bag to look at it does not wait for it.
 #[component]
-fn Ordering(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl IntoView {
+fn Ordering(rows: Memo<Vec<Row>>) -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
     view! {
@@ -138,18 +158,15 @@ fn Ordering(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl
             }
         >
             <LazyScreen load=Callback::new(move |()| -> ScreenFetch {
-                Box::pin(order_form(rows, deselected))
+                Box::pin(order_form(rows))
             }) />
         </Show>
     }
 }
 
 split_point! { order_form:
-    fn order_form(
-        rows: Memo<Vec<Row>>,
-        deselected: RwSignal<HashSet<String>>,
-    ) -> Result<AnyView, ChunkError> {
-        Ok(view! { <order_form::OrderForm rows deselected /> }.into_any())
+    fn order_form(rows: Memo<Vec<Row>>) -> Result<AnyView, ChunkError> {
+        Ok(view! { <order_form::OrderForm rows /> }.into_any())
     }
 }
 
@@ -158,7 +175,6 @@ fn GroupSection(
     group: Group,
     rows: Vec<Row>,
     removed: RwSignal<Option<(OpId, String)>>,
-    deselected: RwSignal<HashSet<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let here = use_here();
@@ -176,7 +192,7 @@ fn GroupSection(
             <ul class="bag-lines">
                 {rows
                     .into_iter()
-                    .map(|row| view! { <LineItem row removed deselected /> })
+                    .map(|row| view! { <LineItem row removed /> })
                     .collect_view()}
             </ul>
         </section>
@@ -184,45 +200,23 @@ fn GroupSection(
 }
 
 #[component]
-fn LineItem(
-    row: Row,
-    removed: RwSignal<Option<(OpId, String)>>,
-    deselected: RwSignal<HashSet<String>>,
-) -> impl IntoView {
+fn LineItem(row: Row, removed: RwSignal<Option<(OpId, String)>>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let bag = use_bag();
     let stores = use_stores();
+    let shown = StoredValue::new(row.clone());
     let Row {
         line,
-        product,
         variant,
         availability,
+        ..
     } = row;
     let sku = StoredValue::new(line.sku.clone());
     let quantity = line.quantity;
     let title_id = format!("line-{}", line.sku);
-    let name = {
-        let product = product.clone();
-        move || {
-            product
-                .as_ref()
-                .map_or_else(|| line.sku.clone(), |p| p.name.get(lang()).to_string())
-        }
-    };
-    let details = {
-        let product = product.clone();
-        let variant = variant.clone();
-        move || {
-            let (product, variant) = (product.as_ref()?, variant.as_ref()?);
-            let colour = product
-                .colour(&variant.colour)?
-                .name
-                .get(lang())
-                .to_string();
-            Some(format!("{colour} · {}", variant.size))
-        }
-    };
+    let name = move || shown.with_value(|r| r.name(lang()));
+    let details = move || shown.with_value(|r| r.details(lang()));
     let href = variant
         .as_ref()
         .map(|v| Route::Product(v.ean13.clone()).href());
@@ -269,24 +263,6 @@ fn LineItem(
             <p class="hint">{details}</p>
             {intent.map(|text| view! { <p class="tag">{text}</p> })}
             {pickup.map(|text| view! { <p class="hint">{text}</p> })}
-            <label class="check">
-                <input
-                    type="checkbox"
-                    prop:checked=move || deselected.with(|off| !off.contains(&sku.get_value()))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        deselected.update(|off| {
-                            if on {
-                                off.remove(&sku.get_value());
-                            } else {
-                                off.insert(sku.get_value());
-                            }
-                        });
-                    }
-                    aria-describedby=title_id.clone()
-                />
-                <span>{move || i18n.order_this()}</span>
-            </label>
             <div class="bag-line-controls">
                 <div class="stepper" role="group" aria-label=move || i18n.quantity()>
                     <button
@@ -401,24 +377,21 @@ fn Notice(bag: Bag) -> impl IntoView {
 /// Lines that arrived from another device may name products this device never saw: fetch them
 /// once each and keep them with the bag.
 fn fetch_missing_products(bag: Bag, client: Client) {
-    let asked = StoredValue::new(HashSet::<String>::new());
+    // A few products at most: a list is smaller code than a set.
+    let asked = StoredValue::new(Vec::<String>::new());
     Effect::new(move |_| {
         for line in bag.lines() {
             let id = product_id_of(&line.sku).to_string();
             if bag.product(&id).is_some() || asked.with_value(|a| a.contains(&id)) {
                 continue;
             }
-            asked.update_value(|a| {
-                a.insert(id.clone());
-            });
+            asked.update_value(|a| a.push(id.clone()));
             let client = client.clone();
             leptos::task::spawn_local(async move {
                 match client.product_json(&id).await {
                     Ok(product) => bag.keep_product_json(&id, &product),
                     // Offline: ask again the next time the page opens.
-                    Err(_) => asked.update_value(|a| {
-                        a.remove(&id);
-                    }),
+                    Err(_) => asked.update_value(|a| a.retain(|asked| *asked != id)),
                 }
             });
         }

@@ -20,7 +20,7 @@ enum Method {
 }
 
 #[component]
-pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl IntoView {
+pub fn OrderForm(rows: Memo<Vec<Row>>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let bag = use_bag();
@@ -28,6 +28,8 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
     let stores = use_stores();
     let client = expect_context::<Client>();
     let location = use_address();
+    // Every line she can order is in, until she takes it out.
+    let deselected = RwSignal::new(HashSet::<String>::new());
     let chosen = Memo::new(move |_| {
         rows.with(|rows| {
             deselected.with(|off| {
@@ -146,6 +148,7 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
     view! {
         <form class="order-form" aria-labelledby="order-title" on:submit=place>
             <h2 id="order-title">{move || i18n.order_title()}</h2>
+            <LinesToOrder rows deselected />
             <fieldset class="choice">
                 <legend class="visually-hidden">{move || i18n.order_title()}</legend>
                 <label class="chip">
@@ -216,6 +219,48 @@ pub fn OrderForm(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) ->
                 }}
             </button>
         </form>
+    }
+}
+
+/// Which lines go into the order: each one she can order, ticked until she takes it out.
+#[component]
+fn LinesToOrder(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    view! {
+        <fieldset class="order-lines">
+            <legend>{move || i18n.order_lines()}</legend>
+            {move || {
+                rows.get()
+                    .into_iter()
+                    .filter(|row| row.variant.is_some())
+                    .map(|row| {
+                        let sku = StoredValue::new(row.line.sku.clone());
+                        let title = row.title(lang());
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || deselected.with(|off| !sku.with_value(|s| off.contains(s)))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let sku = sku.get_value();
+                                        deselected.update(|off| {
+                                            if on {
+                                                off.remove(&sku);
+                                            } else {
+                                                off.insert(sku);
+                                            }
+                                        });
+                                    }
+                                />
+                                <span>{title}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </fieldset>
     }
 }
 

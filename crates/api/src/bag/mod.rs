@@ -245,11 +245,6 @@ impl Op {
             Change::Restore { .. } => None,
         }
     }
-
-    /// The total order that decides last-writer-wins: time first, then id.
-    fn stamp(&self) -> (i64, &OpId) {
-        (self.at, &self.id)
-    }
 }
 
 /// A line of the bag as the shopper sees it.
@@ -362,18 +357,27 @@ impl OpLog {
     /// The bag these operations make, in the order lines were first added.
     pub fn lines(&self) -> Vec<Line> {
         let removed = self.removed_adds();
-        let mut by_sku: BTreeMap<&str, BTreeMap<(i64, &OpId), &Op>> = BTreeMap::new();
+        // Every operation on a variant, by variant and then in the order that decides
+        // last-writer-wins (time first, then id): each variant's operations are a run of
+        // neighbours.
+        let mut by_sku: BTreeMap<(&str, i64, &OpId), &Op> = BTreeMap::new();
         for op in self.ops.values() {
             if let Some(sku) = op.sku() {
-                by_sku.entry(sku).or_default().insert(op.stamp(), op);
+                by_sku.insert((sku, op.at, &op.id), op);
             }
         }
         let mut lines = BTreeMap::new();
-        for (sku, ops) in by_sku {
-            let ops: Vec<&Op> = ops.into_values().collect();
-            if let Some(line) = line_of(sku, &ops, &removed) {
+        let mut run: Vec<&Op> = Vec::new();
+        let mut entries = by_sku.into_iter().peekable();
+        while let Some(((sku, _, _), op)) = entries.next() {
+            run.push(op);
+            if entries.peek().is_some_and(|((next, _, _), _)| *next == sku) {
+                continue;
+            }
+            if let Some(line) = line_of(sku, &run, &removed) {
                 lines.insert((line.added_at, line.sku.clone()), line);
             }
+            run.clear();
         }
         lines.into_values().collect()
     }
