@@ -83,6 +83,9 @@ test('every screen opens cold, fetching no chunk of a screen it does not show', 
     assert.deepEqual(others, [], `${path} fetched chunks of other screens`);
     const bundles = requests.map((u) => new URL(u).pathname.match(/^\/landing_(\w+)-/)?.[1]).filter(Boolean);
     assert.ok(bundles.length <= 1, `${path}: ${bundles}`);
+    // The main module arrives once: in the landing bundle, or on its own on other pages.
+    const mains = requests.filter((u) => /^\/shopbag-[0-9a-f]{16}_bg\.wasm$/.test(new URL(u).pathname));
+    assert.equal(bundles.length + mains.length, 1, `${path}: ${bundles} ${mains}`);
     const errors = page.consoleErrors.filter((e) => !(logs404 && e.includes('status of 404')));
     assert.deepEqual(errors, [], path);
     await page.context().close();

@@ -46,8 +46,4 @@ test("a tag's product page (/p/…) loads within 150 KB", () => withinBudget(`/p
 test("a store entrance's link (/s/…) loads within 150 KB", () =>
   withinBudget(`/s/${store.id}`, (page) => page.locator('.store-card.here')));
 
-test(
-  'the bag (/bag) loads within 150 KB',
-  { todo: 'the bag page is still about 20 KB over: see docs/benchmarks.md, "First load"' },
-  () => withinBudget('/bag', heading),
-);
+test('the bag (/bag) loads within 150 KB', () => withinBudget('/bag', heading));

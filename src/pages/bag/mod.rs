@@ -241,12 +241,9 @@ fn LineItem(row: Row, removed: RwSignal<Option<(OpId, String)>>) -> impl IntoVie
     });
     let unit_price = variant.as_ref().map(|v| v.price);
     let note = RwSignal::new(line.note.clone().unwrap_or_default());
-    let remove = {
-        let name = name.clone();
-        move |_| {
-            if let Some(removal) = bag.remove(&sku.get_value()) {
-                removed.set(Some((removal, name())));
-            }
+    let remove = move |_| {
+        if let Some(removal) = bag.remove(&sku.get_value()) {
+            removed.set(Some((removal, name())));
         }
     };
     view! {
@@ -254,8 +251,8 @@ fn LineItem(row: Row, removed: RwSignal<Option<(OpId, String)>>) -> impl IntoVie
             <div class="bag-line-head">
                 <h3 id=title_id.clone()>
                     {match href {
-                        Some(href) => view! { <a href=href>{name.clone()}</a> }.into_any(),
-                        None => view! { <span>{name.clone()}</span> }.into_any(),
+                        Some(href) => view! { <a href=href>{name}</a> }.into_any(),
+                        None => view! { <span>{name}</span> }.into_any(),
                     }}
                 </h3>
                 {unit_price.map(|price| view! { <Price amount=price * u32::from(quantity) /> })}
