@@ -9,8 +9,11 @@ const PRECACHE = [];
 const CACHE = `shopbag-${RELEASE}`;
 
 self.addEventListener('install', (event) => {
-  // All or nothing: a release half kept would open some screens offline and not others.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  // All or nothing: a release half kept would open some screens offline and not others. Files
+  // without a hash in their name (the decoder worker's) past the HTTP cache: they may be an
+  // hour old there, from the release before.
+  const requests = PRECACHE.map((url) => (HASHED.test(url) ? url : new Request(url, { cache: 'reload' })));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {

@@ -26,6 +26,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
 
 const APP = 'shopbag';
@@ -33,9 +34,9 @@ const LOADER = '__wasm_split';
 /** Landing screens: how index.html recognises the address, and the split points it renders. */
 const LANDINGS = {
   home: { path: '^/$', splits: ['home'] },
-  product: { path: '^/p/[^/]+$', splits: ['product'] },
+  product: { path: '^/p/[^/]+/?$', splits: ['product'] },
   // The entrance chooses the store and goes on to the start page.
-  entrance: { path: '^/s/[^/]+$', splits: ['store_entrance', 'home'] },
+  entrance: { path: '^/s/[^/]+/?$', splits: ['store_entrance', 'home'] },
   bag: { path: '^/bag/?$', splits: ['bag'] },
 };
 
@@ -74,10 +75,12 @@ if (release) {
 
 // One hash for the whole release, from everything it is made of.
 const digest = createHash('sha256');
-digest.update(loader.source);
+// This script decides the bundles and the glue's final form: a change to it is a new release.
+digest.update(readFileSync(fileURLToPath(import.meta.url))).update(loader.source);
 for (const name of readdirSync(outDir).sort()) digest.update(name).update(readFileSync(join(outDir, name)));
 const hash = digest.digest('hex').slice(0, 16);
-const hashed = (name) => name.replace(/(_bg)?\.(js|wasm|bundle)$/, `-${hash}$1.$2`);
+const hashed = (name) =>
+  name === `${APP}_bg.wasm` ? `${APP}-${hash}_bg.wasm` : name.replace(/\.(js|wasm|bundle)$/, `-${hash}.$1`);
 
 step(`release ${hash}: modules, landing bundles, glue`);
 for (const module of modules) copyFileSync(join(outDir, module), join(staging, hashed(module)));
@@ -104,10 +107,13 @@ const mainWasmName = hashed(mainWasm);
 // A classic script runs at once, while the module script waits for its imports: the landing
 // bundle (or, on other pages, the main module) is on its way before the glue has arrived. A
 // wrong guess costs bytes, not correctness: what the bundle lacks is fetched file by file, and a
-// bundle that fails in any way is simply not used.
+// bundle that fails in any way is simply not used. Once the service worker keeps this release
+// (its cache `shopbag-<release>`, public/sw.js) the files are on the device: no bundle then.
 const landingScript = `(()=>{const b=${JSON.stringify(Object.fromEntries(Object.entries(LANDINGS).map(([k, v]) => [v.path, bundles[k]])))};`
   + 'let l=Promise.resolve(new Map);'
-  + 'for(const p in b)if(new RegExp(p).test(location.pathname)){l=fetch(b[p]).then(r=>r.ok?r.arrayBuffer():Promise.reject()).then(unbundle).catch(()=>new Map);break}'
+  + 'for(const p in b)if(new RegExp(p).test(location.pathname)){'
+  + `l=(self.caches?caches.has(${JSON.stringify(`shopbag-${hash}`)}):Promise.resolve(false))`
+  + '.then(k=>k?new Map:fetch(b[p]).then(r=>r.ok?r.arrayBuffer():Promise.reject()).then(unbundle)).catch(()=>new Map);break}'
   + `globalThis.shopbagLanding=l;globalThis.shopbagMain=l.then(m=>{const w=m.get(${JSON.stringify(mainWasmName)});m.delete(${JSON.stringify(mainWasmName)});return w||fetch(${JSON.stringify(`/${mainWasmName}`)})});`
   + `function unbundle(buffer){${unbundle()}}})();`;
 const boot = `import init from '${mainJsUrl}';init({ module_or_path: globalThis.shopbagMain });`;
@@ -132,6 +138,7 @@ const files = listFiles(staging)
   .map((f) => `/${f}`)
   .sort();
 const sw = readFileSync(swPath, 'utf8');
+if (!sw.includes('const CACHE = `shopbag-${RELEASE}`;')) fail('sw.js names its cache differently from index.html');
 const manifest = `const RELEASE = '${hash}';\nconst PRECACHE = ${JSON.stringify(['/', ...files], null, 2)};\n`;
 const placeholder = /^const RELEASE = .*;\nconst PRECACHE = \[\];\n/m;
 if (!placeholder.test(sw)) fail('sw.js lost its RELEASE/PRECACHE placeholder');
@@ -189,7 +196,7 @@ function bundle(files) {
 /** The body of index.html's `unbundle(buffer)`: a bundle's files by name (see `bundle`). */
 function unbundle() {
   return 'const d=new Uint8Array(buffer),n=new DataView(buffer).getUint32(0,true),m=new Map;let a=4+n;'
-    + 'for(const[f,s]of JSON.parse(new TextDecoder().decode(d.subarray(4,a)))){m.set(f,d.subarray(a,a+s));a+=s}return m';
+    + 'for(const[f,s]of JSON.parse(new TextDecoder().decode(d.subarray(4,a)))){if(a+s>d.length)throw 0;m.set(f,d.subarray(a,a+s));a+=s}return m';
 }
 
 /** The loader's side of the landing bundles (appended to wasm-split's loader). */

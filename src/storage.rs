@@ -34,7 +34,7 @@ pub fn read_text(key: &str) -> Option<String> {
     local()?.get_item(key).ok().flatten()
 }
 
-pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
     json::from_text(text).ok()
 }
 

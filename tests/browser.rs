@@ -230,7 +230,7 @@ fn an_operation_written_by_hand_reads_back_as_itself() {
 #[wasm_bindgen_test]
 fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
     use shopbag::api::bag::{BagToken, Change, Op, OpId};
-    use shopbag::features::bag::device::{glance, load, store_op, Loaded, Summary, STORAGE_KEY};
+    use shopbag::features::bag::device::{glance, load, store_ops, Loaded, Summary, STORAGE_KEY};
     let storage = window().local_storage().unwrap().unwrap();
     storage.remove_item(STORAGE_KEY).unwrap();
     assert_eq!(glance().quantity("P0001-BLK-M"), Some(0));
@@ -251,7 +251,7 @@ fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
         quantity: 1,
         new_line: true,
     };
-    let summary = store_op(&op, token.expose(), step).unwrap();
+    let summary = store_ops(&[&op], Some(token.expose()), step).unwrap();
     assert!(summary.kept);
     assert_eq!(summary.lines, 1);
     assert_eq!(summary.quantity("P0001-BLK-M"), Some(1));
@@ -286,4 +286,104 @@ async fn the_chosen_store_is_kept_and_read_back() {
     assert_eq!(earlier.store_id(), Some(stores[0].id.clone()));
     assert_eq!(earlier.name(shopbag::api::Lang::En), None);
     storage.remove_item("shopbag.store").unwrap();
+}
+
+/// The whole bag, written by hand (see `stored_bag`), reads back with serde as the same bag.
+#[wasm_bindgen_test]
+fn the_whole_bag_written_by_hand_reads_back_as_itself() {
+    use shopbag::api::bag::{Change, Op, OpId};
+    use shopbag::features::bag::device::{stored_bag, Saved};
+    let mut saved = Saved {
+        token: Some("0123456789abcdef0123456789abcdef".into()),
+        ..Saved::default()
+    };
+    for (n, sku) in ["P0001-BLK-M", "P0002-RED-S", "P0003-NVY-L"]
+        .iter()
+        .enumerate()
+    {
+        saved.log.insert(Op {
+            id: OpId::from_bits(n as u128 + 1),
+            at: 1_793_000_000_000 + n as i64,
+            change: Change::Add {
+                sku: sku.to_string(),
+                quantity: 1,
+                store: None,
+                note: Some(format!("note {n}")),
+                intent: None,
+            },
+        });
+    }
+    saved.synced.insert(OpId::from_bits(1));
+    saved.rejected.insert(OpId::from_bits(3));
+    let by_hand = stored_bag(&saved).expect("written");
+    let read: Saved = shopbag::json::from_value(by_hand).unwrap();
+    assert_eq!(read, saved);
+    let empty: Saved = shopbag::json::from_value(stored_bag(&Saved::default()).unwrap()).unwrap();
+    assert_eq!(empty, Saved::default());
+}
+
+/// Fills the device's storage until not one more character fits; returns the keys used.
+fn fill_storage(storage: &web_sys::Storage) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut size = 1 << 22;
+    while size > 0 {
+        let key = format!("shopbag.test.filler.{}", keys.len());
+        if storage.set_item(&key, &"x".repeat(size)).is_ok() {
+            keys.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    keys
+}
+
+/// A change the device refused to store (storage full) lives in memory only; the next change
+/// that can be stored must bring it along, or a reload loses it.
+#[wasm_bindgen_test]
+async fn a_change_the_device_could_not_store_is_stored_with_the_next() {
+    use shopbag::features::bag::device::{load, Loaded, STORAGE_KEY};
+    use shopbag::features::bag::provide_bag;
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.remove_item(STORAGE_KEY).unwrap();
+    let first = client().search("").await.unwrap().remove(0);
+    let product = client().product(&first.id).await.unwrap();
+    let [one, two, ..] = &product.variants[..] else {
+        panic!("a seeded product has several variants");
+    };
+    let owner = Owner::new();
+    owner.set();
+    // Its sync goes nowhere: what is on the device is what this test looks at.
+    let bag = provide_bag(Client::with_origin("http://127.0.0.1:9"));
+    let filler = fill_storage(&storage);
+    bag.add(&product, &one.sku, None, None);
+    assert!(
+        bag.notice().is_some(),
+        "the shopper is told it was not stored"
+    );
+    for key in filler {
+        storage.remove_item(&key).unwrap();
+    }
+    bag.add(&product, &two.sku, None, None);
+    let Loaded::Fresh(stored) = load() else {
+        panic!("the stored bag reads");
+    };
+    let skus: Vec<String> = stored.lines().into_iter().map(|l| l.sku).collect();
+    assert_eq!(skus, [one.sku.clone(), two.sku.clone()]);
+    storage.remove_item(STORAGE_KEY).unwrap();
+}
+
+/// Products are kept as the API sent them. One this release cannot read (a newer server's, say)
+/// is left out when they are read, not the others with it.
+#[wasm_bindgen_test]
+async fn one_unreadable_kept_product_leaves_the_others() {
+    use shopbag::features::bag::device::{keep_product_json, load_products, PRODUCTS_KEY};
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.remove_item(PRODUCTS_KEY).unwrap();
+    let first = client().search("").await.unwrap().remove(0);
+    keep_product_json(&first.id, &client().product_json(&first.id).await.unwrap()).unwrap();
+    let newer = js_sys::JSON::parse(r#"{"id":"P9999","category":"spacesuit"}"#).unwrap();
+    keep_product_json("P9999", &newer).unwrap();
+    let kept = load_products();
+    assert_eq!(kept.keys().collect::<Vec<_>>(), [&first.id]);
+    storage.remove_item(PRODUCTS_KEY).unwrap();
 }

@@ -132,7 +132,8 @@ async fn send_json<B: Serialize>(
     request: RequestBuilder,
     body: Option<&B>,
 ) -> Result<JsValue, ApiError> {
-    // Dropping the future (a page left, a newer search typed) cancels the request.
+    // Dropping the future cancels the request (a sync request past its deadline; `Fetch` lets its
+    // requests finish and ignores stale answers instead).
     let abort = AbortOnDrop::new();
     let request = request.abort_signal(abort.signal().as_ref());
     let request = match body {

@@ -15,13 +15,7 @@ pub fn AppBar() -> impl IntoView {
     let lang = use_lang();
     let bag = use_bag();
     let store_name = move || here.name(lang());
-    let switch_language = move |_| {
-        let next = match i18n.locale() {
-            Locale::ZhCn => Locale::En,
-            Locale::En => Locale::ZhCn,
-        };
-        i18n.set_locale(next);
-    };
+    let switch_language = move |_| i18n.set_locale(i18n.locale().other());
     view! {
         <header class="app-bar">
             <a href=Route::Home.href() class="brand">{move || i18n.app_name()}</a>
@@ -40,10 +34,7 @@ pub fn AppBar() -> impl IntoView {
             <button
                 type="button"
                 class="language"
-                lang=move || match i18n.locale() {
-                    Locale::ZhCn => "en",
-                    Locale::En => "zh-CN",
-                }
+                lang=move || i18n.locale().other().as_str()
                 aria-label=move || i18n.switch_language_label()
                 on:click=switch_language
             >

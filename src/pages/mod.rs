@@ -1,4 +1,4 @@
-//! One route per file.
+//! The screens, one per file (or folder); each is built by its split point in `crate::app`.
 
 mod bag;
 mod home;

@@ -9,6 +9,8 @@ import {
   startServer,
   launchBrowser,
   openPage,
+  englishPage,
+  addToBag,
   getJson,
   appKeptOnDevice,
   copyOfApp,
@@ -90,6 +92,30 @@ test('every screen opens cold, fetching no chunk of a screen it does not show', 
     assert.deepEqual(errors, [], path);
     await page.context().close();
   }
+});
+
+test("a device with no bag starts the bag's sync when another tab changes the bag, not its store", async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const [here, there] = [await englishPage(browser, context), await englishPage(browser, context)];
+  const isSync = (request) => /^\/split_bag_sync-/.test(new URL(request.url()).pathname);
+  const syncs = [];
+  here.on('request', (r) => isSync(r) && syncs.push(r.url()));
+  await here.goto(`${server.url}/`);
+  await here.locator('main h1').waitFor();
+  await there.goto(`${server.url}/nowhere`);
+  await there.locator('main h1').waitFor();
+  // Another tab chooses a store: this one hears it (and lets its own listeners run first).
+  await here.evaluate(() => {
+    window.heard = new Promise((resolve) => addEventListener('storage', (e) => setTimeout(() => resolve(e.key)), { once: true }));
+  });
+  await there.evaluate((id) => localStorage.setItem('shopbag.store', id), store.id);
+  assert.equal(await here.evaluate(() => window.heard), 'shopbag.store');
+  assert.deepEqual(syncs, [], 'no bag, nothing to sync');
+  // Her bag starts in the other tab: this one syncs it too.
+  const syncing = here.waitForRequest(isSync);
+  await addToBag(there, server.url, await getJson(`${server.url}/api/v1/codes/${product.ean13}`));
+  await syncing;
+  await context.close();
 });
 
 test('the store entrance link chooses the store and goes on to the start page', async () => {

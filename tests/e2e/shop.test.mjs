@@ -170,6 +170,50 @@ test('searching by name lists matching products', async () => {
   await page.context().close();
 });
 
+test("an earlier search that answers late does not replace the newer search's results", async () => {
+  // Two products whose searches find nothing of each other.
+  const catalogue = await getJson(`${server.url}/api/v1/products?limit=50`);
+  const found = async (p) => (await getJson(`${server.url}/api/v1/products?q=${encodeURIComponent(p.name.zh)}`)).map((r) => r.id);
+  let pair;
+  for (const first of catalogue) {
+    const second = catalogue.find((p) => p.name.zh !== first.name.zh);
+    if (!(await found(first)).includes(second.id) && !(await found(second)).includes(first.id)) {
+      pair = [first, second];
+      break;
+    }
+  }
+  assert.ok(pair, 'two products with separate search results');
+  const [slow, latest] = pair;
+  // Requests a service worker makes are not routed through `page.route`: this flow needs none.
+  const page = await openPage(browser, { serviceWorkers: 'block' });
+  let release, asked;
+  const held = new Promise((r) => (release = r));
+  const slowAsked = new Promise((r) => (asked = r));
+  const searches = (url) => url.pathname === '/api/v1/products' && url.searchParams.has('q');
+  await page.route(searches, async (route) => {
+    if (new URL(route.request().url()).searchParams.get('q') === slow.name.zh) {
+      asked();
+      await held;
+    }
+    return route.continue();
+  });
+  await page.goto(server.url);
+  await enterCode(page, slow.name.zh);
+  // The first search is on its way (and held) before the shopper types the next words.
+  await slowAsked;
+  await enterCode(page, latest.name.zh);
+  const results = page.locator('.product-list');
+  await results.getByRole('link', { name: new RegExp(latest.name.zh) }).first().waitFor();
+  // Now the first search answers.
+  const late = page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === slow.name.zh);
+  release();
+  await late;
+  await page.waitForLoadState('networkidle');
+  assert.equal(await results.getByRole('link', { name: new RegExp(slow.name.zh) }).count(), 0);
+  await results.getByRole('link', { name: new RegExp(latest.name.zh) }).first().waitFor();
+  await page.context().close();
+});
+
 test('a slow network shows a skeleton, a failed one a message with a retry that works', async () => {
   const page = await openPage(browser);
   let failNext = true;

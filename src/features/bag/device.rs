@@ -12,13 +12,13 @@ use crate::json;
 use crate::storage::{self, Kept, Refused};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub const STORAGE_KEY: &str = "shopbag.bag";
 /// The products of the lines by product id, so the bag page renders offline.
 pub const PRODUCTS_KEY: &str = "shopbag.products";
 /// The stored bag's summary, beside its operations: how many lines, and how many of each
-/// variant (see `glance` and `append`).
+/// variant (see `glance` and `summarise`).
 const LINE_COUNT: &str = "line_count";
 const QUANTITIES: &str = "quantities";
 /// Where an unreadable copy is moved, so it can still be recovered by hand.
@@ -127,17 +127,49 @@ pub fn save(ours: &Saved) -> Result<Saved, Refused> {
     if let Loaded::Fresh(stored) = load() {
         merged.merge(stored);
     }
-    let stored = json::to_value(&merged).map_err(|_| Refused)?;
-    // The summary is written with the bag, in the same item, so the two never disagree.
-    let lines = merged.lines();
+    storage::write_text(
+        STORAGE_KEY,
+        &json::stringify(&stored_bag(&merged)?).map_err(|_| Refused)?,
+    )?;
+    Ok(merged)
+}
+
+/// The whole bag as the device stores it — the JSON serde writes for [`Saved`], with the
+/// summary beside it (in the same item, so the two never disagree) — built by hand like
+/// [`stored_op`]. The browser tests read it back with serde.
+pub fn stored_bag(saved: &Saved) -> Result<JsValue, Refused> {
+    let ids = |set: &BTreeSet<OpId>| -> js_sys::Array {
+        set.iter()
+            .map(|id| JsValue::from_str(id.as_str()))
+            .collect()
+    };
+    let ops: JsValue = js_sys::Object::new().into();
+    for op in saved.log.ops() {
+        set(&ops, op.id.as_str(), &stored_op(op).ok_or(Refused)?)?;
+    }
+    let log: JsValue = js_sys::Object::new().into();
+    set(&log, "ops", &ops)?;
+    let token = saved
+        .token
+        .as_deref()
+        .map_or(JsValue::NULL, JsValue::from_str);
+    let stored: JsValue = js_sys::Object::new().into();
+    set(&stored, "token", &token)?;
+    set(&stored, "log", &log)?;
+    set(&stored, "synced", &ids(&saved.synced))?;
+    set(&stored, "rejected", &ids(&saved.rejected))?;
+    summarise(&stored, &saved.lines())?;
+    Ok(stored)
+}
+
+/// Writes the summary of `lines` into a stored bag.
+fn summarise(stored: &JsValue, lines: &[Line]) -> Result<(), Refused> {
     let quantities = js_sys::Object::new();
-    for line in &lines {
+    for line in lines {
         set(&quantities, &line.sku, &f64::from(line.quantity).into())?;
     }
-    set(&stored, LINE_COUNT, &(lines.len() as f64).into())?;
-    set(&stored, QUANTITIES, &quantities)?;
-    storage::write_text(STORAGE_KEY, &json::stringify(&stored).map_err(|_| Refused)?)?;
-    Ok(merged)
+    set(stored, QUANTITIES, &quantities)?;
+    set(stored, LINE_COUNT, &(lines.len() as f64).into())
 }
 
 /// An operation as the stored log holds it — the JSON serde writes for an [`Op`]
@@ -205,7 +237,8 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), Refused> {
         .map_err(|_| Refused)
 }
 
-/// What the stored summary becomes with one more operation.
+/// What the stored summary becomes with the operations written.
+#[derive(Clone, Copy)]
 pub enum Summary<'a> {
     /// The bag's lines, as the bag in memory computed them with the operation.
     Lines(&'a [Line]),
@@ -218,32 +251,28 @@ pub enum Summary<'a> {
     },
 }
 
-/// Writes one operation straight into the stored bag, as JSON, with its summary — without
-/// reading the stored bag into our types, or writing it out through them (that code stays with
-/// the sync). A device with no bag yet starts one with `token`. Another tab's operations in the
+/// Writes operations straight into the stored bag, as JSON, with its summary — without reading
+/// the stored bag into our types or writing all of it. With `new_bag`, a device with no stored
+/// bag starts one with that token; without, there must be one. Another tab's operations in the
 /// stored copy stay there; this tab takes them in through the `storage` event.
-pub fn store_op(op: &Op, token: &str, summary: Summary) -> Result<Glance, Refused> {
-    let stored = match storage::read_text(STORAGE_KEY) {
-        Some(text) => js_sys::JSON::parse(&text).map_err(|_| Refused)?,
+pub fn store_ops(ops: &[&Op], new_bag: Option<&str>, summary: Summary) -> Result<Glance, Refused> {
+    let stored = match (storage::read_text(STORAGE_KEY), new_bag) {
+        (Some(text), _) => js_sys::JSON::parse(&text).map_err(|_| Refused)?,
+        (None, None) => return Err(Refused),
         // A new bag, as serde writes an empty `Saved` with its token.
-        None => js_sys::JSON::parse(&format!(
+        (None, Some(token)) => js_sys::JSON::parse(&format!(
             r#"{{"token":"{token}","log":{{"ops":{{}}}},"synced":[],"rejected":[]}}"#
         ))
         .map_err(|_| Refused)?,
     };
-    let ops = get(&stored, "log")
+    let stored_ops = get(&stored, "log")
         .and_then(|log| get(&log, "ops"))
         .ok_or(Refused)?;
-    set(&ops, op.id.as_str(), &stored_op(op).ok_or(Refused)?)?;
+    for op in ops {
+        set(&stored_ops, op.id.as_str(), &stored_op(op).ok_or(Refused)?)?;
+    }
     match summary {
-        Summary::Lines(lines) => {
-            let quantities = js_sys::Object::new();
-            for line in lines {
-                set(&quantities, &line.sku, &f64::from(line.quantity).into())?;
-            }
-            set(&stored, QUANTITIES, &quantities)?;
-            set(&stored, LINE_COUNT, &(lines.len() as f64).into())?;
-        }
+        Summary::Lines(lines) => summarise(&stored, lines)?,
         Summary::Step {
             sku,
             quantity,
@@ -318,13 +347,28 @@ pub fn keep_product_json(id: &str, product: &JsValue) -> Result<(), Refused> {
     storage::write_text(PRODUCTS_KEY, &json::stringify(&kept).map_err(|_| Refused)?)
 }
 
-/// The kept products; an unreadable copy is only a cache, so it is dropped (the screens fetch
-/// what they miss).
+/// The kept products. Each is read alone: one this release cannot read (kept as a newer server
+/// sent it, say) is left out, not the others with it; the cache is only a cache, and the
+/// screens fetch what they miss.
 pub fn load_products() -> Products {
-    match storage::read(PRODUCTS_KEY) {
-        Kept::Value(products) => products,
-        Kept::Nothing | Kept::Unreadable(_) => Products::default(),
+    let Some(kept) = storage::read_text(PRODUCTS_KEY).and_then(|t| js_sys::JSON::parse(&t).ok())
+    else {
+        return Products::default();
+    };
+    let Some(kept) = kept.dyn_ref::<js_sys::Object>() else {
+        return Products::default();
+    };
+    // Inserted one by one: collecting into a map sorts, and a sort costs kilobytes of the bag
+    // page's first load.
+    let mut products = Products::new();
+    for entry in js_sys::Object::entries(kept).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        if let (Some(id), Ok(product)) = (entry.get(0).as_string(), json::from_value(entry.get(1)))
+        {
+            products.insert(id, product);
+        }
     }
+    products
 }
 
 /// Merges `ours` with the kept products (another tab may have written) and stores the union.

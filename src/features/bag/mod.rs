@@ -72,6 +72,9 @@ pub struct Bag {
 struct Model {
     saved: RwSignal<Saved>,
     lines: Memo<Vec<Line>>,
+    /// A write to the device failed: the stored copy may lack operations held here, so the next
+    /// write carries every operation of the bag, not only the new one.
+    unsaved: StoredValue<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +112,14 @@ pub fn provide_bag(client: Client) -> Bag {
     // Back online: a round now (the first fetch of the engine may have failed for want of one).
     let online = window_event_listener(leptos::ev::online, move |_| bag.wake_sync());
     // Another tab changed the stored bag: merge its operations (and send any it left pending).
-    let storage = window_event_listener(leptos::ev::storage, move |_| {
+    // Its other keys are not the bag: a device without one does not start syncing because a
+    // tab chose a store.
+    let storage = window_event_listener(leptos::ev::storage, move |ev| {
+        match ev.key().as_deref() {
+            Some(device::STORAGE_KEY) | None => {}
+            Some(device::PRODUCTS_KEY) => return bag.forget_products(),
+            Some(_) => return,
+        }
         if bag.model.with_value(Option::is_none) {
             bag.count.set(device::glance().lines);
         }
@@ -162,6 +172,7 @@ impl Bag {
                 let model = Model {
                     saved,
                     lines: Memo::new(move |_| saved.with(Saved::lines)),
+                    unsaved: StoredValue::new(false),
                 };
                 let count = self.count;
                 Effect::new(move |_| count.set(model.lines.with(Vec::len)));
@@ -197,7 +208,7 @@ impl Bag {
     }
 
     /// Keeps a product on the device, for the lines that name it.
-    pub fn remember_product(self, product: Product) {
+    fn remember_product(self, product: Product) {
         self.with_products(|products| {
             products.insert(product.id.clone(), product);
         });
@@ -274,7 +285,7 @@ impl Bag {
             quantity,
             new_line,
         };
-        match device::store_op(&op, token.expose(), summary) {
+        match device::store_ops(&[&op], Some(token.expose()), summary) {
             Ok(stored) => self.count.set(stored.lines),
             Err(_) => return put(self, product, sku, store, intent).await,
         }
@@ -358,25 +369,35 @@ impl Bag {
         Some(id)
     }
 
-    /// Writes one operation of the bag in memory to the device.
+    /// Writes one operation of the bag in memory to the device: into the stored copy alone when
+    /// that copy holds everything else; after a refused write, or with the stored copy gone,
+    /// every operation of the bag (those already stored are written again unchanged).
     fn store(self, op: &Op) {
-        let (token, lines) = self
-            .model()
-            .saved
-            .with_untracked(|s| (s.token.clone(), s.lines()));
-        let Some(token) = token else {
-            return;
-        };
-        if device::store_op(op, &token, Summary::Lines(&lines)).is_err() {
+        let Model { saved, unsaved, .. } = self.model();
+        let stored = saved.with_untracked(|s| {
+            let lines = s.lines();
+            let summary = Summary::Lines(&lines);
+            (!unsaved.get_value() && device::store_ops(&[op], None, summary).is_ok())
+                || device::store_ops(
+                    &s.log.ops().collect::<Vec<_>>(),
+                    s.token.as_deref(),
+                    summary,
+                )
+                .is_ok()
+        });
+        unsaved.set_value(!stored);
+        if !stored {
             self.notice.set(Some(BagNotice::NotStored));
         }
     }
 
     /// Stores the bag on the device, merged with what other tabs stored meanwhile.
     fn persist(self) {
-        let saved = self.model().saved;
+        let Model { saved, unsaved, .. } = self.model();
         let ours = saved.get_untracked();
-        match device::save(&ours) {
+        let stored = device::save(&ours);
+        unsaved.set_value(stored.is_err());
+        match stored {
             Ok(merged) if merged != ours => saved.set(merged),
             Ok(_) => {}
             Err(_) => self.notice.set(Some(BagNotice::NotStored)),

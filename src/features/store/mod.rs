@@ -9,7 +9,7 @@ const STORAGE_KEY: &str = "shopbag.store";
 
 /// The store she chose, with its name, so the app bar can say where she is without the list.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChosenStore {
+struct ChosenStore {
     pub id: String,
     /// Unknown for a choice kept by an earlier release (only the id); filled in from the list.
     pub name: Option<Localized>,
@@ -35,8 +35,8 @@ impl ChosenStore {
     }
 
     /// The kept choice, read field by field in the browser's JSON (the shell reads it at start,
-    /// and a JSON reader of our own would weigh more than this). Earlier releases kept the bare
-    /// id, which is not JSON.
+    /// and serde's reader would weigh more than this). Earlier releases kept the bare id, which
+    /// is not JSON.
     fn read(text: &str) -> Option<ChosenStore> {
         let Ok(kept) = js_sys::JSON::parse(text) else {
             let id = text.trim();
