@@ -291,11 +291,12 @@ async fn the_chosen_store_is_kept_and_read_back() {
 /// The whole bag, written by hand (see `stored_bag`), reads back with serde as the same bag.
 #[wasm_bindgen_test]
 fn the_whole_bag_written_by_hand_reads_back_as_itself() {
+    use shopbag::api::bag::Replica;
     use shopbag::api::bag::{Change, Op, OpId};
-    use shopbag::features::bag::device::{stored_bag, Saved};
-    let mut saved = Saved {
+    use shopbag::features::bag::device::stored_bag;
+    let mut saved = Replica {
         token: Some("0123456789abcdef0123456789abcdef".into()),
-        ..Saved::default()
+        ..Replica::default()
     };
     for (n, sku) in ["P0001-BLK-M", "P0002-RED-S", "P0003-NVY-L"]
         .iter()
@@ -316,10 +317,11 @@ fn the_whole_bag_written_by_hand_reads_back_as_itself() {
     saved.synced.insert(OpId::from_bits(1));
     saved.rejected.insert(OpId::from_bits(3));
     let by_hand = stored_bag(&saved).expect("written");
-    let read: Saved = shopbag::json::from_value(by_hand).unwrap();
+    let read: Replica = shopbag::json::from_value(by_hand).unwrap();
     assert_eq!(read, saved);
-    let empty: Saved = shopbag::json::from_value(stored_bag(&Saved::default()).unwrap()).unwrap();
-    assert_eq!(empty, Saved::default());
+    let empty: Replica =
+        shopbag::json::from_value(stored_bag(&Replica::default()).unwrap()).unwrap();
+    assert_eq!(empty, Replica::default());
 }
 
 /// Fills the device's storage until not one more character fits; returns the keys used.

@@ -220,3 +220,36 @@ test('server errors, answers lost after the write and hangs lose nothing and dup
     await page.context().close();
   }
 });
+
+test('a hundred lines with long notes written offline all reach the server once it is back', async () => {
+  // The shopper's device after an afternoon offline: 100 lines, a note of 200 characters on
+  // each, nothing sent yet. Together far more than one request may carry.
+  const skus = [];
+  for (const summary of await getJson(`${server.url}/api/v1/products?limit=100`)) {
+    const product = await getJson(`${server.url}/api/v1/products/${summary.id}`);
+    skus.push(...product.variants.map((v) => v.sku));
+    if (skus.length >= 100) break;
+  }
+  assert.ok(skus.length >= 100, 'the seed sells 100 variants');
+  const page = await englishPage();
+  await page.goto(server.url);
+  await page.evaluate((skus) => {
+    const hex = (n) => n.toString(16).padStart(32, '0');
+    const ops = {};
+    skus.slice(0, 100).forEach((sku, i) => {
+      const at = Date.now() - 60_000 + i;
+      ops[hex(2 * i + 1)] = { id: hex(2 * i + 1), at, type: 'add', sku, quantity: 1, store: null, note: null, intent: null };
+      const note = `给妈妈的礼物，第${i}件：` + '尺码要再确认一下'.repeat(30);
+      ops[hex(2 * i + 2)] = { id: hex(2 * i + 2), at: at + 1, type: 'set_note', sku, note: note.slice(0, 200) };
+    });
+    const token = crypto.randomUUID().replaceAll('-', '');
+    localStorage.setItem('shopbag.bag', JSON.stringify({ token, log: { ops }, synced: [], rejected: [] }));
+  }, skus);
+  await page.goto(`${server.url}/bag`);
+  await page.locator('.bag-line').nth(99).waitFor();
+  await waitForSynced(page);
+  const bag = await serverBag(page, server.url);
+  assert.equal(bag.lines.length, 100);
+  assert.ok(bag.lines.every((l) => l.note?.length === 200), 'every note reached the server');
+  await page.context().close();
+});

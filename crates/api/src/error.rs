@@ -25,6 +25,8 @@ pub enum ErrorCode {
     InvalidOperation,
     /// More than 200 lines.
     BagFull,
+    /// An operation id the bag already holds, sent with other content.
+    OperationConflict,
     /// Not enough stock where the order asked for it.
     SoldOut,
     /// An order that cannot be placed as asked (no lines, a line not in the bag, an unknown store).

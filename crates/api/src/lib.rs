@@ -18,3 +18,6 @@ pub use orders::*;
 
 /// Every endpoint lives under this prefix.
 pub const API_PREFIX: &str = "/api/v1";
+
+/// The largest request body the server reads; the app sizes its batches to fit.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -163,8 +163,10 @@ pub async fn apply(state: &AppState, bag: &BagKey, batch: &[Op]) -> Result<BagSt
     if !unknown.is_empty() {
         return Err(AppError::unknown_variant(&unknown));
     }
+    let now = crate::now_ms();
+    let batch: Vec<Op> = batch.iter().map(|op| op.clone().clamped(now)).collect();
     let mut tx = state.writer.begin().await?;
-    match apply_in(&mut tx, bag, batch).await {
+    match apply_in(&mut tx, bag, &batch).await {
         Ok(merged) => {
             tx.commit().await?;
             Ok(merged)

@@ -39,7 +39,9 @@ pub async fn open(url: &str) -> Result<SqlitePool, DbError> {
         .create_if_missing(true)
         // WAL lets readers go on while the seed or a bag write holds the write lock.
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        // Every commit is on disk before the app hears "done": with NORMAL, a power cut could
+        // lose a bag or order commit the app already saw confirmed (it never sends it again).
+        .synchronous(SqliteSynchronous::Full)
         // No checkpoint inside a commit: it fsyncs, for milliseconds, while the writer holds its
         // turn and every bag write queues behind it. The server checkpoints on its own instead
         // (`Writer::checkpoint_regularly`); SQLite still checkpoints when the last connection

@@ -133,6 +133,11 @@ impl From<BagError> for AppError {
                 ErrorCode::BagFull,
                 error.to_string(),
             ),
+            BagError::Conflict(_) => Self::new(
+                StatusCode::CONFLICT,
+                ErrorCode::OperationConflict,
+                error.to_string(),
+            ),
             other => AppError::invalid_operation(other.to_string()),
         }
     }

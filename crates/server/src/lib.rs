@@ -43,8 +43,17 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// Largest request body the API reads: a resolve batch of 100 codes fits many times over.
-pub const API_BODY_LIMIT: usize = 64 * 1024;
+/// Largest request body the API reads (the contract's, so the app sizes its batches to fit): a
+/// resolve batch of 100 codes fits many times over.
+pub const API_BODY_LIMIT: usize = shopbag_api::MAX_BODY_BYTES;
+
+/// The server's clock, in milliseconds since the Unix epoch (the contract's time unit).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
 
 /// What every handler can reach.
 #[derive(Clone)]

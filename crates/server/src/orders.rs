@@ -282,7 +282,7 @@ async fn place_in(
         )));
     }
 
-    let created_at = now_ms();
+    let created_at = crate::now_ms();
     // Under the write lock nobody else can take the same next id.
     let (id,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) + 1 FROM orders")
         .fetch_one(&mut *conn)
@@ -436,13 +436,6 @@ pub async fn find(
         Some((id,)) => Ok(Some(load(&mut conn, id).await?)),
         None => Ok(None),
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// `SB20261126-000042`: the Shanghai date of the order and its sequence number.

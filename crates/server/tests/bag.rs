@@ -4,7 +4,9 @@ mod common;
 
 use common::{add, all_skus, assert_error, op, token, Fixture};
 use serde_json::json;
-use shopbag_api::bag::{BagState, Change, Op, OpId, MAX_LINES, MAX_NOTE_CHARS, MAX_OPS_PER_BATCH};
+use shopbag_api::bag::{
+    BagState, Change, Op, OpId, CLOCK_ALLOWANCE_MS, MAX_LINES, MAX_NOTE_CHARS, MAX_OPS_PER_BATCH,
+};
 use std::collections::HashSet;
 
 fn ids(state: &BagState) -> HashSet<OpId> {
@@ -436,4 +438,81 @@ async fn the_bag_is_in_the_openapi_document() {
         doc["components"]["securitySchemes"]["bag_token"]["scheme"],
         "bearer"
     );
+}
+
+#[tokio::test]
+async fn an_operation_id_sent_again_with_other_content_is_a_conflict() {
+    let f = Fixture::new().await;
+    let skus = all_skus();
+    let shopper = token();
+    let first = add(&skus[0], 1);
+    f.server.apply(&shopper, std::slice::from_ref(&first)).await;
+    // The same id, another variant: taking it silently would leave device and server with two
+    // different bags for good.
+    let mut other = add(&skus[1], 2);
+    other.id = first.id.clone();
+    assert_error(
+        f.server.send_ops(&shopper, &[other]).await,
+        409,
+        "operation_conflict",
+    )
+    .await;
+    assert_eq!(f.server.bag(&shopper).await.lines.len(), 1);
+    assert_eq!(stored_ops(&f).await, 1);
+}
+
+#[tokio::test]
+async fn a_clock_a_year_ahead_does_not_win_every_later_change() {
+    let f = Fixture::new().await;
+    let skus = all_skus();
+    let shopper = token();
+    let year_ms = 365 * 24 * 3600 * 1000;
+    // One device's clock runs a year ahead; the other's is right, and changes the line once the
+    // allowance has passed (its time as it will be then).
+    let ahead = op(
+        shopbag_server::now_ms() + year_ms,
+        Change::Add {
+            sku: skus[0].clone(),
+            quantity: 5,
+            store: None,
+            note: None,
+            intent: None,
+        },
+    );
+    let taken = f.server.apply(&shopper, std::slice::from_ref(&ahead)).await;
+    let stored_at = taken.ops[0].at;
+    assert!(stored_at <= shopbag_server::now_ms() + CLOCK_ALLOWANCE_MS);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let later = op(
+        shopbag_server::now_ms() + CLOCK_ALLOWANCE_MS + 1,
+        Change::SetQuantity {
+            sku: skus[0].clone(),
+            quantity: 2,
+        },
+    );
+    let bag = f.server.apply(&shopper, &[later]).await;
+    assert_eq!(bag.lines[0].quantity, 2, "the later change wins");
+    // The fast device sends its operation again (its answer was lost): still the same one.
+    let again = f.server.apply(&shopper, &[ahead]).await;
+    assert_eq!(again, bag);
+}
+
+#[tokio::test]
+async fn a_confirmed_commit_is_on_disk_before_the_answer() {
+    // WAL with synchronous=NORMAL can lose, on a power cut, a commit already answered "done";
+    // FULL syncs the log at every commit. Every connection of the server's pool is opened so.
+    let f = Fixture::new().await;
+    let pool = f.db().await;
+    let mut levels = Vec::new();
+    let mut conns = Vec::new();
+    for _ in 0..3 {
+        let mut conn = pool.acquire().await.unwrap();
+        let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        levels.push(level);
+        conns.push(conn);
+    }
+    assert_eq!(levels, [2, 2, 2], "2 is FULL");
 }

@@ -6,11 +6,10 @@
 //! handler returns), exists in every webview we target, a bag of 200 lines is far below its
 //! quota, and its `storage` event keeps two tabs in step without a broadcast channel.
 
-use crate::api::bag::{BagToken, Change, Intent, Line, Op, OpId, OpLog};
+use crate::api::bag::{Change, Intent, Line, Op, OpId, Replica};
 use crate::api::Product;
 use crate::json;
 use crate::storage::{self, Kept, Refused};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -24,72 +23,19 @@ const QUANTITIES: &str = "quantities";
 /// Where an unreadable copy is moved, so it can still be recovered by hand.
 const DAMAGED_KEY: &str = "shopbag.bag.damaged";
 
-/// Everything the device keeps about the bag. Merging two copies is a union of each part, so
-/// tabs can write concurrently and the result never loses an operation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Saved {
-    /// Hex form of the bag token (kept as text so serde never prints a `BagToken`).
-    pub token: Option<String>,
-    pub log: OpLog,
-    /// Operations the server has confirmed; the rest are waiting to be sent.
-    pub synced: BTreeSet<OpId>,
-    /// Operations the server refused for good (say, a variant no longer sold): kept, not sent
-    /// again, and left out of the lines.
-    pub rejected: BTreeSet<OpId>,
-}
-
 /// The products of the lines by product id.
 pub type Products = BTreeMap<String, Product>;
 
-impl Saved {
-    pub fn token(&self) -> Option<BagToken> {
-        self.token.as_deref().and_then(BagToken::parse)
-    }
-
-    /// Operations not yet confirmed by the server, oldest first.
-    pub fn pending(&self) -> Vec<Op> {
-        let mut ops: Vec<_> = self
-            .log
-            .ops()
-            .filter(|op| !self.synced.contains(&op.id) && !self.rejected.contains(&op.id))
-            .cloned()
-            .collect();
-        ops.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-        ops
-    }
-
-    /// The bag's lines, without refused operations.
-    pub fn lines(&self) -> Vec<Line> {
-        if self.rejected.is_empty() {
-            return self.log.lines();
-        }
-        let mut kept = OpLog::new();
-        for op in self.log.ops().filter(|op| !self.rejected.contains(&op.id)) {
-            kept.insert(op.clone());
-        }
-        kept.lines()
-    }
-
-    pub fn merge(&mut self, other: Saved) {
-        if self.token.is_none() {
-            self.token = other.token;
-        }
-        self.log.merge(&other.log);
-        self.synced.extend(other.synced);
-        self.rejected.extend(other.rejected);
-    }
-}
-
 /// What reading the device's copy found.
 pub enum Loaded {
-    Fresh(Saved),
+    Fresh(Replica),
     /// The stored copy could not be read; it was set aside and the bag starts empty.
-    Damaged(Saved),
+    Damaged(Replica),
 }
 
 pub fn load() -> Loaded {
-    match storage::read::<Saved>(STORAGE_KEY) {
-        Kept::Nothing => Loaded::Fresh(Saved::default()),
+    match storage::read::<Replica>(STORAGE_KEY) {
+        Kept::Nothing => Loaded::Fresh(Replica::default()),
         Kept::Value(saved) => {
             move_products_out();
             Loaded::Fresh(saved)
@@ -97,7 +43,7 @@ pub fn load() -> Loaded {
         Kept::Unreadable(text) => {
             let _ = storage::write_text(DAMAGED_KEY, &text);
             storage::remove(STORAGE_KEY);
-            Loaded::Damaged(Saved::default())
+            Loaded::Damaged(Replica::default())
         }
     }
 }
@@ -122,7 +68,7 @@ fn move_products_out() {
 
 /// Merges `ours` with what is stored now (another tab may have written) and stores the union.
 /// Returns the union, or [`Refused`] when the device would not store it (quota, private mode).
-pub fn save(ours: &Saved) -> Result<Saved, Refused> {
+pub fn save(ours: &Replica) -> Result<Replica, Refused> {
     let mut merged = ours.clone();
     if let Loaded::Fresh(stored) = load() {
         merged.merge(stored);
@@ -134,10 +80,10 @@ pub fn save(ours: &Saved) -> Result<Saved, Refused> {
     Ok(merged)
 }
 
-/// The whole bag as the device stores it — the JSON serde writes for [`Saved`], with the
+/// The whole bag as the device stores it — the JSON serde writes for [`Replica`], with the
 /// summary beside it (in the same item, so the two never disagree) — built by hand like
 /// [`stored_op`]. The browser tests read it back with serde.
-pub fn stored_bag(saved: &Saved) -> Result<JsValue, Refused> {
+pub fn stored_bag(saved: &Replica) -> Result<JsValue, Refused> {
     let ids = |set: &BTreeSet<OpId>| -> js_sys::Array {
         set.iter()
             .map(|id| JsValue::from_str(id.as_str()))
@@ -259,7 +205,7 @@ pub fn store_ops(ops: &[&Op], new_bag: Option<&str>, summary: Summary) -> Result
     let stored = match (storage::read_text(STORAGE_KEY), new_bag) {
         (Some(text), _) => js_sys::JSON::parse(&text).map_err(|_| Refused)?,
         (None, None) => return Err(Refused),
-        // A new bag, as serde writes an empty `Saved` with its token.
+        // A new bag, as serde writes an empty `Replica` with its token.
         (None, Some(token)) => js_sys::JSON::parse(&format!(
             r#"{{"token":"{token}","log":{{"ops":{{}}}},"synced":[],"rejected":[]}}"#
         ))

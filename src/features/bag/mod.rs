@@ -8,26 +8,19 @@ mod sync;
 pub use availability::{pickup_stores, Availability};
 
 use crate::api::bag::{
-    BagError, BagState, BagToken, Change, Intent, Line, Op, OpId, MAX_LINES, MAX_QUANTITY,
+    Answer, BagError, BagToken, Change, Intent, Line, Op, OpId, Outbox, Replica, Wait, MAX_LINES,
+    MAX_QUANTITY,
 };
 use crate::api::{Client, Product};
 use crate::components::NewLine;
 use crate::lazy::split_point;
 use crate::lazy::ChunkError;
-use device::{Loaded, Products, Saved, Summary};
+use device::{Loaded, Products, Summary};
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-/// How the device's copy relates to the server's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncStatus {
-    /// Written on this device; waiting to be sent (offline, or the server did not answer).
-    SavedOnDevice,
-    Syncing,
-    /// The server holds every change this device made.
-    Synced,
-}
+pub use crate::api::bag::SyncStatus;
 
 /// Something the shopper should know about her bag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +48,8 @@ pub struct Bag {
     model: StoredValue<Option<Model>>,
     /// The shell's owner: the bag, read by whichever screen comes first, outlives that screen.
     owner: StoredValue<Owner>,
-    status: RwSignal<SyncStatus>,
+    /// A batch is on its way to the server.
+    sending: RwSignal<bool>,
     notice: RwSignal<Option<BagNotice>>,
     wake: StoredValue<Option<UnboundedSender<()>>>,
     /// The products of the lines, read from the device the first time a screen shows one.
@@ -70,7 +64,7 @@ pub struct Bag {
 /// The bag as read from the device.
 #[derive(Clone, Copy)]
 struct Model {
-    saved: RwSignal<Saved>,
+    saved: RwSignal<Replica>,
     lines: Memo<Vec<Line>>,
     /// A write to the device failed: the stored copy may lack operations held here, so the next
     /// write carries every operation of the bag, not only the new one.
@@ -97,7 +91,7 @@ pub fn provide_bag(client: Client) -> Bag {
         stored_elsewhere: RwSignal::new(0),
         model: StoredValue::new(None),
         owner: StoredValue::new(Owner::current().expect("the shell has an owner")),
-        status: RwSignal::new(SyncStatus::SavedOnDevice),
+        sending: RwSignal::new(false),
         notice: RwSignal::new(None),
         wake: StoredValue::new(None),
         products: StoredValue::new(None),
@@ -171,7 +165,7 @@ impl Bag {
                 let saved = RwSignal::new(saved);
                 let model = Model {
                     saved,
-                    lines: Memo::new(move |_| saved.with(Saved::lines)),
+                    lines: Memo::new(move |_| saved.with(Replica::lines)),
                     unsaved: StoredValue::new(false),
                 };
                 let count = self.count;
@@ -190,7 +184,8 @@ impl Bag {
     }
 
     pub fn status(self) -> SyncStatus {
-        self.status.get()
+        let pending = self.model().saved.with(Replica::has_pending);
+        SyncStatus::of(pending, self.sending.get())
     }
 
     pub fn notice(self) -> Option<BagNotice> {
@@ -364,7 +359,6 @@ impl Bag {
             return None;
         }
         self.store(&op);
-        self.status.set(SyncStatus::SavedOnDevice);
         self.wake_sync();
         Some(id)
     }
@@ -426,7 +420,7 @@ impl Bag {
 
     /// The bag token, for requests made on the bag's behalf (orders).
     pub fn token(self) -> Option<BagToken> {
-        self.model().saved.with_untracked(Saved::token)
+        self.model().saved.with_untracked(Replica::token)
     }
 
     /// Asks for a sync round now (after a change, or an order removed lines on the server),
@@ -454,25 +448,25 @@ impl Bag {
         }
     }
 
-    /// The server's merged bag arrived after sending `sent`.
-    fn adopt(self, server: BagState, sent: &[Op]) {
-        self.model().saved.update(|s| {
-            s.synced.extend(sent.iter().map(|op| op.id.clone()));
-            for op in server.ops {
-                s.synced.insert(op.id.clone());
-                s.log.insert(op);
-            }
-        });
+    /// The bag `token` names answered `sent` (empty for a pull): the replica takes it in (see
+    /// [`Outbox::answered`]), and the device stores the result.
+    fn answered(self, outbox: &mut Outbox, token: &str, sent: &[Op], answer: Answer) -> Wait {
+        let saved = self.model().saved;
+        if matches!(answer, Answer::Unreachable) {
+            // Nothing changes but the back-off: no view needs to hear of it.
+            return saved
+                .try_update_untracked(|s| outbox.answered(s, token, sent, answer))
+                .unwrap_or(Wait::Quiet);
+        }
+        let refused = saved.with_untracked(|s| s.rejected.len());
+        let wait = saved
+            .try_update(|s| outbox.answered(s, token, sent, answer))
+            .unwrap_or(Wait::Quiet);
+        if saved.with_untracked(|s| s.rejected.len()) > refused {
+            self.notice.set(Some(BagNotice::Refused));
+        }
         self.persist();
-    }
-
-    /// The server refused these for good: stop sending them and leave them out of the lines.
-    fn refuse(self, ops: &[Op]) {
-        self.model()
-            .saved
-            .update(|s| s.rejected.extend(ops.iter().map(|op| op.id.clone())));
-        self.notice.set(Some(BagNotice::Refused));
-        self.persist();
+        wait
     }
 }
 

@@ -1,9 +1,10 @@
-//! Background sync: sends pending operations in batches, retries with backoff using the same
-//! ids (so a retry after a lost answer changes nothing), and pulls other devices' changes.
+//! Background sync: the browser's part of it — requests, timers, waking up. What to send and
+//! what an answer means are the contract's [`Outbox`] rules (natively tested); a retry sends the
+//! same ids again, so an answer lost on the way changes nothing.
 
-use super::{Bag, SyncStatus};
-use crate::api::bag::{OpsBatch, MAX_OPS_PER_BATCH};
-use crate::api::{ApiError, Client, ErrorCode};
+use super::Bag;
+use crate::api::bag::{Answer, BagState, OpsBatch, Outbox, Wait};
+use crate::api::{ApiError, Client};
 use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use futures::channel::mpsc;
@@ -13,8 +14,6 @@ use leptos::prelude::*;
 
 /// How often a quiet bag asks the server for other devices' changes.
 const PULL_EVERY_MS: u32 = 15_000;
-const FIRST_RETRY_MS: u32 = 1_000;
-const LONGEST_RETRY_MS: u32 = 30_000;
 /// A request still unanswered after this is given up (and aborted) and retried later.
 const ANSWER_WITHIN_MS: u32 = 10_000;
 
@@ -25,29 +24,12 @@ split_point! { bag_sync:
         let (wake, mut woken) = mpsc::unbounded::<()>();
         bag.wake.set_value(Some(wake));
         leptos::task::spawn_local(async move {
-            let mut retry_ms = FIRST_RETRY_MS;
-            // One at a time after a refusal, to find the operation the server will not take.
-            let mut one_by_one = false;
+            let mut outbox = Outbox::default();
             loop {
-                let wait = match push_or_pull(bag, &client, one_by_one).await {
-                    Outcome::Done { more } => {
-                        retry_ms = FIRST_RETRY_MS;
-                        one_by_one &= more;
-                        if more {
-                            0
-                        } else {
-                            PULL_EVERY_MS
-                        }
-                    }
-                    Outcome::Refused { isolate } => {
-                        one_by_one = isolate;
-                        0
-                    }
-                    Outcome::Unreachable => {
-                        let wait = retry_ms;
-                        retry_ms = (retry_ms * 2).min(LONGEST_RETRY_MS);
-                        wait
-                    }
+                let wait = match round(bag, &client, &mut outbox).await {
+                    Wait::Now => 0,
+                    Wait::Quiet => PULL_EVERY_MS,
+                    Wait::Retry(ms) => ms,
                 };
                 if wait > 0 {
                     sleep_or_wake(wait, &mut woken).await;
@@ -58,70 +40,40 @@ split_point! { bag_sync:
     }
 }
 
-enum Outcome {
-    /// Sent or pulled; `more` when operations are still waiting.
-    Done { more: bool },
-    /// The server refused a batch for good; `isolate` when it held more than one operation.
-    Refused { isolate: bool },
-    /// No answer, or an answer worth retrying (5xx).
-    Unreachable,
-}
-
-async fn push_or_pull(bag: Bag, client: &Client, one_by_one: bool) -> Outcome {
+/// Sends the next batch, or asks for the bag when nothing is pending, and takes in the answer.
+async fn round(bag: Bag, client: &Client, outbox: &mut Outbox) -> Wait {
     let Some(token) = bag.token() else {
-        return Outcome::Done { more: false };
+        return Wait::Quiet;
     };
-    let pending = bag.model().saved.with_untracked(|s| s.pending());
-    let limit = if one_by_one { 1 } else { MAX_OPS_PER_BATCH };
-    let batch: Vec<_> = pending.iter().take(limit).cloned().collect();
-    if !batch.is_empty() {
-        bag.status.set(SyncStatus::Syncing);
-    }
-    let batch_body = OpsBatch { ops: batch.clone() };
-    let answer = if batch.is_empty() {
+    let batch = OpsBatch {
+        ops: bag.model().saved.with_untracked(|s| outbox.batch(s)),
+    };
+    let answer = if batch.ops.is_empty() {
         within(ANSWER_WITHIN_MS, client.bag(&token)).await
     } else {
-        within(ANSWER_WITHIN_MS, client.push_ops(&token, &batch_body)).await
+        bag.sending.set(true);
+        within(ANSWER_WITHIN_MS, client.push_ops(&token, &batch)).await
     };
+    let wait = bag.answered(outbox, token.expose(), &batch.ops, meaning(answer));
+    bag.sending.set(false);
+    wait
+}
+
+/// What a request's outcome means for the bag (logged when it failed: the shopper sees the
+/// bag's status, a developer the reason).
+fn meaning(answer: Result<BagState, ApiError>) -> Answer {
     match answer {
-        Ok(state) => {
-            bag.adopt(state, &batch);
-            let more = pending.len() > batch.len();
-            bag.status.set(if more {
-                SyncStatus::Syncing
-            } else {
-                SyncStatus::Synced
-            });
-            Outcome::Done { more }
-        }
-        Err(error) if !refuses_for_good(&error) || batch.is_empty() => {
-            bag.status.set(if pending.is_empty() {
-                SyncStatus::Synced
-            } else {
-                SyncStatus::SavedOnDevice
-            });
-            log_unreachable(&error);
-            Outcome::Unreachable
-        }
-        Err(_) if batch.len() > 1 => Outcome::Refused { isolate: true },
-        Err(_) => {
-            bag.refuse(&batch);
-            Outcome::Refused { isolate: false }
+        Ok(state) => Answer::Merged(state),
+        Err(error) => {
+            leptos::logging::debug_warn!("bag sync: {error}");
+            match error {
+                ApiError::Server { status, body } => {
+                    Answer::of_failure(Some(status), Some(body.code))
+                }
+                ApiError::Network(_) | ApiError::Decode(_) => Answer::of_failure(None, None),
+            }
         }
     }
-}
-
-/// Only these answers mean "never": anything else (a 5xx, a proxy's 404, no answer) is retried,
-/// because dropping a shopper's change on a misunderstanding would lose a line.
-fn refuses_for_good(error: &ApiError) -> bool {
-    matches!(
-        error.code(),
-        Some(ErrorCode::InvalidOperation | ErrorCode::UnknownVariant | ErrorCode::BagFull)
-    )
-}
-
-fn log_unreachable(error: &ApiError) {
-    leptos::logging::debug_warn!("bag sync will retry: {error}");
 }
 
 /// The answer, or a network error if none came in time (dropping the request aborts it).

@@ -8,6 +8,11 @@
 //! last-writer-wins by (time, operation id).
 
 mod read;
+mod replica;
+
+pub use replica::{
+    Answer, Outbox, Replica, SyncStatus, Wait, FIRST_RETRY_MS, LONGEST_RETRY_MS, MAX_BATCH_BYTES,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -235,6 +240,34 @@ impl Op {
         Ok(())
     }
 
+    /// At least as many bytes as this operation's JSON (serde's, or the browser's
+    /// `JSON.stringify`): what a batch is measured by against the server's body limit.
+    pub fn json_bytes_bound(&self) -> usize {
+        // The longest kind's keys, punctuation, id, time and type name: under 160 bytes.
+        const FIXED: usize = 192;
+        let text = |s: &str| {
+            2 + s
+                .chars()
+                .map(|c| match c {
+                    '"' | '\\' => 2,
+                    '\0'..='\u{1f}' => 6,
+                    c => c.len_utf8(),
+                })
+                .sum::<usize>()
+        };
+        let optional = |s: &Option<String>| s.as_deref().map_or(4, text);
+        FIXED
+            + match &self.change {
+                Change::Add {
+                    sku, store, note, ..
+                } => text(sku) + optional(store) + optional(note),
+                Change::SetQuantity { sku, .. } => text(sku),
+                Change::SetNote { sku, note } => text(sku) + optional(note),
+                Change::Remove { sku, observed } => text(sku) + observed.len() * 35,
+                Change::Restore { .. } => 34,
+            }
+    }
+
     /// The variant whose line this operation changes (none for an undo).
     pub fn sku(&self) -> Option<&str> {
         match &self.change {
@@ -246,6 +279,19 @@ impl Op {
         }
     }
 }
+
+impl Op {
+    /// The operation with its time no later than `now_ms` plus [`CLOCK_ALLOWANCE_MS`]: a device
+    /// whose clock runs ahead would otherwise win every last-writer-wins conflict for as long as
+    /// it does.
+    pub fn clamped(mut self, now_ms: i64) -> Op {
+        self.at = self.at.min(now_ms.saturating_add(CLOCK_ALLOWANCE_MS));
+        self
+    }
+}
+
+/// How far ahead of the server's clock an operation's time may be (devices' clocks drift).
+pub const CLOCK_ALLOWANCE_MS: i64 = 5 * 60 * 1000;
 
 /// A line of the bag as the shopper sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,8 +327,15 @@ impl OpLog {
         true
     }
 
-    /// Applies a batch all or nothing: every operation valid, and the bag within [`MAX_LINES`]
-    /// (a batch that shrinks an oversized bag is still welcome). Returns how many were new.
+    /// Takes the server's copy of an operation in place of this replica's (the server may
+    /// have clamped its time: see [`Op::clamped`]).
+    pub fn adopt(&mut self, op: Op) {
+        self.ops.insert(op.id.clone(), op);
+    }
+
+    /// Applies a batch all or nothing: every operation valid, none reusing a known id for
+    /// another change, and the bag within [`MAX_LINES`] (a batch that shrinks an oversized bag is
+    /// still welcome). Returns how many were new.
     pub fn apply(&mut self, batch: &[Op]) -> Result<usize, BagError> {
         if batch.len() > MAX_OPS_PER_BATCH {
             return Err(BagError::TooManyOps(batch.len()));
@@ -291,7 +344,18 @@ impl OpLog {
             op.validate()?;
         }
         let mut next = self.clone();
-        let new = batch.iter().filter(|op| next.insert((*op).clone())).count();
+        let mut new = 0;
+        for op in batch {
+            match next.ops.get(&op.id) {
+                // A replay (its time may have been clamped when it was first taken in).
+                Some(known) if known.change == op.change => {}
+                Some(_) => return Err(BagError::Conflict(op.id.clone())),
+                None => {
+                    next.ops.insert(op.id.clone(), op.clone());
+                    new += 1;
+                }
+            }
+        }
         let lines = next.lines().len();
         if lines > MAX_LINES && lines > self.lines().len() {
             return Err(BagError::TooManyLines(lines));
@@ -432,6 +496,9 @@ pub enum BagError {
     NoteTooLong,
     TooManyLines(usize),
     TooManyOps(usize),
+    /// An operation id the bag holds for another change: the device and the server would
+    /// disagree from then on.
+    Conflict(OpId),
 }
 
 impl fmt::Display for BagError {
@@ -449,6 +516,11 @@ impl fmt::Display for BagError {
                     "a bag holds at most {MAX_LINES} lines, this would make {n}"
                 )
             }
+            BagError::Conflict(id) => write!(
+                f,
+                "the operation {} is already in the bag with other content",
+                id.as_str()
+            ),
             BagError::TooManyOps(n) => {
                 write!(
                     f,
@@ -462,7 +534,7 @@ impl fmt::Display for BagError {
 impl std::error::Error for BagError {}
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{Money, StoreStock, Variant};
 
@@ -505,11 +577,11 @@ mod tests {
         );
     }
 
-    fn id(n: u128) -> OpId {
+    pub(crate) fn id(n: u128) -> OpId {
         OpId::from_bits(n)
     }
 
-    fn add(n: u128, at: i64, sku: &str, quantity: u8) -> Op {
+    pub(crate) fn add(n: u128, at: i64, sku: &str, quantity: u8) -> Op {
         Op {
             id: id(n),
             at,

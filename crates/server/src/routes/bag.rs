@@ -30,13 +30,16 @@ pub async fn bag(State(state): State<AppState>, bag: BagKey) -> Result<Json<BagS
     security(("bag_token" = [])),
     request_body(
         content = OpsBatch,
-        description = "Operations applied all or nothing; an operation id already stored is \
-                       ignored, so a retry of the same batch changes nothing"
+        description = "Operations applied all or nothing; an operation id already stored with \
+                       the same change is ignored, so a retry of the same batch changes nothing. \
+                       A time more than 5 minutes ahead of the server's clock is taken as that \
+                       limit (the answer carries the operation as stored)"
     ),
     responses(
         (status = 200, description = "The bag after merging the batch", body = BagState),
         (status = 400, description = "Broken JSON (`invalid_json`)", body = ErrorResponse),
         (status = 401, description = "No bag token, or not 32 lowercase hex digits (`unauthorized`)", body = ErrorResponse),
+        (status = 409, description = "Nothing applied: an operation id the bag holds with another change (`operation_conflict`)", body = ErrorResponse),
         (status = 413, description = "Body larger than 64 KiB (`payload_too_large`)", body = ErrorResponse),
         (status = 415, description = "Body is not `application/json`", body = ErrorResponse),
         (status = 422, description = "Nothing applied: `invalid_operation` (quantity outside 1–99, \
