@@ -253,3 +253,8 @@ test('a hundred lines with long notes written offline all reach the server once 
   assert.ok(bag.lines.every((l) => l.note?.length === 200), 'every note reached the server');
   await page.context().close();
 });
+
+test('the test build, with its fault switch, refuses to listen beyond this machine', async () => {
+  // Anyone on the store Wi-Fi could otherwise make the bag and order requests fail.
+  await assert.rejects(startServer({ addr: '0.0.0.0' }), /server exited with 1/);
+});

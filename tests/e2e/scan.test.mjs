@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { createServer, request } from 'node:http';
 import {
   startServer,
   launchBrowser,
@@ -48,14 +49,37 @@ async function cameraBrowser(name, code, options) {
   return browser;
 }
 
-async function scanner(browser, path = '/scan') {
-  const context = await browser.newContext();
+/** The scanner screen in English; `prepare(page)` runs before it opens (routes, say). */
+async function scanner(browser, path = '/scan', prepare = async () => {}) {
+  // Requests a service worker makes are not routed through `page.route`.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(String(error)));
   await page.addInitScript(() => localStorage.setItem('shopbag.language', 'en'));
+  await prepare(page);
   await page.goto(server.url + path);
   return page;
+}
+
+/**
+ * The first decoder worker the page starts is the real one, made to fail on its first picture:
+ * it panics (throws) or hangs (never answers, busy). Later workers are the real one untouched.
+ */
+async function misbehavingWorkerOnce(page, kind) {
+  let served = false;
+  await page.route('**/decoder-worker_loader.js', (route) => {
+    if (served) return route.continue();
+    served = true;
+    const fail = kind === 'panic' ? 'throw new Error("the decoder panicked")' : 'for (;;) {}';
+    return route.fulfill({
+      contentType: 'text/javascript',
+      body: `importScripts('./decoder-worker.js');
+        wasm_bindgen('./decoder-worker_bg.wasm').then(() => {
+          self.onmessage = () => { ${fail}; };
+        });`,
+    });
+  });
 }
 
 /**
@@ -130,10 +154,10 @@ test('a barcode with a wrong check digit adds nothing', async () => {
   await page.context().close();
 });
 
-for (const drill of ['panic', 'hang']) {
-  test(`a decoder worker that ${drill}s is replaced and scanning goes on`, async () => {
+for (const kind of ['panic', 'hang']) {
+  test(`a decoder worker that ${kind}s is replaced and scanning goes on`, async () => {
     const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
-    const page = await scanner(browser, `/scan?drill=${drill}`);
+    const page = await scanner(browser, '/scan', (page) => misbehavingWorkerOnce(page, kind));
     await page.locator('.viewfinder[data-decoder-restarts="1"]').waitFor({ timeout: 10_000 });
     await page.getByText('The code reader was restarted.').waitFor();
     await added(page, products[0]);
@@ -142,6 +166,16 @@ for (const drill of ['panic', 'hang']) {
     await page.context().close();
   });
 }
+
+test('an address cannot make the decoder fail: the release has no drill', async () => {
+  const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
+  for (const drill of ['panic', 'hang']) {
+    const page = await scanner(browser, `/scan?drill=${drill}`);
+    await added(page, products[0]);
+    assert.equal(await page.locator('.viewfinder').getAttribute('data-decoder-restarts'), '0');
+    await page.context().close();
+  }
+});
 
 test('a photo is read thoroughly in the worker; a photo without a code says so', async () => {
   const browser = await cameraBrowser('wrong-2', { ean13: '4006381333932' });
@@ -221,7 +255,9 @@ test('over plain HTTP on a LAN address the screen says the camera needs HTTPS', 
     return;
   }
   // Not localhost: a page from http://<LAN address> is not a secure context, as on a phone.
-  const lanServer = await startServer({ addr: '0.0.0.0' });
+  // (The test server, with its fault switch, listens on loopback only: a plain relay on the LAN
+  // address stands in for `--addr 0.0.0.0`.)
+  const lanServer = await relay(lan.address, server.port);
   try {
     const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });
     const page = await browser.newPage();
@@ -234,9 +270,26 @@ test('over plain HTTP on a LAN address the screen says the camera needs HTTPS', 
     await page.getByRole('button', { name: 'Type the code' }).waitFor();
     await page.close();
   } finally {
-    await lanServer.stop();
+    lanServer.close();
   }
 });
+
+/** Forwards HTTP from `host` (a free port) to the test server's loopback port. */
+async function relay(host, port) {
+  const relay = createServer((incoming, answer) => {
+    const outgoing = request(
+      { host: '127.0.0.1', port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+      (upstream) => {
+        answer.writeHead(upstream.statusCode, upstream.headers);
+        upstream.pipe(answer);
+      },
+    );
+    outgoing.on('error', () => answer.destroy());
+    incoming.pipe(outgoing);
+  });
+  await new Promise((resolve) => relay.listen(0, host, resolve));
+  return { port: relay.address().port, close: () => relay.close() };
+}
 
 test('the scanner screen is accessible in both languages', async () => {
   const browser = await cameraBrowser('ean', { ean13: products[0].ean13 });

@@ -4,8 +4,6 @@
 //! - `{id, mode: "live", at, bitmap}` — the viewfinder region of one camera frame, an
 //!   `ImageBitmap` transferred (not copied) to the worker; `at` is when it was taken (page ms).
 //! - `{id, mode: "thorough", blob}` — a photo the shopper took or chose.
-//! - `{id, drill: "panic" | "hang"}` — the watchdog drill: fails on purpose so the page's restart
-//!   path can be exercised (the scanner screen sends it only when opened with `?drill=…`).
 //!
 //! Answers: `{ready: true}` once loaded, then `{id, code, seen, ms}` per picture: `seen` is what
 //! this picture alone shows (for "hold still" feedback), `code` what passed every gate (in live
@@ -55,9 +53,6 @@ pub fn serve() {
 async fn answer(message: JsValue) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let id = field(&message, "id");
-    if let Some(drill) = field(&message, "drill").as_string() {
-        run_drill(&drill);
-    }
     let started = now();
     let reply = match read(&message).await {
         Ok((seen, code)) => object(&[
@@ -169,17 +164,6 @@ fn create_image_bitmap(
 
 async fn bitmap(promise: js_sys::Promise) -> Result<ImageBitmap, JsValue> {
     JsFuture::from(promise).await.map(JsCast::unchecked_into)
-}
-
-fn run_drill(drill: &str) {
-    match drill {
-        "panic" => panic!("watchdog drill: the decoder panics"),
-        "hang" => {
-            let until = now() + 10_000.0;
-            while now() < until {}
-        }
-        _ => {}
-    }
 }
 
 fn now() -> f64 {

@@ -1,8 +1,10 @@
 //! Server settings: command-line flags with environment fallbacks (see `--help`).
 
+use crate::connections::Limits;
 use clap::Parser;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 const AFTER_HELP: &str = "When ready it prints one line on stdout: \
                           `shopbag-server listening on http://IP:PORT` (https:// with --tls).\n\
@@ -53,9 +55,45 @@ pub struct Config {
     /// machine's LAN address changed.
     #[arg(long, env = "SHOPBAG_TLS_DIR", value_name = "DIR")]
     pub tls_dir: Option<PathBuf>,
+
+    /// Most connections open at once; more wait until one closes.
+    #[arg(long, env = "SHOPBAG_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's headers before its connection is closed.
+    #[arg(
+        long,
+        env = "SHOPBAG_HEADER_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 10
+    )]
+    pub header_timeout: u64,
+
+    /// Seconds an API request may take before it is answered 408.
+    #[arg(
+        long,
+        env = "SHOPBAG_REQUEST_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 30
+    )]
+    pub request_timeout: u64,
 }
 
 impl Config {
+    /// Refuses what the build must not do: a test build (feature `fault-injection`) answers its
+    /// fault switch to anyone who reaches it, so it listens on this machine only.
+    pub fn check(&self) -> Result<(), String> {
+        listens_safely(self.addr, cfg!(feature = "fault-injection"))
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            connections: self.max_connections.max(1),
+            header_read: Duration::from_secs(self.header_timeout.max(1)),
+            request: Duration::from_secs(self.request_timeout.max(1)),
+        }
+    }
+
     /// The certificate folder: `--tls-dir`, or the default described in its help.
     pub fn tls_dir(&self) -> PathBuf {
         match &self.tls_dir {
@@ -63,6 +101,15 @@ impl Config {
             None => default_tls_dir(&self.database_url),
         }
     }
+}
+
+fn listens_safely(addr: IpAddr, fault_switch: bool) -> Result<(), String> {
+    if fault_switch && !addr.is_loopback() {
+        return Err(format!(
+            "this test build (feature fault-injection) listens on loopback only, not on {addr}"
+        ));
+    }
+    Ok(())
 }
 
 /// `tls` next to the database file of a `sqlite:` URL, else `tls` in the working directory.
@@ -104,11 +151,32 @@ mod tests {
     }
 
     #[test]
+    fn the_flags_limits_default_to_the_servers() {
+        let config = Config::try_parse_from(["shopbag-server"]).unwrap();
+        assert_eq!(config.limits(), crate::connections::Limits::default());
+    }
+
+    #[test]
     fn defaults_serve_locally() {
         let config = Config::try_parse_from(["shopbag-server", "--port", "0"]).unwrap();
         assert_eq!(config.addr.to_string(), "127.0.0.1");
         assert_eq!(config.port, 0);
         assert!(!config.tls);
+    }
+
+    #[test]
+    fn a_build_with_the_fault_switch_listens_on_loopback_only() {
+        use super::listens_safely;
+        let any: std::net::IpAddr = "0.0.0.0".parse().unwrap();
+        let lan: std::net::IpAddr = "192.168.1.20".parse().unwrap();
+        assert!(listens_safely(any, true).is_err());
+        assert!(listens_safely(lan, true).is_err());
+        assert!(listens_safely("127.0.0.1".parse().unwrap(), true).is_ok());
+        assert!(listens_safely("::1".parse().unwrap(), true).is_ok());
+        assert!(
+            listens_safely(any, false).is_ok(),
+            "the real server serves phones"
+        );
     }
 
     #[test]

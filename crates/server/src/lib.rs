@@ -13,6 +13,7 @@ pub mod assets;
 pub mod bag;
 pub mod catalog;
 pub mod config;
+pub mod connections;
 pub mod db;
 pub mod error;
 #[cfg(feature = "fault-injection")]
@@ -26,7 +27,7 @@ pub mod tls;
 pub use config::Config;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderName, Method};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::routing::any;
 use axum::Router;
 use error::AppError;
@@ -36,10 +37,13 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -65,6 +69,8 @@ pub struct AppState {
     pub dist: Arc<assets::Dist>,
     #[cfg(feature = "fault-injection")]
     pub faults: Arc<faults::Faults>,
+    /// An API request not answered within this is answered 408.
+    pub request_timeout: Duration,
 }
 
 impl AppState {
@@ -75,6 +81,7 @@ impl AppState {
             dist: Arc::new(assets::Dist::new(dist)),
             #[cfg(feature = "fault-injection")]
             faults: Arc::default(),
+            request_timeout: connections::Limits::default().request,
         }
     }
 }
@@ -84,12 +91,22 @@ async fn no_such_endpoint() -> AppError {
 }
 
 /// The layers every `/api` route shares, outermost last.
-fn with_api_layers(router: Router) -> Router {
+fn with_api_layers(router: Router, request_timeout: Duration) -> Router {
     router
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
         .layer(axum::middleware::from_fn(error::shape_errors))
+        // A bag, an order, stock: answers are about now and often about one shopper; no cache
+        // (the browser's, a proxy's) keeps them.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(CompressionLayer::new())
         // Bearer tokens, never cookies: any origin may call, without credentials.
         .layer(
@@ -118,7 +135,7 @@ pub fn app(state: AppState) -> Router {
     let api = api.with_state(state.clone());
     let dist = state.dist.clone();
     Router::new()
-        .merge(with_api_layers(api))
+        .merge(with_api_layers(api, state.request_timeout))
         .fallback_service(any(assets::serve).with_state(dist.clone()))
         .layer(axum::middleware::from_fn_with_state(
             dist,
@@ -141,15 +158,18 @@ pub struct Server {
     addr: SocketAddr,
     writer: db::Writer,
     tls: Option<tls::Tls>,
+    limits: connections::Limits,
 }
 
 impl Server {
     pub async fn start(config: &Config) -> Result<Server, StartError> {
+        config.check()?;
         let pool = db::open(&config.database_url).await?;
         if seed::seed_if_empty(&pool).await? {
             tracing::info!("seeded the demo store group");
         }
-        let state = AppState::new(pool, config.dist.clone());
+        let mut state = AppState::new(pool, config.dist.clone());
+        state.request_timeout = config.limits().request;
         state.dist.refresh().await;
         // Before binding: a certificate problem should not leave a port open for nothing.
         let tls = if config.tls {
@@ -168,6 +188,7 @@ impl Server {
             router: app(state),
             addr,
             tls,
+            limits: config.limits(),
         })
     }
 
@@ -187,20 +208,15 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let checkpoints = tokio::spawn(self.writer.checkpoint_regularly());
-        let served = match self.tls {
+        match self.tls {
             Some(tls) => {
-                axum::serve(tls.listener(self.listener), self.router)
-                    .with_graceful_shutdown(shutdown)
-                    .await
+                let listener = tls.listener(self.listener);
+                connections::serve(listener, self.router, self.limits, shutdown).await
             }
-            None => {
-                axum::serve(self.listener, self.router)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-            }
-        };
+            None => connections::serve(self.listener, self.router, self.limits, shutdown).await,
+        }
         checkpoints.abort();
-        served
+        Ok(())
     }
 }
 
@@ -276,7 +292,10 @@ mod tests {
         async fn boom() -> &'static str {
             panic!("boom")
         }
-        let router = with_api_layers(Router::new().route("/api/v1/boom", get(boom)));
+        let router = with_api_layers(
+            Router::new().route("/api/v1/boom", get(boom)),
+            Duration::from_secs(30),
+        );
         let response = router
             .oneshot(Request::get("/api/v1/boom").body(Body::empty()).unwrap())
             .await

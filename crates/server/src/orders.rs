@@ -283,10 +283,11 @@ async fn place_in(
     }
 
     let created_at = crate::now_ms();
-    // Under the write lock nobody else can take the same next id.
-    let (id,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) + 1 FROM orders")
-        .fetch_one(&mut *conn)
-        .await?;
+    // The next number of a sequence that never gives one twice (see the migration).
+    let id = sqlx::query("INSERT INTO order_numbers DEFAULT VALUES")
+        .execute(&mut *conn)
+        .await?
+        .last_insert_rowid();
     let total: Money = request
         .skus
         .iter()

@@ -20,6 +20,8 @@ const COMMON_NAME: &str = "shopbag development certificate";
 
 /// A client that connects and then says nothing gives up its handshake slot after this long.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Handshakes in progress at once: a crowd of silent sockets cannot grow the server's memory.
+const MAX_HANDSHAKES: usize = 256;
 
 /// The certificate and key in use, and how to accept connections with them.
 pub struct Tls {
@@ -174,9 +176,10 @@ impl Listener for TlsListener {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
-            // Both branches are cancel-safe: `axum::serve` drops this future at shutdown.
+            // Both branches are cancel-safe: the accept loop drops this future at shutdown.
+            // At most MAX_HANDSHAKES clients handshake at once; the rest wait in the backlog.
             tokio::select! {
-                (tcp, peer) = Listener::accept(&mut self.tcp) => {
+                (tcp, peer) = Listener::accept(&mut self.tcp), if self.handshakes.len() < MAX_HANDSHAKES => {
                     let acceptor = self.acceptor.clone();
                     self.handshakes.spawn(async move {
                         match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {

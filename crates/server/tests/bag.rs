@@ -516,3 +516,22 @@ async fn a_confirmed_commit_is_on_disk_before_the_answer() {
     }
     assert_eq!(levels, [2, 2, 2], "2 is FULL");
 }
+
+#[tokio::test]
+async fn no_cache_keeps_an_api_answer() {
+    let f = Fixture::new().await;
+    let shopper = token();
+    f.server.apply(&shopper, &[add(&all_skus()[0], 1)]).await;
+    for response in [
+        f.server.send_ops(&shopper, &[]).await,
+        f.server.get("/api/v1/stores").await,
+        f.server.get("/api/v1/nothing-here").await,
+    ] {
+        assert_eq!(
+            response.headers()["cache-control"],
+            "no-store",
+            "{}",
+            response.url()
+        );
+    }
+}

@@ -176,6 +176,38 @@ async fn delivery_reserves_online_stock() {
 }
 
 #[tokio::test]
+async fn an_order_number_is_never_given_twice() {
+    let f = Fixture::new().await;
+    let dress = &variants_with(STORE, 0, 2)[5];
+    let number = |shopper: BagToken| {
+        let f = &f;
+        async move {
+            f.server.apply(&shopper, &[add(&dress.sku, 1)]).await;
+            let order: Order = place(&f.server, &shopper, &key(), &delivery(&[&dress.sku]))
+                .await
+                .json()
+                .await
+                .unwrap();
+            order.number
+        }
+    };
+    let first = number(token()).await;
+    // The order is gone from the table (an operator removed it; a lost write did the same).
+    let pool = f.db().await;
+    sqlx::query("DELETE FROM order_lines")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM orders")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let second = number(token()).await;
+    assert_ne!(second[11..], first[11..], "{first} was handed out again");
+}
+
+#[tokio::test]
 async fn a_retry_with_the_same_key_gets_the_same_order_and_reserves_once() {
     let f = Fixture::new().await;
     let shoes = &variants_with(STORE, 4, 0)[3];

@@ -117,14 +117,6 @@ impl Decoder {
             .and_then(reading)
     }
 
-    /// The watchdog drill: the worker panics (`"panic"`) or hangs (`"hang"`) on purpose.
-    pub async fn drill(&self, kind: &str) -> Result<Reading, Trouble> {
-        let message = object(&[("drill", kind.into())]);
-        self.ask(message, None, FRAME_DEADLINE_MS)
-            .await
-            .and_then(reading)
-    }
-
     pub fn shut_down(&self) {
         let inner = &self.0;
         inner.closed.set(true);

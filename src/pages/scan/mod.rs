@@ -16,7 +16,6 @@ use crate::features::scan::decoder::Decoder;
 use crate::features::scan::{feedback, frames, use_wedge, Cooldown};
 use crate::features::store::{use_here, Here};
 use crate::i18n::*;
-use crate::navigation::use_address;
 use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
 use leptos::prelude::*;
@@ -145,13 +144,6 @@ pub fn ScanPage() -> impl IntoView {
         }
     });
 
-    // The watchdog drill (`/scan?drill=panic|hang`): for the tests of the restart path.
-    if let Some(kind) = untrack(|| use_address().query("drill")) {
-        let decoder = decoder.get_value();
-        spawn_local(async move {
-            let _ = decoder.drill(&kind).await;
-        });
-    }
     on_cleanup(move || decoder.with_value(Decoder::shut_down));
 
     view! {

@@ -28,6 +28,9 @@ pub fn config(database: &Path, dist: &Path) -> Config {
         dist: dist.to_path_buf(),
         tls: false,
         tls_dir: None,
+        max_connections: 1024,
+        header_timeout: 10,
+        request_timeout: 30,
     }
 }
 
