@@ -239,6 +239,34 @@ async fn bad_batches_are_refused_and_apply_nothing() {
             "invalid_operation",
         ),
         (
+            // A store id of 10,000 bytes: every text field has a limit, not only the note.
+            vec![
+                good.clone(),
+                op(
+                    1,
+                    Change::Add {
+                        sku: skus[4].clone(),
+                        quantity: 1,
+                        store: Some("s".repeat(10_000)),
+                        note: None,
+                        intent: None,
+                    },
+                ),
+            ],
+            "invalid_operation",
+        ),
+        (
+            // A removal naming 1,000 adds (the bag has two).
+            vec![op(
+                1,
+                Change::Remove {
+                    sku: skus[0].clone(),
+                    observed: (0..1_000).map(OpId::from_bits).collect(),
+                },
+            )],
+            "invalid_operation",
+        ),
+        (
             // 199 new lines on top of the 2 in the bag.
             (0..MAX_LINES - 1).map(|i| add(&skus[10 + i], 1)).collect(),
             "bag_full",

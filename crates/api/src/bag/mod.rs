@@ -23,6 +23,11 @@ pub const MAX_QUANTITY: u8 = 99;
 pub const MAX_LINES: usize = 200;
 pub const MAX_NOTE_CHARS: usize = 200;
 pub const MAX_OPS_PER_BATCH: usize = 500;
+/// A store id, like a sku, is at most this long.
+pub const MAX_ID_LEN: usize = 64;
+/// The adds one removal may name: far more than a variant's adds that can be live at once (an
+/// add of a variant already in the bag is a quantity change).
+pub const MAX_OBSERVED: usize = 64;
 
 /// A client-generated operation id: 128 random bits as 32 lowercase hex digits. It is also the
 /// idempotency key: the same operation sent twice is stored once.
@@ -192,7 +197,12 @@ impl Op {
     /// Checks the limits a single operation must respect.
     pub fn validate(&self) -> Result<(), BagError> {
         let quantity_ok = |q: u8| (1..=MAX_QUANTITY).contains(&q);
-        let sku_ok = |sku: &str| !sku.is_empty() && sku.len() <= 64;
+        let sku_ok = |sku: &str| !sku.is_empty() && sku.len() <= MAX_ID_LEN;
+        let store_ok = |store: &Option<String>| {
+            store
+                .as_deref()
+                .is_none_or(|s| !s.is_empty() && s.len() <= MAX_ID_LEN)
+        };
         let note_ok = |note: &Option<String>| {
             note.as_ref()
                 .is_none_or(|n| n.chars().count() <= MAX_NOTE_CHARS)
@@ -202,10 +212,14 @@ impl Op {
                 sku,
                 quantity,
                 note,
+                store,
                 ..
             } => {
                 if !sku_ok(sku) {
                     return Err(BagError::BadSku);
+                }
+                if !store_ok(store) {
+                    return Err(BagError::BadStore);
                 }
                 if !quantity_ok(*quantity) {
                     return Err(BagError::QuantityOutOfRange(*quantity));
@@ -230,9 +244,12 @@ impl Op {
                     return Err(BagError::NoteTooLong);
                 }
             }
-            Change::Remove { sku, .. } => {
+            Change::Remove { sku, observed } => {
                 if !sku_ok(sku) {
                     return Err(BagError::BadSku);
+                }
+                if observed.len() > MAX_OBSERVED {
+                    return Err(BagError::TooManyObserved(observed.len()));
                 }
             }
             Change::Restore { .. } => {}
@@ -492,6 +509,8 @@ fn line_of(sku: &str, ops: &[&Op], removed: &BTreeSet<&OpId>) -> Option<Line> {
 pub enum BagError {
     BadOpId,
     BadSku,
+    BadStore,
+    TooManyObserved(usize),
     QuantityOutOfRange(u8),
     NoteTooLong,
     TooManyLines(usize),
@@ -506,6 +525,12 @@ impl fmt::Display for BagError {
         match self {
             BagError::BadOpId => f.write_str("an operation id is 32 lowercase hex digits"),
             BagError::BadSku => f.write_str("a line names a variant by its sku"),
+            BagError::BadStore => {
+                write!(f, "a store is named by its id, at most {MAX_ID_LEN} bytes")
+            }
+            BagError::TooManyObserved(n) => {
+                write!(f, "a removal names at most {MAX_OBSERVED} adds, not {n}")
+            }
             BagError::QuantityOutOfRange(q) => {
                 write!(f, "a quantity is between 1 and {MAX_QUANTITY}, not {q}")
             }
@@ -726,6 +751,30 @@ pub(crate) mod tests {
             },
         };
         assert_eq!(long_note.validate(), Err(BagError::NoteTooLong));
+        let far_store = Op {
+            id: id(3),
+            at: 1,
+            change: Change::Add {
+                sku: "P1".into(),
+                quantity: 1,
+                store: Some("s".repeat(MAX_ID_LEN + 1)),
+                note: None,
+                intent: None,
+            },
+        };
+        assert_eq!(far_store.validate(), Err(BagError::BadStore));
+        let sweeping = Op {
+            id: id(4),
+            at: 1,
+            change: Change::Remove {
+                sku: "P1".into(),
+                observed: (0..=MAX_OBSERVED as u128).map(id).collect(),
+            },
+        };
+        assert_eq!(
+            sweeping.validate(),
+            Err(BagError::TooManyObserved(MAX_OBSERVED + 1))
+        );
     }
 
     #[test]
