@@ -9,7 +9,10 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
-use shopbag_api::bag::{BagError, BagState, BagToken, Change, Op, OpId, OpLog, MAX_OPS_PER_BATCH};
+use shopbag_api::bag::{
+    BagError, BagState, BagToken, Change, Op, OpId, OpLog, COMPACTION_HORIZON_MS, MAX_KEPT_OPS,
+    MAX_OPS_PER_BATCH,
+};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::{BTreeSet, HashSet};
 
@@ -166,7 +169,7 @@ pub async fn apply(state: &AppState, bag: &BagKey, batch: &[Op]) -> Result<BagSt
     let now = crate::now_ms();
     let batch: Vec<Op> = batch.iter().map(|op| op.clone().clamped(now)).collect();
     let mut tx = state.writer.begin().await?;
-    match apply_in(&mut tx, bag, &batch).await {
+    match apply_in(&mut tx, bag, &batch, now).await {
         Ok(merged) => {
             tx.commit().await?;
             Ok(merged)
@@ -178,10 +181,13 @@ pub async fn apply(state: &AppState, bag: &BagKey, batch: &[Op]) -> Result<BagSt
     }
 }
 
+/// Takes the batch into the stored log and forgets what compaction may (see
+/// `OpLog::compact`), so the log a batch reads stays bounded by [`MAX_KEPT_OPS`].
 async fn apply_in(
     conn: &mut SqliteConnection,
     bag: &BagKey,
     batch: &[Op],
+    now: i64,
 ) -> Result<BagState, AppError> {
     let mut log = log(conn, bag).await?;
     let known: HashSet<OpId> = batch
@@ -190,16 +196,49 @@ async fn apply_in(
         .map(|op| op.id.clone())
         .collect();
     log.apply(batch)?;
+    let forgotten: HashSet<OpId> = log
+        .compact(now - COMPACTION_HORIZON_MS)
+        .into_iter()
+        .collect();
+    let grew = batch
+        .iter()
+        .any(|op| !known.contains(&op.id) && log.contains(&op.id));
+    if grew && log.len() > MAX_KEPT_OPS {
+        return Err(BagError::TooManyKept(log.len()).into());
+    }
     // In batch order, first of a repeated id only: what the log kept is what the table keeps.
     let mut seen = HashSet::new();
     let fresh: Vec<&Op> = batch
         .iter()
-        .filter(|op| !known.contains(&op.id) && seen.insert(&op.id))
+        .filter(|op| !known.contains(&op.id) && log.contains(&op.id) && seen.insert(&op.id))
         .collect();
     if !fresh.is_empty() {
         append(conn, bag, &fresh).await?;
     }
+    forget(conn, bag, &forgotten).await?;
     Ok(BagState::from(&log))
+}
+
+/// Deletes the operations compaction forgot.
+async fn forget(
+    conn: &mut SqliteConnection,
+    bag: &BagKey,
+    ids: &HashSet<OpId>,
+) -> Result<(), AppError> {
+    let ids: Vec<&OpId> = ids.iter().collect();
+    for chunk in ids.chunks(MAX_OPS_PER_BATCH) {
+        let mut delete = QueryBuilder::<Sqlite>::new("DELETE FROM bag_ops WHERE bag = ");
+        delete
+            .push_bind(bag.as_bytes().to_vec())
+            .push(" AND id IN (");
+        let mut list = delete.separated(", ");
+        for id in chunk {
+            list.push_bind(id.as_str().to_string());
+        }
+        delete.push(")");
+        delete.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// A fresh operation id from the operating system's randomness.

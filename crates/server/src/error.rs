@@ -128,7 +128,7 @@ impl IntoResponse for AppError {
 impl From<BagError> for AppError {
     fn from(error: BagError) -> Self {
         match error {
-            BagError::TooManyLines(_) => Self::new(
+            BagError::TooManyLines(_) | BagError::TooManyKept(_) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::BagFull,
                 error.to_string(),

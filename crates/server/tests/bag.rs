@@ -5,7 +5,8 @@ mod common;
 use common::{add, all_skus, assert_error, op, token, Fixture};
 use serde_json::json;
 use shopbag_api::bag::{
-    BagState, Change, Op, OpId, CLOCK_ALLOWANCE_MS, MAX_LINES, MAX_NOTE_CHARS, MAX_OPS_PER_BATCH,
+    BagState, Change, Op, OpId, CLOCK_ALLOWANCE_MS, COMPACTION_HORIZON_MS, MAX_KEPT_OPS, MAX_LINES,
+    MAX_NOTE_CHARS, MAX_OPS_PER_BATCH,
 };
 use std::collections::HashSet;
 
@@ -562,4 +563,102 @@ async fn no_cache_keeps_an_api_answer() {
             response.url()
         );
     }
+}
+
+#[tokio::test]
+async fn a_bag_forgets_what_a_month_old_churn_no_longer_needs() {
+    let f = Fixture::new().await;
+    let skus = all_skus();
+    let shopper = token();
+    let long_ago = shopbag_server::now_ms() - COMPACTION_HORIZON_MS - 24 * 3600 * 1000;
+    // Six weeks ago she put a coat in and took it out 200 times, and changed a scarf's quantity
+    // 99 times; the scarf is still in the bag.
+    let mut churn = Vec::new();
+    for n in 0..200 {
+        let coat = op(
+            long_ago + 2 * n,
+            Change::Add {
+                sku: skus[0].clone(),
+                quantity: 1,
+                store: None,
+                note: None,
+                intent: None,
+            },
+        );
+        let removal = op(
+            long_ago + 2 * n + 1,
+            Change::Remove {
+                sku: skus[0].clone(),
+                observed: vec![coat.id.clone()],
+            },
+        );
+        churn.extend([coat, removal]);
+    }
+    let scarf = op(long_ago, add(&skus[7], 1).change);
+    churn.push(scarf.clone());
+    for n in 1..=99 {
+        churn.push(op(
+            long_ago + n,
+            Change::SetQuantity {
+                sku: skus[7].clone(),
+                quantity: (n % 5 + 1) as u8,
+            },
+        ));
+    }
+    for batch in churn.chunks(MAX_OPS_PER_BATCH / 2) {
+        f.server.apply(&shopper, batch).await;
+    }
+    let kept = f.server.bag(&shopper).await;
+    // The removal markers stay (a phone may still send one of those adds again), the scarf's add
+    // and its last quantity stay, the rest is gone from the database file.
+    assert_eq!(kept.ops.len(), 200 + 2);
+    assert_eq!(stored_ops(&f).await, 202);
+    assert_eq!(kept.lines.len(), 1);
+    assert_eq!(kept.lines[0].quantity, 99 % 5 + 1);
+    // A phone sends one of the old adds again: it stays removed.
+    let again = f.server.apply(&shopper, &churn[..1]).await;
+    assert_eq!(again.lines, kept.lines);
+}
+
+#[tokio::test]
+async fn a_bag_that_changes_without_end_is_refused_before_it_slows_everyone() {
+    let f = Fixture::new().await;
+    let skus = all_skus();
+    let shopper = token();
+    let start = shopbag_server::now_ms();
+    f.server
+        .apply(&shopper, &[op(start, add(&skus[0], 1).change)])
+        .await;
+    let notes = |from: usize| -> Vec<Op> {
+        (from..from + MAX_OPS_PER_BATCH)
+            .map(|n| {
+                op(
+                    start + n as i64,
+                    Change::SetNote {
+                        sku: skus[0].clone(),
+                        note: Some(format!("{n}")),
+                    },
+                )
+            })
+            .collect()
+    };
+    // Recent changes are all kept, up to the bound.
+    let full = (MAX_KEPT_OPS - 1) / MAX_OPS_PER_BATCH;
+    for batch in 0..full {
+        f.server
+            .apply(&shopper, &notes(batch * MAX_OPS_PER_BATCH))
+            .await;
+    }
+    let room = MAX_KEPT_OPS - 1 - full * MAX_OPS_PER_BATCH;
+    let over = notes(full * MAX_OPS_PER_BATCH);
+    assert_error(
+        f.server.send_ops(&shopper, &over[..room + 1]).await,
+        422,
+        "bag_full",
+    )
+    .await;
+    f.server.apply(&shopper, &over[..room]).await;
+    assert_eq!(stored_ops(&f).await, MAX_KEPT_OPS as i64);
+    // Replays are still answered (a device whose answer was lost is not stuck).
+    f.server.apply(&shopper, &over[..room]).await;
 }

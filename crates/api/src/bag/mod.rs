@@ -7,9 +7,11 @@
 //! when it is added again (or the removal is undone). Quantity, note and intent are
 //! last-writer-wins by (time, operation id).
 
+mod compact;
 mod read;
 mod replica;
 
+pub use compact::COMPACTION_HORIZON_MS;
 pub use replica::{
     Answer, Outbox, Replica, SyncStatus, Wait, FIRST_RETRY_MS, LONGEST_RETRY_MS, MAX_BATCH_BYTES,
 };
@@ -28,6 +30,10 @@ pub const MAX_ID_LEN: usize = 64;
 /// The adds one removal may name: far more than a variant's adds that can be live at once (an
 /// add of a variant already in the bag is a quantity change).
 pub const MAX_OBSERVED: usize = 64;
+/// The operations a bag's log may hold after compaction (see [`OpLog::compact`]): its lines,
+/// its removal markers and a month of changes, far more than a shopper makes, and a bound on the
+/// work every batch does.
+pub const MAX_KEPT_OPS: usize = 4_000;
 
 /// A client-generated operation id: 128 random bits as 32 lowercase hex digits. It is also the
 /// idempotency key: the same operation sent twice is stored once.
@@ -381,6 +387,11 @@ impl OpLog {
         Ok(new)
     }
 
+    /// Keeps only the operations `keep` says yes to (compaction's).
+    fn retain(&mut self, mut keep: impl FnMut(&Op) -> bool) {
+        self.ops.retain(|_, op| keep(op));
+    }
+
     /// Set union with another replica's log.
     pub fn merge(&mut self, other: &OpLog) {
         for op in other.ops.values() {
@@ -515,6 +526,8 @@ pub enum BagError {
     NoteTooLong,
     TooManyLines(usize),
     TooManyOps(usize),
+    /// More operations than [`MAX_KEPT_OPS`] within the compaction horizon.
+    TooManyKept(usize),
     /// An operation id the bag holds for another change: the device and the server would
     /// disagree from then on.
     Conflict(OpId),
@@ -552,6 +565,10 @@ impl fmt::Display for BagError {
                     "send at most {MAX_OPS_PER_BATCH} operations at once, not {n}"
                 )
             }
+            BagError::TooManyKept(n) => write!(
+                f,
+                "a bag keeps at most {MAX_KEPT_OPS} changes a month, this would make {n}"
+            ),
         }
     }
 }

@@ -115,9 +115,10 @@ pub fn op(at: i64, change: Change) -> Op {
     }
 }
 
+/// An add made now (an old one could already be compacted away once removed).
 pub fn add(sku: &str, quantity: u8) -> Op {
     op(
-        1_790_000_000_000,
+        shopbag_server::now_ms(),
         Change::Add {
             sku: sku.to_string(),
             quantity,
