@@ -90,6 +90,15 @@ fn mount_into_fresh_div<V: IntoView + 'static>(
     host
 }
 
+/// An owner for a bag outside a mounted view, with the executor its effects are spawned on.
+fn owner_for_the_bag() -> Owner {
+    // Mounting starts Leptos's executor (once per page; the bag's effects are spawned on it).
+    mount_into_fresh_div(|| ()).remove();
+    let owner = Owner::new();
+    owner.set();
+    owner
+}
+
 /// Lets Leptos run its scheduled effects (they run after the current task).
 async fn settle() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -352,15 +361,15 @@ async fn a_change_the_device_could_not_store_is_stored_with_the_next() {
     let [one, two, ..] = &product.variants[..] else {
         panic!("a seeded product has several variants");
     };
-    let owner = Owner::new();
-    owner.set();
+    let _owner = owner_for_the_bag();
     // Its sync goes nowhere: what is on the device is what this test looks at.
     let bag = provide_bag(Client::with_origin("http://127.0.0.1:9"));
     let filler = fill_storage(&storage);
     bag.add(&product, &one.sku, None, None);
-    assert!(
-        bag.notice().is_some(),
-        "the shopper is told it was not stored"
+    assert_eq!(
+        bag.status(),
+        shopbag::features::bag::SyncStatus::OnlyOnThisPage,
+        "the shopper is told only the page holds it"
     );
     for key in filler {
         storage.remove_item(&key).unwrap();
@@ -387,5 +396,119 @@ async fn one_unreadable_kept_product_leaves_the_others() {
     keep_product_json("P9999", &newer).unwrap();
     let kept = load_products();
     assert_eq!(kept.keys().collect::<Vec<_>>(), [&first.id]);
+    storage.remove_item(PRODUCTS_KEY).unwrap();
+}
+
+/// A bag stored as `ops` (JSON values by id) with this token, as the app writes it.
+fn stored_bag_text(token: &str, ops: &[&str]) -> String {
+    let ops: Vec<String> = ops
+        .iter()
+        .map(|op| {
+            let id = &op[op.find(r#""id":""#).unwrap() + 6..][..32];
+            format!(r#""{id}":{op}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"token":"{token}","log":{{"ops":{{{}}}}},"synced":[],"rejected":[]}}"#,
+        ops.join(",")
+    )
+}
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+const KNOWN_OP: &str = r#"{"id":"00000000000000000000000000000001","at":1793000000000,"type":"add","sku":"P0001-BLK-M","quantity":1,"store":null,"note":null,"intent":null}"#;
+const NEWER_OP: &str = r#"{"id":"00000000000000000000000000000002","at":1793000000001,"type":"gift_wrap","sku":"P0001-BLK-M","paper":"red"}"#;
+
+/// A newer release wrote an operation this one cannot read: the rest of the bag still reads,
+/// and writing the bag back keeps that operation as it was.
+#[wasm_bindgen_test]
+fn an_operation_from_a_newer_release_leaves_the_bag_readable_and_stays_stored() {
+    use shopbag::features::bag::device::{load, save, Loaded, STORAGE_KEY};
+    let storage = window().local_storage().unwrap().unwrap();
+    storage
+        .set_item(STORAGE_KEY, &stored_bag_text(TOKEN, &[KNOWN_OP, NEWER_OP]))
+        .unwrap();
+    let Loaded::Fresh(bag) = load() else {
+        panic!("the bag reads");
+    };
+    assert_eq!(bag.token.as_deref(), Some(TOKEN));
+    assert_eq!(bag.log.len(), 1);
+    assert_eq!(bag.lines()[0].sku, "P0001-BLK-M");
+    save(&bag).unwrap();
+    let text = storage.get_item(STORAGE_KEY).unwrap().unwrap();
+    assert!(text.contains("gift_wrap"), "{text}");
+    storage.remove_item(STORAGE_KEY).unwrap();
+}
+
+/// A damaged copy is set aside, and the bag goes on with its token: the server's copy of it
+/// comes back with the next sync instead of being orphaned under a new token.
+#[wasm_bindgen_test]
+fn a_damaged_copy_keeps_its_token() {
+    use shopbag::features::bag::device::{load, Loaded, STORAGE_KEY};
+    let storage = window().local_storage().unwrap().unwrap();
+    let text = stored_bag_text(TOKEN, &[KNOWN_OP]);
+    storage
+        .set_item(STORAGE_KEY, &text[..text.len() - 20])
+        .unwrap();
+    let Loaded::Damaged(bag) = load() else {
+        panic!("a cut-off copy is damaged");
+    };
+    assert_eq!(bag.token.as_deref(), Some(TOKEN));
+    assert!(storage.get_item(STORAGE_KEY).unwrap().is_none());
+    assert!(storage.get_item("shopbag.bag.damaged").unwrap().is_some());
+    storage.remove_item("shopbag.bag.damaged").unwrap();
+}
+
+/// A full device makes room for the bag: the products cache goes before a change is lost.
+#[wasm_bindgen_test]
+async fn a_full_device_lets_the_products_cache_go_before_the_bag() {
+    use shopbag::features::bag::device::{load, Loaded, PRODUCTS_KEY, STORAGE_KEY};
+    use shopbag::features::bag::{provide_bag, SyncStatus};
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.remove_item(STORAGE_KEY).unwrap();
+    let first = client().search("").await.unwrap().remove(0);
+    let product = client().product(&first.id).await.unwrap();
+    let _owner = owner_for_the_bag();
+    let bag = provide_bag(Client::with_origin("http://127.0.0.1:9"));
+    // A cache that fills most of the device, and filler for the rest.
+    storage
+        .set_item(
+            PRODUCTS_KEY,
+            &format!(r#"{{"big":"{}"}}"#, "x".repeat(1 << 20)),
+        )
+        .unwrap();
+    let filler = fill_storage(&storage);
+    bag.add(&product, &product.variants[0].sku, None, None);
+    assert_ne!(bag.status(), SyncStatus::OnlyOnThisPage);
+    let Loaded::Fresh(stored) = load() else {
+        panic!("the stored bag reads");
+    };
+    assert_eq!(stored.lines().len(), 1);
+    for key in filler {
+        storage.remove_item(&key).unwrap();
+    }
+    storage.remove_item(STORAGE_KEY).unwrap();
+    storage.remove_item(PRODUCTS_KEY).unwrap();
+}
+
+/// The products cache keeps the products of the bag's lines, not every product ever added.
+#[wasm_bindgen_test]
+async fn products_no_line_names_are_let_go() {
+    use shopbag::features::bag::device::{load_products, PRODUCTS_KEY, STORAGE_KEY};
+    use shopbag::features::bag::provide_bag;
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.remove_item(STORAGE_KEY).unwrap();
+    storage.remove_item(PRODUCTS_KEY).unwrap();
+    let found = client().search("").await.unwrap();
+    let (a, b) = (
+        client().product(&found[0].id).await.unwrap(),
+        client().product(&found[1].id).await.unwrap(),
+    );
+    let _owner = owner_for_the_bag();
+    let bag = provide_bag(Client::with_origin("http://127.0.0.1:9"));
+    bag.add(&a, &a.variants[0].sku, None, None);
+    bag.remove(&a.variants[0].sku);
+    bag.add(&b, &b.variants[0].sku, None, None);
+    assert_eq!(load_products().keys().collect::<Vec<_>>(), [&b.id]);
+    storage.remove_item(STORAGE_KEY).unwrap();
     storage.remove_item(PRODUCTS_KEY).unwrap();
 }

@@ -106,6 +106,14 @@ impl Client {
         send(request, None::<&()>).await
     }
 
+    /// Pays for the order (the reference server's payment is this call): confirmed, or
+    /// `order_expired` once its deadline passed. Paying twice is paying once.
+    pub async fn confirm_order(&self, token: &BagToken, number: &str) -> Result<Order, ApiError> {
+        let path = format!("/orders/{}/confirm", encode(number));
+        let request = Request::post(&self.url(&path)).header("Authorization", &bearer(token));
+        send(request, None::<&()>).await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         send(Request::get(&self.url(path)), None::<&()>).await
     }

@@ -1,6 +1,7 @@
-//! `/orders/{number}`: the confirmation of an order placed from this bag.
+//! `/orders/{number}`: the confirmation of an order placed from this bag, and its payment (the
+//! reference server's payment is one call; a real one would open the payment sheet here).
 
-use crate::api::{ApiError, Client, ErrorCode, Fetch, Fulfilment, Order};
+use crate::api::{store_clock, ApiError, Client, ErrorCode, Fetch, Fulfilment, Order, OrderStatus};
 use crate::components::{use_lang, ApiProblem, Price, Skeleton};
 use crate::features::bag::use_bag;
 use crate::features::store::use_stores;
@@ -28,7 +29,10 @@ pub fn OrderPage(number: String) -> impl IntoView {
             {move || {
                 order.with(|answer| match answer {
                         None => view! { <Skeleton lines=5 /> }.into_any(),
-                        Some(Ok(order)) => view! { <Confirmation order=order.clone() /> }.into_any(),
+                        Some(Ok(placed)) => view! {
+                            <Confirmation order=placed.clone() on_expired=move || order.again() />
+                        }
+                        .into_any(),
                         Some(Err(error)) if error.code() == Some(ErrorCode::NotFound) => view! {
                             <h1>{move || i18n.not_found_title()}</h1>
                             <p class="problem" role="alert">{move || i18n.order_not_found()}</p>
@@ -47,11 +51,41 @@ pub fn OrderPage(number: String) -> impl IntoView {
 }
 
 #[component]
-fn Confirmation(order: Order) -> impl IntoView {
+fn Confirmation(order: Order, on_expired: impl Fn() + Copy + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let stores = use_stores();
+    let client = expect_context::<Client>();
+    let bag = use_bag();
+    let status = RwSignal::new(order.status);
+    let pay = Action::new_local(move |number: &String| {
+        let (client, number) = (client.clone(), number.clone());
+        async move {
+            let token = bag
+                .token()
+                .ok_or_else(|| ApiError::Decode("this device has no bag".into()))?;
+            client.confirm_order(&token, &number).await
+        }
+    });
+    Effect::new(move |_| match pay.value().get() {
+        Some(Ok(paid)) => status.set(paid.status),
+        // Too late: read the order again, which now says so.
+        Some(Err(error)) if error.code() == Some(ErrorCode::OrderExpired) => on_expired(),
+        _ => {}
+    });
+    let pay_problem = move || {
+        pay.value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| match error.code() {
+                Some(ErrorCode::TooManyRequests) => i18n.error_too_many_requests().to_string(),
+                _ if matches!(error, ApiError::Network(_)) => i18n.error_network().to_string(),
+                _ => i18n.error_server().to_string(),
+            })
+    };
+    let pay_by = store_clock(order.pay_by);
     let number = order.number.clone();
+    let paying = order.number.clone();
     let fulfilment = order.fulfilment.clone();
     let where_to = move || match &fulfilment {
         Fulfilment::Pickup { store_id } => {
@@ -67,7 +101,32 @@ fn Confirmation(order: Order) -> impl IntoView {
         <p class="order-number">
             <strong>{move || i18n.order_number(number.clone()).to_string()}</strong>
         </p>
-        <p class="badge">{move || i18n.order_awaiting_payment()}</p>
+        <p class="badge" data-status=move || format!("{:?}", status.get())>
+            {move || match status.get() {
+                OrderStatus::AwaitingPayment => i18n.order_awaiting_payment(),
+                OrderStatus::Confirmed => i18n.order_confirmed(),
+                OrderStatus::Expired => i18n.order_expired(),
+            }}
+        </p>
+        <Show when=move || status.get() == OrderStatus::AwaitingPayment>
+            <p>{
+                let pay_by = pay_by.clone();
+                move || i18n.order_pay_by(pay_by.clone())
+            }</p>
+            <button
+                class="button primary"
+                disabled=move || pay.pending().get()
+                on:click={
+                    let paying = paying.clone();
+                    move |_| {
+                        pay.dispatch(paying.clone());
+                    }
+                }
+            >
+                {move || if pay.pending().get() { i18n.paying() } else { i18n.pay_now() }}
+            </button>
+            {move || pay_problem().map(|message| view! { <p class="problem" role="alert">{message}</p> })}
+        </Show>
         <p>{where_to}</p>
         <ul class="stock">
             {order

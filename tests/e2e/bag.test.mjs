@@ -160,6 +160,46 @@ test('a damaged bag in storage is set aside with a message, and the bag still wo
   await page.context().close();
 });
 
+test('a damaged bag keeps its token: what reached the server comes back', async () => {
+  const page = await englishPage();
+  await addToBag(page, server.url, products[1]);
+  await page.goto(`${server.url}/bag`);
+  await waitForSynced(page);
+  // The stored copy is cut off mid-way (a crash while writing, a full disk): not JSON any more.
+  await page.evaluate(() => {
+    const text = localStorage.getItem('shopbag.bag');
+    localStorage.setItem('shopbag.bag', text.slice(0, text.length - 10));
+  });
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor();
+  await page.getByRole('heading', { level: 3, name: products[1].product.name.en }).waitFor();
+  await waitForSynced(page);
+  assert.equal((await serverBag(page, server.url)).lines.length, 1);
+  await page.context().close();
+});
+
+test('once the bag has a line, the app asks the browser to keep its storage', async () => {
+  const page = await englishPage();
+  await page.addInitScript(() => {
+    window.keepAsked = 0;
+    const persist = StorageManager.prototype.persist;
+    StorageManager.prototype.persist = function () {
+      window.keepAsked += 1;
+      return persist.call(this);
+    };
+  });
+  await page.goto(`${server.url}/bag`);
+  await page.getByText('Your bag is empty').waitFor();
+  assert.equal(await page.evaluate(() => window.keepAsked), 0, 'not for an empty bag');
+  await addToBag(page, server.url, products[0]);
+  assert.equal(await page.evaluate(() => window.keepAsked), 1, 'from the product page');
+  // A later visit asks again (the browser may not have granted it before), once.
+  await page.goto(`${server.url}/bag`);
+  await page.getByRole('heading', { level: 3, name: products[0].product.name.en }).waitFor();
+  assert.equal(await page.evaluate(() => window.keepAsked), 1);
+  await page.context().close();
+});
+
 test('two tabs and two devices on one bag converge', async () => {
   const phone = await browser.newContext();
   const tabA = await englishPage(phone);

@@ -29,11 +29,12 @@ export async function startServer({
   dir = mkdtempSync(join(tmpdir(), 'shopbag-e2e-')),
   addr = '127.0.0.1',
   dist = join(ROOT, 'dist'),
+  args = [],
 } = {}) {
   const bin = process.env.SHOPBAG_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'shopbag-server');
   const child = spawn(
     bin,
-    ['--addr', addr, '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', dist],
+    ['--addr', addr, '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', dist, ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolve, reject) => {

@@ -73,7 +73,15 @@ test('pickup: the order reserves the store stock, empties those lines and shows 
   const number = page.url().split('/orders/')[1];
   await page.getByText(`Order number ${number}`).waitFor();
   await page.getByText('Awaiting payment').waitFor();
+  await page.getByText(/^Pay by \d\d:\d\d to keep these items$/).waitFor();
   assert.deepEqual(await axeViolations(page), []);
+  assert.equal(await stockOf(found.sku, store_id), 2);
+  // The reference server's payment: one tap, and the order is hers, also after a reload.
+  await page.getByRole('button', { name: 'Pay now' }).click();
+  await page.getByText('Paid — the items are yours').waitFor();
+  await page.reload();
+  await page.getByText('Paid — the items are yours').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Pay now' }).count(), 0);
   assert.equal(await stockOf(found.sku, store_id), 2);
   await page.goto(`${server.url}/bag`);
   await waitForSynced(page);
@@ -149,4 +157,42 @@ test('a retry after a lost answer returns the same order and reserves once', asy
   await page.getByRole('heading', { level: 1, name: 'Order placed' }).waitFor();
   assert.equal(await stockOf(found.sku, store_id), before - 1);
   await page.context().close();
+});
+
+test('an order not paid in time says so, and its stock goes back to the shelf', async () => {
+  // A store that holds unpaid orders for two seconds.
+  const quick = await startServer({ args: ['--pay-within', '2'] });
+  try {
+    const summaries = await getJson(`${quick.url}/api/v1/products?limit=10`);
+    const product = await getJson(`${quick.url}/api/v1/products/${summaries[0].id}`);
+    const variant = product.variants.find((v) => v.store_stock.some((s) => s.quantity > 0));
+    const { store_id, quantity } = variant.store_stock.find((s) => s.quantity > 0);
+    const found = await getJson(`${quick.url}/api/v1/codes/${variant.ean13}`);
+    const page = await englishPage(browser);
+    await addToBag(page, quick.url, found);
+    await page.goto(`${quick.url}/bag`);
+    await waitForSynced(page);
+    await openOrderForm(page);
+    await page.getByRole('radio', { name: 'Pick up in a store' }).check();
+    await page.getByRole('combobox', { name: 'Store' }).selectOption(store_id);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByText('Awaiting payment').waitFor();
+    const shelf = async () => {
+      const now = await getJson(`${quick.url}/api/v1/products/${product.id}`);
+      return now.variants.find((v) => v.sku === variant.sku).store_stock.find((s) => s.store_id === store_id).quantity;
+    };
+    assert.equal(await shelf(), quantity - 1);
+    // The server gives the unit back by itself once the deadline passes.
+    const deadline = Date.now() + 15_000;
+    while ((await shelf()) !== quantity) {
+      assert.ok(Date.now() < deadline, 'the stock came back');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await page.getByRole('button', { name: 'Pay now' }).click();
+    await page.getByText('Not paid in time: the items went back to the shelf').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Pay now' }).count(), 0);
+    await page.context().close();
+  } finally {
+    await quick.stop();
+  }
 });

@@ -31,6 +31,12 @@ pub enum ErrorCode {
     SoldOut,
     /// An order that cannot be placed as asked (no lines, a line not in the bag, an unknown store).
     InvalidOrder,
+    /// The bag already has as many orders awaiting payment as it may.
+    TooManyOpenOrders,
+    /// Payment came after the order's deadline: its stock went back to the shelf.
+    OrderExpired,
+    /// Too many requests from this bag or this address; `Retry-After` says when to try again.
+    TooManyRequests,
     Internal,
     /// Anything this client version does not know yet.
     #[serde(other)]

@@ -47,8 +47,51 @@ pub struct OrderLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
-    /// Stock is reserved; payment is out of scope for now.
+    /// Stock is reserved until the order's `pay_by`.
     AwaitingPayment,
+    /// Paid in time: the stock is hers.
+    Confirmed,
+    /// Not paid in time: the reservation went back to the shelf.
+    Expired,
+}
+
+/// The stores' clock: Shanghai, UTC+8 all year (no daylight saving).
+pub const STORE_UTC_OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+/// "HH:MM" on the stores' clock, for a time in ms since the Unix epoch.
+pub fn store_clock(ms: i64) -> String {
+    let minutes = (ms + STORE_UTC_OFFSET_MS)
+        .div_euclid(60_000)
+        .rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// How long an order holds its stock unpaid, unless the server is told otherwise.
+pub const DEFAULT_PAY_WITHIN_MS: i64 = 30 * 60 * 1000;
+
+/// Orders one bag may have awaiting payment at once: a shopper pays one before placing many, and
+/// a made-up bag cannot hold a store's stock with hundreds.
+pub const MAX_OPEN_ORDERS: usize = 3;
+
+/// An order's life: awaiting payment → confirmed, or → expired once `pay_by` passes unpaid.
+impl OrderStatus {
+    /// The status at `now`: one still awaiting payment at its deadline has expired, whether or
+    /// not the server has released its stock yet.
+    pub fn at(self, pay_by: i64, now: i64) -> OrderStatus {
+        match self {
+            OrderStatus::AwaitingPayment if now >= pay_by => OrderStatus::Expired,
+            status => status,
+        }
+    }
+
+    /// Payment arriving at `now`: confirmed (again, for a payment sent twice), or the status
+    /// that refuses it.
+    pub fn pay(self, pay_by: i64, now: i64) -> Result<OrderStatus, OrderStatus> {
+        match self.at(pay_by, now) {
+            OrderStatus::AwaitingPayment | OrderStatus::Confirmed => Ok(OrderStatus::Confirmed),
+            expired => Err(expired),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,4 +105,34 @@ pub struct Order {
     pub fulfilment: Fulfilment,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
+    /// Unpaid at this time (ms since the Unix epoch), the order expires and its stock is released.
+    pub pay_by: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderStatus::*;
+
+    #[test]
+    fn the_store_clock_is_shanghai_time() {
+        // 2026-11-10T16:05:00Z is five past midnight on 11.11 in Shanghai.
+        assert_eq!(super::store_clock(1_794_326_700_000), "00:05");
+        assert_eq!(super::store_clock(1_794_326_700_000 - 6 * 60_000), "23:59");
+    }
+
+    #[test]
+    fn an_unpaid_order_expires_at_its_deadline_and_a_paid_one_never_does() {
+        assert_eq!(AwaitingPayment.at(100, 99), AwaitingPayment);
+        assert_eq!(AwaitingPayment.at(100, 100), Expired);
+        assert_eq!(Confirmed.at(100, 1_000), Confirmed);
+        assert_eq!(Expired.at(100, 0), Expired);
+    }
+
+    #[test]
+    fn payment_confirms_in_time_only_and_twice_is_once() {
+        assert_eq!(AwaitingPayment.pay(100, 99), Ok(Confirmed));
+        assert_eq!(Confirmed.pay(100, 500), Ok(Confirmed));
+        assert_eq!(AwaitingPayment.pay(100, 100), Err(Expired));
+        assert_eq!(Expired.pay(100, 0), Err(Expired));
+    }
 }

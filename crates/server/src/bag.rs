@@ -21,7 +21,7 @@ use std::collections::{BTreeSet, HashSet};
 /// The token is 128 random bits, so a plain hash cannot be reversed by guessing and needs no
 /// salt; it lets a lookup go straight to the key while a leaked database opens no bag. The token
 /// itself is dropped as soon as it is hashed, so it cannot reach a log.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct BagKey([u8; 32]);
 
 impl BagKey {
@@ -154,7 +154,8 @@ pub async fn state(pool: &SqlitePool, bag: &BagKey) -> Result<BagState, AppError
 ///
 /// Checks that need no bag (operation limits, known variants) run before the writer's turn, so a
 /// bad batch never waits for it; the line limit is checked against the stored log while holding it,
-/// so two batches cannot both pass it and together overfill the bag.
+/// so two batches cannot both pass it and together overfill the bag. The batch is committed with
+/// the others that queued meanwhile (`group_commit`).
 pub async fn apply(state: &AppState, bag: &BagKey, batch: &[Op]) -> Result<BagState, AppError> {
     if batch.len() > MAX_OPS_PER_BATCH {
         return Err(BagError::TooManyOps(batch.len()).into());
@@ -168,22 +169,12 @@ pub async fn apply(state: &AppState, bag: &BagKey, batch: &[Op]) -> Result<BagSt
     }
     let now = crate::now_ms();
     let batch: Vec<Op> = batch.iter().map(|op| op.clone().clamped(now)).collect();
-    let mut tx = state.writer.begin().await?;
-    match apply_in(&mut tx, bag, &batch, now).await {
-        Ok(merged) => {
-            tx.commit().await?;
-            Ok(merged)
-        }
-        Err(error) => {
-            tx.rollback().await;
-            Err(error)
-        }
-    }
+    state.bag_commits.apply(bag.clone(), batch, now).await
 }
 
 /// Takes the batch into the stored log and forgets what compaction may (see
 /// `OpLog::compact`), so the log a batch reads stays bounded by [`MAX_KEPT_OPS`].
-async fn apply_in(
+pub(crate) async fn apply_in(
     conn: &mut SqliteConnection,
     bag: &BagKey,
     batch: &[Op],

@@ -1,6 +1,7 @@
 //! Server settings: command-line flags with environment fallbacks (see `--help`).
 
 use crate::connections::Limits;
+use crate::throttle::Rates;
 use clap::Parser;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -77,6 +78,22 @@ pub struct Config {
         default_value_t = 30
     )]
     pub request_timeout: u64,
+
+    /// Bag batches, orders and payments one bag may send per minute (0: no limit).
+    #[arg(long, env = "SHOPBAG_WRITES_PER_BAG", value_name = "N", default_value_t = Rates::default().writes_per_bag)]
+    pub writes_per_bag: u32,
+
+    /// The same writes per minute from one client address, whatever the bag (0: no limit).
+    #[arg(long, env = "SHOPBAG_WRITES_PER_ADDRESS", value_name = "N", default_value_t = Rates::default().writes_per_address)]
+    pub writes_per_address: u32,
+
+    /// Orders per hour from one client address (0: no limit).
+    #[arg(long, env = "SHOPBAG_ORDERS_PER_ADDRESS", value_name = "N", default_value_t = Rates::default().orders_per_address_hour)]
+    pub orders_per_address: u32,
+
+    /// Seconds an order holds its stock unpaid; then it expires and the stock is released.
+    #[arg(long, env = "SHOPBAG_PAY_WITHIN", value_name = "SECONDS", default_value_t = (shopbag_api::DEFAULT_PAY_WITHIN_MS / 1000) as u64)]
+    pub pay_within: u64,
 }
 
 impl Config {
@@ -92,6 +109,18 @@ impl Config {
             header_read: Duration::from_secs(self.header_timeout.max(1)),
             request: Duration::from_secs(self.request_timeout.max(1)),
         }
+    }
+
+    pub fn rates(&self) -> Rates {
+        Rates {
+            writes_per_bag: self.writes_per_bag,
+            writes_per_address: self.writes_per_address,
+            orders_per_address_hour: self.orders_per_address,
+        }
+    }
+
+    pub fn pay_within_ms(&self) -> i64 {
+        i64::try_from(self.pay_within.max(1).saturating_mul(1000)).unwrap_or(i64::MAX)
     }
 
     /// The certificate folder: `--tls-dir`, or the default described in its help.

@@ -8,7 +8,9 @@
 //! [`Limits::request`] (the API answers `408` after that; see `app`). TLS handshakes have their
 //! own cap and timeout (`tls`).
 
+use axum::extract::connect_info::ConnectInfo;
 use axum::serve::Listener;
+use axum::Extension;
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -19,6 +21,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
+use tower::Layer;
 
 /// How much of the server one client may hold, and for how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +43,7 @@ impl Default for Limits {
 
 /// Serves `router` on the connections `listener` accepts until `shutdown`, then lets open
 /// requests finish (for at most the request limit).
-pub async fn serve<L: Listener>(
+pub async fn serve<L: Listener<Addr = std::net::SocketAddr>>(
     mut listener: L,
     router: Router,
     limits: Limits,
@@ -60,11 +63,12 @@ pub async fn serve<L: Listener>(
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
             () = &mut shutdown => break,
         };
-        let (io, _peer) = tokio::select! {
+        let (io, peer) = tokio::select! {
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        // The client's address for the rate limits (`throttle::ClientAddr`).
+        let service = TowerToHyperService::new(Extension(ConnectInfo(peer)).layer(router.clone()));
         let connection = builder
             .serve_connection(TokioIo::new(io), service)
             .into_owned();

@@ -152,6 +152,20 @@ impl WriteTx {
         self.tx.commit().await
     }
 
+    /// Commits after `result` is Ok, else rolls back; a failed commit becomes the error.
+    pub async fn finish<T, E: From<sqlx::Error>>(self, result: Result<T, E>) -> Result<T, E> {
+        match result {
+            Ok(value) => {
+                self.commit().await?;
+                Ok(value)
+            }
+            Err(error) => {
+                self.rollback().await;
+                Err(error)
+            }
+        }
+    }
+
     /// Rolls back before the next writer starts, so it does not find the lock still held. A
     /// failure here is only logged: the caller is already answering with the error that caused it.
     pub async fn rollback(self) {

@@ -16,6 +16,8 @@ use std::any::Any;
 pub struct AppError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// Seconds to wait before trying again (`Retry-After`), for a 429.
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -26,6 +28,23 @@ impl AppError {
                 code,
                 message: message.into(),
             },
+            retry_after: None,
+        }
+    }
+
+    /// Over a rate limit (`what`: "for this bag"…); try again after `wait`.
+    pub fn too_many_requests(what: &str, wait: std::time::Duration) -> Self {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        AppError {
+            retry_after: Some(seconds.max(1)),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::TooManyRequests,
+                format!(
+                    "too many requests {what}; try again in {} s",
+                    seconds.max(1)
+                ),
+            )
         }
     }
 
@@ -104,6 +123,7 @@ impl AppError {
             StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+            StatusCode::TOO_MANY_REQUESTS => ErrorCode::TooManyRequests,
             s if s.is_server_error() => ErrorCode::Internal,
             _ => ErrorCode::BadRequest,
         };
@@ -114,7 +134,13 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let challenge = self.status == StatusCode::UNAUTHORIZED;
+        let retry_after = self.retry_after;
         let mut response = (self.status, Json(ErrorResponse { error: self.body })).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         // RFC 9110: a 401 names the scheme that would work.
         if challenge {
             response

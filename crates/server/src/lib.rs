@@ -18,10 +18,12 @@ pub mod db;
 pub mod error;
 #[cfg(feature = "fault-injection")]
 pub mod faults;
+mod group_commit;
 pub mod openapi;
 pub mod orders;
 mod routes;
 pub mod seed;
+pub mod throttle;
 pub mod tls;
 
 pub use config::Config;
@@ -66,22 +68,33 @@ pub struct AppState {
     pub pool: SqlitePool,
     /// For bag and order writes, one at a time.
     pub writer: db::Writer,
+    /// Bag batches, committed in groups on the writer.
+    pub bag_commits: group_commit::BagCommits,
     pub dist: Arc<assets::Dist>,
     #[cfg(feature = "fault-injection")]
     pub faults: Arc<faults::Faults>,
     /// An API request not answered within this is answered 408.
     pub request_timeout: Duration,
+    /// Write limits per bag and per client address.
+    pub throttle: Arc<throttle::Throttle>,
+    /// How long an order holds its stock unpaid (ms).
+    pub pay_within_ms: i64,
 }
 
 impl AppState {
+    /// Starts the bag's commit task: call within the server's runtime.
     pub fn new(pool: SqlitePool, dist: impl Into<PathBuf>) -> Self {
+        let writer = db::Writer::new(pool.clone());
         AppState {
-            writer: db::Writer::new(pool.clone()),
+            bag_commits: group_commit::BagCommits::start(writer.clone()),
+            writer,
             pool,
             dist: Arc::new(assets::Dist::new(dist)),
             #[cfg(feature = "fault-injection")]
             faults: Arc::default(),
             request_timeout: connections::Limits::default().request,
+            throttle: Arc::default(),
+            pay_within_ms: shopbag_api::DEFAULT_PAY_WITHIN_MS,
         }
     }
 }
@@ -157,6 +170,7 @@ pub struct Server {
     router: Router,
     addr: SocketAddr,
     writer: db::Writer,
+    state: AppState,
     tls: Option<tls::Tls>,
     limits: connections::Limits,
 }
@@ -170,6 +184,8 @@ impl Server {
         }
         let mut state = AppState::new(pool, config.dist.clone());
         state.request_timeout = config.limits().request;
+        state.throttle = Arc::new(throttle::Throttle::new(config.rates()));
+        state.pay_within_ms = config.pay_within_ms();
         state.dist.refresh().await;
         // Before binding: a certificate problem should not leave a port open for nothing.
         let tls = if config.tls {
@@ -185,6 +201,7 @@ impl Server {
         Ok(Server {
             listener,
             writer: state.writer.clone(),
+            state: state.clone(),
             router: app(state),
             addr,
             tls,
@@ -208,6 +225,7 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let checkpoints = tokio::spawn(self.writer.checkpoint_regularly());
+        let upkeep = tokio::spawn(upkeep(self.state));
         match self.tls {
             Some(tls) => {
                 let listener = tls.listener(self.listener);
@@ -216,7 +234,27 @@ impl Server {
             None => connections::serve(self.listener, self.router, self.limits, shutdown).await,
         }
         checkpoints.abort();
+        upkeep.abort();
         Ok(())
+    }
+}
+
+/// Unpaid orders past their deadline give their stock back (at each deadline, or at least every
+/// half minute), and the rate limits forget idle clients.
+async fn upkeep(state: AppState) {
+    let longest = Duration::from_secs(30).min(Duration::from_millis(
+        state.pay_within_ms.max(1).unsigned_abs(),
+    ));
+    loop {
+        if let Err(error) = orders::expire_due(&state).await {
+            tracing::warn!(?error, "could not expire unpaid orders; trying again later");
+        }
+        state.throttle.forget_idle();
+        let next = orders::next_deadline(&state.pool).await.ok().flatten();
+        let wait = next.map_or(longest, |due| {
+            Duration::from_millis((due - now_ms()).max(0).unsigned_abs()).min(longest)
+        });
+        tokio::time::sleep(wait.max(Duration::from_millis(50))).await;
     }
 }
 

@@ -1,14 +1,20 @@
 //! Orders from the bag: stock reserved, the order stored and its lines taken out of the bag, all
 //! in one transaction; a retry with the same `Idempotency-Key` gets the same order back.
+//!
+//! A reservation lasts until the order's `pay_by`: paid (confirmed) by then, the stock is hers;
+//! not, the order expires and the stock goes back (`expire_due`, run before every order and
+//! payment and every half minute). A bag has at most `MAX_OPEN_ORDERS` awaiting payment.
 
 use crate::bag::{self, BagKey};
 use crate::error::AppError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use shopbag_api::bag::{Change, Op, OpId, MAX_LINES};
 use shopbag_api::{
-    DeliveryAddress, Fulfilment, Localized, Money, Order, OrderLine, OrderRequest, OrderStatus,
+    DeliveryAddress, ErrorCode, Fulfilment, Localized, Money, Order, OrderLine, OrderRequest,
+    OrderStatus, MAX_OPEN_ORDERS,
 };
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::{HashMap, HashSet};
@@ -120,16 +126,8 @@ pub async fn place(
         }
     }
     let mut tx = state.writer.begin().await?;
-    match place_in(&mut tx, bag, key, request).await {
-        Ok(placed) => {
-            tx.commit().await?;
-            Ok(placed)
-        }
-        Err(error) => {
-            tx.rollback().await;
-            Err(error)
-        }
-    }
+    let result = place_in(&mut tx, bag, key, request, state.pay_within_ms).await;
+    tx.finish(result).await
 }
 
 /// The order this bag placed with this key, if the request asks for the same thing.
@@ -235,10 +233,26 @@ async fn place_in(
     bag: &BagKey,
     key: &IdempotencyKey,
     request: &OrderRequest,
+    pay_within_ms: i64,
 ) -> Result<Placed, AppError> {
     // Again under the writer's turn: two retries racing each other place one order.
     if let Some(order) = earlier(conn, bag, key, request).await? {
         return Ok(Placed::Again(order));
+    }
+    let created_at = crate::now_ms();
+    // Stock held by unpaid orders past their deadline is free again before this one reserves.
+    expire_due_in(conn, created_at).await?;
+    let (open,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM orders WHERE bag = ? AND status = 'awaiting_payment'")
+            .bind(bag.as_bytes())
+            .fetch_one(&mut *conn)
+            .await?;
+    if open >= MAX_OPEN_ORDERS as i64 {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::TooManyOpenOrders,
+            format!("this bag has {open} orders awaiting payment; pay or let one expire first"),
+        ));
     }
     let mut log = bag::log(conn, bag).await?;
     let lines = log.lines();
@@ -282,7 +296,6 @@ async fn place_in(
         )));
     }
 
-    let created_at = crate::now_ms();
     // The next number of a sequence that never gives one twice (see the migration).
     let id = sqlx::query("INSERT INTO order_numbers DEFAULT VALUES")
         .execute(&mut *conn)
@@ -295,7 +308,7 @@ async fn place_in(
         .sum();
     sqlx::query(
         "INSERT INTO orders (id, number, bag, idempotency_key, request, status, fulfilment, \
-         total, created_at) VALUES (?, ?, ?, ?, ?, 'awaiting_payment', ?, ?, ?)",
+         total, created_at, pay_by) VALUES (?, ?, ?, ?, ?, 'awaiting_payment', ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(order_number(id, created_at))
@@ -305,6 +318,7 @@ async fn place_in(
     .bind(to_json(&request.fulfilment)?)
     .bind(total.as_fen())
     .bind(created_at)
+    .bind(created_at.saturating_add(pay_within_ms))
     .execute(&mut *conn)
     .await?;
 
@@ -362,6 +376,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 #[derive(FromRow)]
 struct OrderRow {
     number: String,
+    status: String,
+    pay_by: i64,
     fulfilment: String,
     total: i64,
     created_at: i64,
@@ -382,11 +398,12 @@ struct LineRow {
 
 /// The stored order, in the contract's shape.
 async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
-    let row: OrderRow =
-        sqlx::query_as("SELECT number, fulfilment, total, created_at FROM orders WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let row: OrderRow = sqlx::query_as(
+        "SELECT number, status, pay_by, fulfilment, total, created_at FROM orders WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
     let lines: Vec<LineRow> = sqlx::query_as(
         "SELECT sku, product_id, name_zh, name_en, colour_zh, colour_en, size, quantity, \
          unit_price FROM order_lines WHERE order_id = ? ORDER BY position",
@@ -400,8 +417,9 @@ async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
     })?;
     Ok(Order {
         number: row.number,
-        // The only status so far; the column's CHECK keeps it so.
-        status: OrderStatus::AwaitingPayment,
+        // Expired at its deadline even before the sweep has given the stock back.
+        status: status_of(&row.status)?.at(row.pay_by, crate::now_ms()),
+        pay_by: row.pay_by,
         lines: lines
             .into_iter()
             .map(|l| OrderLine {
@@ -439,10 +457,132 @@ pub async fn find(
     }
 }
 
+/// The status column's text (its CHECK allows these three only).
+fn status_of(text: &str) -> Result<OrderStatus, AppError> {
+    match text {
+        "awaiting_payment" => Ok(OrderStatus::AwaitingPayment),
+        "confirmed" => Ok(OrderStatus::Confirmed),
+        "expired" => Ok(OrderStatus::Expired),
+        other => {
+            tracing::error!(status = other, "an order has an unknown status");
+            Err(AppError::internal())
+        }
+    }
+}
+
+/// Expires every unpaid order past its deadline and gives its stock back.
+pub async fn expire_due(state: &AppState) -> Result<usize, AppError> {
+    let mut tx = state.writer.begin().await?;
+    let result = expire_due_in(&mut tx, crate::now_ms()).await;
+    tx.finish(result).await
+}
+
+async fn expire_due_in(conn: &mut SqliteConnection, now: i64) -> Result<usize, AppError> {
+    let due: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, fulfilment FROM orders WHERE status = 'awaiting_payment' AND pay_by <= ?",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, fulfilment) in &due {
+        let fulfilment: Fulfilment = serde_json::from_str(fulfilment).map_err(|error| {
+            tracing::error!(%error, "a stored fulfilment does not parse");
+            AppError::internal()
+        })?;
+        let lines: Vec<(String, i64)> =
+            sqlx::query_as("SELECT sku, quantity FROM order_lines WHERE order_id = ?")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+        for (sku, quantity) in lines {
+            release(conn, &fulfilment, &sku, quantity).await?;
+        }
+        sqlx::query("UPDATE orders SET status = 'expired' WHERE id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(due.len())
+}
+
+/// When the next unpaid order reaches its deadline, if any awaits payment.
+pub async fn next_deadline(pool: &SqlitePool) -> Result<Option<i64>, AppError> {
+    let (due,): (Option<i64>,) =
+        sqlx::query_as("SELECT MIN(pay_by) FROM orders WHERE status = 'awaiting_payment'")
+            .fetch_one(pool)
+            .await?;
+    Ok(due)
+}
+
+/// Puts `quantity` of `sku` back where [`reserve`] took it from.
+async fn release(
+    conn: &mut SqliteConnection,
+    fulfilment: &Fulfilment,
+    sku: &str,
+    quantity: i64,
+) -> Result<(), AppError> {
+    match fulfilment {
+        Fulfilment::Pickup { store_id } => {
+            sqlx::query("UPDATE stock SET quantity = quantity + ? WHERE sku = ? AND store_id = ?")
+                .bind(quantity)
+                .bind(sku)
+                .bind(store_id)
+                .execute(&mut *conn)
+                .await?
+        }
+        Fulfilment::Delivery { .. } => {
+            sqlx::query("UPDATE variants SET online_stock = online_stock + ? WHERE sku = ?")
+                .bind(quantity)
+                .bind(sku)
+                .execute(&mut *conn)
+                .await?
+        }
+    };
+    Ok(())
+}
+
+/// Payment for the order with this number, if this bag placed it: confirmed, or `order_expired`.
+pub async fn pay(state: &AppState, bag: &BagKey, number: &str) -> Result<Option<Order>, AppError> {
+    let mut tx = state.writer.begin().await?;
+    let result = pay_in(&mut tx, bag, number).await;
+    tx.finish(result).await
+}
+
+async fn pay_in(
+    conn: &mut SqliteConnection,
+    bag: &BagKey,
+    number: &str,
+) -> Result<Option<Order>, AppError> {
+    let now = crate::now_ms();
+    expire_due_in(conn, now).await?;
+    let row: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT id, status, pay_by FROM orders WHERE number = ? AND bag = ?")
+            .bind(number)
+            .bind(bag.as_bytes())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((id, status, pay_by)) = row else {
+        return Ok(None);
+    };
+    match status_of(&status)?.pay(pay_by, now) {
+        Ok(_) => {
+            sqlx::query("UPDATE orders SET status = 'confirmed' WHERE id = ?")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            Ok(Some(load(conn, id).await?))
+        }
+        Err(_) => Err(AppError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::OrderExpired,
+            format!("order {number} was not paid in time; its stock went back to the shelf"),
+        )),
+    }
+}
+
 /// `SB20261126-000042`: the Shanghai date of the order and its sequence number.
 pub fn order_number(id: i64, created_at_ms: i64) -> String {
-    const SHANGHAI_OFFSET_MS: i64 = 8 * 3600 * 1000;
-    let days = (created_at_ms + SHANGHAI_OFFSET_MS).div_euclid(86_400_000);
+    let days = (created_at_ms + shopbag_api::STORE_UTC_OFFSET_MS).div_euclid(86_400_000);
     let (year, month, day) = civil_from_days(days);
     format!("SB{year:04}{month:02}{day:02}-{id:06}")
 }

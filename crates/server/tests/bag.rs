@@ -423,6 +423,46 @@ async fn concurrent_batches_cannot_overfill_a_bag_together() {
     assert_eq!(f.server.bag(&shopper).await.lines.len(), 101);
 }
 
+#[tokio::test]
+async fn a_batch_refused_in_a_shared_commit_leaves_the_others_committed() {
+    // Batches that queue together share one transaction: a refusal must undo its own batch only.
+    let f = Fixture::new().await;
+    let skus = all_skus();
+    let full = token();
+    let adds: Vec<Op> = (0..MAX_LINES).map(|i| add(&skus[i], 1)).collect();
+    for part in adds.chunks(100) {
+        f.server.apply(&full, part).await;
+    }
+    let shoppers: Vec<_> = (0..30).map(|_| token()).collect();
+    let over = [add(&skus[MAX_LINES], 1)];
+    let sends = shoppers.iter().enumerate().map(|(n, shopper)| {
+        let (server, skus) = (&f.server, &skus);
+        let (full, over) = (&full, &over);
+        async move {
+            if n % 3 == 0 {
+                (None, server.send_ops(full, over).await)
+            } else {
+                let op = add(&skus[n], 1);
+                (
+                    Some((shopper, op.id.clone())),
+                    server.send_ops(shopper, &[op]).await,
+                )
+            }
+        }
+    });
+    for (taken, response) in futures::future::join_all(sends).await {
+        match taken {
+            None => assert_eq!(response.status(), 422),
+            Some((shopper, id)) => {
+                assert_eq!(response.status(), 200);
+                assert_eq!(ids(&f.server.bag(shopper).await), HashSet::from([id]));
+            }
+        }
+    }
+    assert_eq!(f.server.bag(&full).await.lines.len(), MAX_LINES);
+    assert_eq!(stored_ops(&f).await, (MAX_LINES + 20) as i64);
+}
+
 #[cfg(not(feature = "fault-injection"))]
 #[tokio::test]
 async fn a_normal_build_has_no_fault_switch() {

@@ -5,7 +5,7 @@ mod common;
 use common::{add, assert_error, token, variants_with, Fixture, TestServer};
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagToken, Change};
-use shopbag_api::{Order, OrderStatus, Variant};
+use shopbag_api::{Order, OrderStatus, Variant, MAX_OPEN_ORDERS};
 
 const STORE: &str = "sh-jingan";
 
@@ -417,4 +417,168 @@ async fn an_add_made_meanwhile_on_another_device_survives_the_order() {
     let kiosk_add = add(&coat.sku, 1);
     let bag = f.server.apply(&shopper, &[kiosk_add]).await;
     assert_eq!(bag.lines.len(), 1);
+}
+
+async fn confirm(server: &TestServer, bag: &BagToken, number: &str) -> reqwest::Response {
+    let url = server.url(&format!("/api/v1/orders/{number}/confirm"));
+    server
+        .with_token(server.client.post(url), bag)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Waits (at most ten seconds) until `done` says yes.
+async fn eventually<F: std::future::Future<Output = bool>>(mut done: impl FnMut() -> F) -> bool {
+    for _ in 0..100 {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn an_unpaid_order_gives_its_stock_back_and_a_paid_one_keeps_it() {
+    // A made-up bag ordering everything a store shows used to hold it for good.
+    let f = Fixture::with(|config| config.pay_within = 1).await;
+    let candidates = variants_with(STORE, 2, 0);
+    let (coat, scarf) = (&candidates[0], &candidates[1]);
+    let before = (
+        f.server.stock(&coat.sku, Some(STORE)).await,
+        f.server.stock(&scarf.sku, Some(STORE)).await,
+    );
+    let (greedy, shopper) = (token(), token());
+    f.server.apply(&greedy, &[add(&coat.sku, 1)]).await;
+    f.server.apply(&shopper, &[add(&scarf.sku, 1)]).await;
+    let unpaid: Order = place(&f.server, &greedy, &key(), &pickup(&[&coat.sku]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let paid: Order = place(&f.server, &shopper, &key(), &pickup(&[&scarf.sku]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unpaid.pay_by - unpaid.created_at, 1_000);
+    let confirmed = confirm(&f.server, &shopper, &paid.number).await;
+    assert_eq!(confirmed.status(), 200);
+    assert_eq!(
+        confirmed.json::<Order>().await.unwrap().status,
+        OrderStatus::Confirmed
+    );
+    assert_eq!(f.server.stock(&coat.sku, Some(STORE)).await, before.0 - 1);
+
+    // Past the deadline the server gives the unpaid coat back by itself.
+    let server = &f.server;
+    assert!(eventually(|| async { server.stock(&coat.sku, Some(STORE)).await == before.0 }).await);
+    let expired: Order = read(&f.server, &greedy, &unpaid.number)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(expired.status, OrderStatus::Expired);
+    assert_error(
+        confirm(&f.server, &greedy, &unpaid.number).await,
+        409,
+        "order_expired",
+    )
+    .await;
+    // The paid scarf stays hers; paying twice is paying once.
+    assert_eq!(f.server.stock(&scarf.sku, Some(STORE)).await, before.1 - 1);
+    let again: Order = confirm(&f.server, &shopper, &paid.number)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.status, OrderStatus::Confirmed);
+    assert_error(
+        confirm(&f.server, &token(), &paid.number).await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bag_has_at_most_three_orders_awaiting_payment() {
+    let f = Fixture::new().await;
+    let candidates = variants_with(STORE, 1, 0);
+    let shopper = token();
+    let adds: Vec<_> = candidates[..5].iter().map(|v| add(&v.sku, 1)).collect();
+    f.server.apply(&shopper, &adds).await;
+    let mut numbers = Vec::new();
+    for variant in &candidates[..MAX_OPEN_ORDERS] {
+        let response = place(&f.server, &shopper, &key(), &pickup(&[&variant.sku])).await;
+        assert_eq!(response.status(), 201);
+        numbers.push(response.json::<Order>().await.unwrap().number);
+    }
+    let next = pickup(&[&candidates[MAX_OPEN_ORDERS].sku]);
+    let before = f
+        .server
+        .stock(&candidates[MAX_OPEN_ORDERS].sku, Some(STORE))
+        .await;
+    assert_error(
+        place(&f.server, &shopper, &key(), &next).await,
+        409,
+        "too_many_open_orders",
+    )
+    .await;
+    assert_eq!(
+        f.server
+            .stock(&candidates[MAX_OPEN_ORDERS].sku, Some(STORE))
+            .await,
+        before
+    );
+    // Paying one makes room.
+    assert_eq!(
+        confirm(&f.server, &shopper, &numbers[0]).await.status(),
+        200
+    );
+    assert_eq!(
+        place(&f.server, &shopper, &key(), &next).await.status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn writes_past_a_bags_rate_wait_and_other_bags_go_on() {
+    let f = Fixture::with(|config| config.writes_per_bag = 3).await;
+    let sku = &variants_with(STORE, 1, 0)[0].sku;
+    let busy = token();
+    for _ in 0..3 {
+        f.server.apply(&busy, &[add(sku, 1)]).await;
+    }
+    let refused = f.server.send_ops(&busy, &[add(sku, 1)]).await;
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    assert_error(refused, 429, "too_many_requests").await;
+    assert_eq!(
+        f.server.bag(&busy).await.ops.len(),
+        3,
+        "nothing of the refused batch"
+    );
+    f.server.apply(&token(), &[add(sku, 1)]).await;
+}
+
+#[tokio::test]
+async fn made_up_bags_from_one_address_cannot_order_without_end() {
+    let f = Fixture::with(|config| config.orders_per_address = 2).await;
+    let candidates = variants_with(STORE, 1, 0);
+    for (n, variant) in candidates[..3].iter().enumerate() {
+        let made_up = token();
+        f.server.apply(&made_up, &[add(&variant.sku, 1)]).await;
+        let response = place(&f.server, &made_up, &key(), &pickup(&[&variant.sku])).await;
+        if n < 2 {
+            assert_eq!(response.status(), 201);
+        } else {
+            assert_error(response, 429, "too_many_requests").await;
+        }
+    }
 }

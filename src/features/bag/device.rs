@@ -5,11 +5,21 @@
 //! localStorage rather than IndexedDB: it is synchronous (the write is done before the tap's
 //! handler returns), exists in every webview we target, a bag of 200 lines is far below its
 //! quota, and its `storage` event keeps two tabs in step without a broadcast channel.
+//!
+//! What a device can do to the copy, and what the bag does about it:
+//! - storage full: the bag's write comes first — the products cache (only a cache) and then a
+//!   set-aside damaged copy make room for it; if it still does not fit, the bag says so for as
+//!   long as only the page holds a change (`SyncStatus::OnlyOnThisPage`);
+//! - a damaged copy: set aside, and its token kept, so the server's copy of the bag comes back;
+//! - an operation this release cannot read (a newer one wrote it): left out of the bag, kept
+//!   in the stored copy as it was;
+//! - the browser clearing storage it may clear (WebKit, after seven days without a visit): the
+//!   app asks for storage that is kept (`ask_to_keep`) once the bag has a line.
 
-use crate::api::bag::{Change, Intent, Line, Op, OpId, Replica};
+use crate::api::bag::{BagToken, Change, Intent, Line, Op, OpId, Replica};
 use crate::api::Product;
 use crate::json;
-use crate::storage::{self, Kept, Refused};
+use crate::storage::{self, Refused};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -29,21 +39,114 @@ pub type Products = BTreeMap<String, Product>;
 /// What reading the device's copy found.
 pub enum Loaded {
     Fresh(Replica),
-    /// The stored copy could not be read; it was set aside and the bag starts empty.
+    /// The stored copy was not JSON; it was set aside, and the bag starts again with its token
+    /// (when one could be found in it), so the server's copy comes back with the next sync.
     Damaged(Replica),
 }
 
 pub fn load() -> Loaded {
-    match storage::read::<Replica>(STORAGE_KEY) {
-        Kept::Nothing => Loaded::Fresh(Replica::default()),
-        Kept::Value(saved) => {
+    let Some(text) = storage::read_text(STORAGE_KEY) else {
+        return Loaded::Fresh(Replica::default());
+    };
+    match parse_object(&text) {
+        Some(stored) => {
             move_products_out();
-            Loaded::Fresh(saved)
+            Loaded::Fresh(read_bag(&stored))
         }
-        Kept::Unreadable(text) => {
+        None => {
             let _ = storage::write_text(DAMAGED_KEY, &text);
             storage::remove(STORAGE_KEY);
-            Loaded::Damaged(Replica::default())
+            Loaded::Damaged(Replica {
+                token: token_in(&text),
+                ..Replica::default()
+            })
+        }
+    }
+}
+
+fn parse_object(text: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(text).ok().filter(JsValue::is_object)
+}
+
+/// The stored bag, read part by part: an operation (or id) this release cannot read is left
+/// out, not the bag with it.
+pub fn read_bag(stored: &JsValue) -> Replica {
+    let mut bag = Replica {
+        token: get(stored, "token")
+            .and_then(|t| t.as_string())
+            .filter(|t| BagToken::parse(t).is_some()),
+        ..Replica::default()
+    };
+    for (id, value) in entries(get(stored, "log").and_then(|log| get(&log, "ops"))) {
+        if let Ok(op) = json::from_value::<Op>(value) {
+            if op.id.as_str() == id {
+                bag.log.insert(op);
+            }
+        }
+    }
+    for (field, set) in [("synced", &mut bag.synced), ("rejected", &mut bag.rejected)] {
+        let ids: Option<js_sys::Array> = get(stored, field).and_then(|v| v.dyn_into().ok());
+        for id in ids.iter().flat_map(js_sys::Array::iter) {
+            if let Some(id) = id.as_string().and_then(|t| OpId::parse(&t).ok()) {
+                set.insert(id);
+            }
+        }
+    }
+    bag
+}
+
+/// The token in a damaged copy's text, if its `"token":"…"` survived.
+fn token_in(text: &str) -> Option<String> {
+    const FIELD: &str = r#""token":""#;
+    let start = text.find(FIELD)? + FIELD.len();
+    let token = text.get(start..start + 32)?;
+    BagToken::parse(token).map(|_| token.to_string())
+}
+
+/// An object's own `(key, value)` pairs (none for anything else).
+fn entries(object: Option<JsValue>) -> Vec<(String, JsValue)> {
+    let Some(object) = object.and_then(|o| o.dyn_into::<js_sys::Object>().ok()) else {
+        return Vec::new();
+    };
+    js_sys::Object::entries(&object)
+        .iter()
+        .filter_map(|entry| {
+            let entry: js_sys::Array = entry.unchecked_into();
+            Some((entry.get(0).as_string()?, entry.get(1)))
+        })
+        .collect()
+}
+
+/// Writes the bag's copy. When the device is full, what is only a copy of something kept
+/// elsewhere makes room: the products (the screens fetch them again), then a damaged bag set
+/// aside earlier (its token already went on with the bag, and the server has what it synced).
+fn write_bag(text: &str) -> Result<(), Refused> {
+    storage::write_text(STORAGE_KEY, text)
+        .or_else(|_| {
+            storage::remove(PRODUCTS_KEY);
+            storage::write_text(STORAGE_KEY, text)
+        })
+        .or_else(|_| {
+            storage::remove(DAMAGED_KEY);
+            storage::write_text(STORAGE_KEY, text)
+        })
+}
+
+/// Asks the browser, once a page, to keep this site's storage (WebKit otherwise clears it after
+/// seven days without a visit): the shopper who comes back for 11.11 finds her bag. The browser
+/// decides; the answer changes nothing here.
+pub fn ask_to_keep() {
+    static ASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if ASKED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    if let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) {
+        if let Ok(asked) = storage.persist() {
+            // A promise that may reject (an insecure origin): handled, so nothing is logged. Once
+            // a page, so the closure may live as long as the page.
+            let ignore = wasm_bindgen::closure::Closure::once(|_: JsValue| {});
+            let _ = asked.catch(&ignore);
+            ignore.forget();
         }
     }
 }
@@ -68,15 +171,27 @@ fn move_products_out() {
 
 /// Merges `ours` with what is stored now (another tab may have written) and stores the union.
 /// Returns the union, or [`Refused`] when the device would not store it (quota, private mode).
+///
+/// Stored operations this release cannot read stay in the copy as they were.
 pub fn save(ours: &Replica) -> Result<Replica, Refused> {
+    let stored = storage::read_text(STORAGE_KEY).and_then(|text| parse_object(&text));
     let mut merged = ours.clone();
-    if let Loaded::Fresh(stored) = load() {
-        merged.merge(stored);
+    if let Some(stored) = &stored {
+        merged.merge(read_bag(stored));
     }
-    storage::write_text(
-        STORAGE_KEY,
-        &json::stringify(&stored_bag(&merged)?).map_err(|_| Refused)?,
-    )?;
+    let written = stored_bag(&merged)?;
+    let ops = get(&written, "log")
+        .and_then(|log| get(&log, "ops"))
+        .ok_or(Refused)?;
+    let theirs = stored
+        .and_then(|s| get(&s, "log"))
+        .and_then(|log| get(&log, "ops"));
+    for (id, value) in entries(theirs) {
+        if get(&ops, &id).is_none() {
+            set(&ops, &id, &value)?;
+        }
+    }
+    write_bag(&json::stringify(&written).map_err(|_| Refused)?)?;
     Ok(merged)
 }
 
@@ -240,7 +355,7 @@ pub fn store_ops(ops: &[&Op], new_bag: Option<&str>, summary: Summary) -> Result
             set(&stored, LINE_COUNT, &(lines as f64).into())?;
         }
     }
-    storage::write_text(STORAGE_KEY, &json::stringify(&stored).map_err(|_| Refused)?)?;
+    write_bag(&json::stringify(&stored).map_err(|_| Refused)?)?;
     Ok(glance())
 }
 
@@ -317,10 +432,15 @@ pub fn load_products() -> Products {
     products
 }
 
-/// Merges `ours` with the kept products (another tab may have written) and stores the union.
-pub fn save_products(ours: &Products) -> Result<Products, Refused> {
+/// Merges `ours` with the kept products (another tab may have written) and stores the union of
+/// those `wanted` keeps (the products of the bag's lines: the others are no longer needed).
+pub fn save_products(
+    ours: &Products,
+    wanted: impl Fn(&Product) -> bool,
+) -> Result<Products, Refused> {
     let mut merged = load_products();
     merged.extend(ours.iter().map(|(id, p)| (id.clone(), p.clone())));
+    merged.retain(|_, product| wanted(product));
     storage::write(PRODUCTS_KEY, &merged)?;
     Ok(merged)
 }

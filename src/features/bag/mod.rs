@@ -25,10 +25,8 @@ pub use crate::api::bag::SyncStatus;
 /// Something the shopper should know about her bag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BagNotice {
-    /// The stored bag was unreadable: it was set aside and this bag starts empty.
+    /// The stored bag was unreadable: it was set aside, and the bag comes back from the server.
     DamagedStorage,
-    /// The device would not store the change (storage full or disabled): it is only in memory.
-    NotStored,
     /// The server refused a change for good (a variant no longer sold, a full bag).
     Refused,
     /// The bag already has 200 lines.
@@ -67,8 +65,9 @@ struct Model {
     saved: RwSignal<Replica>,
     lines: Memo<Vec<Line>>,
     /// A write to the device failed: the stored copy may lack operations held here, so the next
-    /// write carries every operation of the bag, not only the new one.
-    unsaved: StoredValue<bool>,
+    /// write carries every operation of the bag, not only the new one (and the status says
+    /// only this page holds them, until the server or the device does).
+    unsaved: RwSignal<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +165,7 @@ impl Bag {
                 let model = Model {
                     saved,
                     lines: Memo::new(move |_| saved.with(Replica::lines)),
-                    unsaved: StoredValue::new(false),
+                    unsaved: RwSignal::new(false),
                 };
                 let count = self.count;
                 Effect::new(move |_| count.set(model.lines.with(Vec::len)));
@@ -180,12 +179,24 @@ impl Bag {
             })
         });
         self.model.set_value(Some(model));
+        if model.saved.with_untracked(|s| !s.log.is_empty()) {
+            device::ask_to_keep();
+        }
+        if notice.is_some() {
+            // The damaged copy's token goes on: stored now, and the server's copy fetched.
+            self.persist();
+            self.wake_sync();
+        }
         model
     }
 
     pub fn status(self) -> SyncStatus {
-        let pending = self.model().saved.with(Replica::has_pending);
-        SyncStatus::of(pending, self.sending.get())
+        let Model { saved, unsaved, .. } = self.model();
+        SyncStatus::of(
+            saved.with(Replica::has_pending),
+            self.sending.get(),
+            !unsaved.get(),
+        )
     }
 
     pub fn notice(self) -> Option<BagNotice> {
@@ -202,24 +213,31 @@ impl Bag {
         self.with_products(|products| products.get(product_id).cloned())
     }
 
-    /// Keeps a product on the device, for the lines that name it.
+    /// Keeps a product on the device, for the lines that name it; products no line names any
+    /// more are let go. (A cache: when the device will not store it, the screens fetch again.)
     fn remember_product(self, product: Product) {
+        let lines = self.model().lines.get_untracked();
+        let id = product.id.clone();
+        let wanted = move |p: &Product| {
+            p.id == id
+                || p.variants
+                    .iter()
+                    .any(|v| lines.iter().any(|line| line.sku == v.sku))
+        };
         self.with_products(|products| {
             products.insert(product.id.clone(), product);
         });
         let ours = self.with_products(|products| products.clone());
-        match device::save_products(&ours) {
-            Ok(merged) => self.products.set_value(Some(merged)),
-            Err(_) => self.notice.set(Some(BagNotice::NotStored)),
+        if let Ok(kept) = device::save_products(&ours, wanted) {
+            self.products.set_value(Some(kept));
         }
         self.products_changed.update(|n| *n += 1);
     }
 
     /// Keeps a product as the API sent it (without writing it out through our types).
     pub fn keep_product_json(self, id: &str, product: &JsValue) {
-        if device::keep_product_json(id, product).is_err() {
-            self.notice.set(Some(BagNotice::NotStored));
-        }
+        // A cache: when the device will not store it, the bag page fetches it.
+        let _ = device::keep_product_json(id, product);
         self.forget_products();
     }
 
@@ -284,6 +302,7 @@ impl Bag {
             Ok(stored) => self.count.set(stored.lines),
             Err(_) => return put(self, product, sku, store, intent).await,
         }
+        device::ask_to_keep();
         // Kept for the bag page offline.
         self.keep_product_json(&product.id, &product_json);
         self.wake_sync();
@@ -371,7 +390,7 @@ impl Bag {
         let stored = saved.with_untracked(|s| {
             let lines = s.lines();
             let summary = Summary::Lines(&lines);
-            (!unsaved.get_value() && device::store_ops(&[op], None, summary).is_ok())
+            (!unsaved.get_untracked() && device::store_ops(&[op], None, summary).is_ok())
                 || device::store_ops(
                     &s.log.ops().collect::<Vec<_>>(),
                     s.token.as_deref(),
@@ -379,9 +398,9 @@ impl Bag {
                 )
                 .is_ok()
         });
-        unsaved.set_value(!stored);
-        if !stored {
-            self.notice.set(Some(BagNotice::NotStored));
+        unsaved.set(!stored);
+        if stored {
+            device::ask_to_keep();
         }
     }
 
@@ -390,11 +409,11 @@ impl Bag {
         let Model { saved, unsaved, .. } = self.model();
         let ours = saved.get_untracked();
         let stored = device::save(&ours);
-        unsaved.set_value(stored.is_err());
-        match stored {
-            Ok(merged) if merged != ours => saved.set(merged),
-            Ok(_) => {}
-            Err(_) => self.notice.set(Some(BagNotice::NotStored)),
+        unsaved.set(stored.is_err());
+        if let Ok(merged) = stored {
+            if merged != ours {
+                saved.set(merged);
+            }
         }
     }
 

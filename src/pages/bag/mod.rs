@@ -342,10 +342,16 @@ fn SyncState(bag: Bag) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || match bag.status() {
         SyncStatus::SavedOnDevice => i18n.status_saved(),
+        SyncStatus::OnlyOnThisPage => i18n.status_only_on_this_page(),
         SyncStatus::Syncing => i18n.status_syncing(),
         SyncStatus::Synced => i18n.status_synced(),
     };
-    view! { <p class="sync-status" role="status">{text}</p> }
+    // Only this page holds a change: as lasting as the state itself, not a notice to dismiss.
+    let class = move || match bag.status() {
+        SyncStatus::OnlyOnThisPage => "sync-status problem",
+        _ => "sync-status",
+    };
+    view! { <p class=class role="status">{text}</p> }
 }
 
 #[component]
@@ -355,7 +361,6 @@ fn Notice(bag: Bag) -> impl IntoView {
         bag.notice().map(|notice| {
             let text = match notice {
                 BagNotice::DamagedStorage => i18n.notice_damaged(),
-                BagNotice::NotStored => i18n.notice_not_stored(),
                 BagNotice::Refused => i18n.notice_refused(),
                 BagNotice::Full => i18n.notice_full(),
             };

@@ -268,6 +268,8 @@ fn order_problem(i18n: I18n, error: &ApiError) -> String {
     match error.code() {
         Some(ErrorCode::SoldOut) => i18n.order_sold_out().to_string(),
         Some(ErrorCode::InvalidOrder) => i18n.order_invalid().to_string(),
+        Some(ErrorCode::TooManyOpenOrders) => i18n.order_too_many_open().to_string(),
+        Some(ErrorCode::TooManyRequests) => i18n.error_too_many_requests().to_string(),
         _ if matches!(error, ApiError::Network(_)) => i18n.error_network().to_string(),
         _ => i18n.error_server().to_string(),
     }

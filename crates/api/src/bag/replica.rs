@@ -111,23 +111,27 @@ impl Replica {
     }
 }
 
-/// How the device's copy relates to the server's: derived from the replica and whether a
-/// request is on its way, never set by hand.
+/// How the device's copy relates to the server's: derived from the replica, whether a request
+/// is on its way and whether the device stored the last write, never set by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncStatus {
     /// Written on this device; waiting to be sent (offline, or the server did not answer).
     SavedOnDevice,
+    /// Waiting to be sent, and the device would not store it (storage full or disabled): only
+    /// this page holds it until the server does. Lasts until one or the other has it all.
+    OnlyOnThisPage,
     Syncing,
     /// The server holds every change this device made.
     Synced,
 }
 
 impl SyncStatus {
-    pub fn of(has_pending: bool, sending: bool) -> SyncStatus {
-        match (has_pending, sending) {
-            (false, _) => SyncStatus::Synced,
-            (true, true) => SyncStatus::Syncing,
-            (true, false) => SyncStatus::SavedOnDevice,
+    pub fn of(has_pending: bool, sending: bool, stored: bool) -> SyncStatus {
+        match (has_pending, sending, stored) {
+            (false, _, _) => SyncStatus::Synced,
+            (true, true, _) => SyncStatus::Syncing,
+            (true, false, true) => SyncStatus::SavedOnDevice,
+            (true, false, false) => SyncStatus::OnlyOnThisPage,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::bag::{self, BagKey};
 use crate::error::{ApiJson, AppError};
+use crate::throttle::ClientAddr;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -45,13 +46,16 @@ pub async fn bag(State(state): State<AppState>, bag: BagKey) -> Result<Json<BagS
         (status = 422, description = "Nothing applied: `invalid_operation` (quantity outside 1–99, \
                                       note too long, empty sku, more than 500 operations), \
                                       `unknown_variant` (a sku we do not sell), `bag_full` (more \
-                                      than 200 lines) or `invalid_json` (wrong shape)", body = ErrorResponse),
+                                      than 200 lines, or more than 4,000 changes kept from the                                       last 30 days) or `invalid_json` (wrong shape)", body = ErrorResponse),
+        (status = 429, description = "Too many writes for this bag or from this address                                       (`too_many_requests`); `Retry-After` says when to try again", body = ErrorResponse),
     )
 )]
 pub async fn ops(
     State(state): State<AppState>,
+    client: ClientAddr,
     bag: BagKey,
     ApiJson(batch): ApiJson<OpsBatch>,
 ) -> Result<Json<BagState>, AppError> {
+    state.throttle.write(&bag, client)?;
     Ok(Json(bag::apply(&state, &bag, &batch.ops).await?))
 }

@@ -24,7 +24,8 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(bag::bag))
         .routes(routes!(bag::ops))
         .routes(routes!(orders::place))
-        .routes(routes!(orders::order));
+        .routes(routes!(orders::order))
+        .routes(routes!(orders::confirm));
     // Test builds only: the route does not exist otherwise.
     #[cfg(feature = "fault-injection")]
     let router = router.routes(routes!(crate::faults::set));

@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use shopbag_api::bag::{BagState, BagToken, Change, Op, OpId};
 use shopbag_api::Variant;
+use shopbag_server::throttle::Rates;
 use shopbag_server::{Config, Server};
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,10 @@ pub fn config(database: &Path, dist: &Path) -> Config {
         max_connections: 1024,
         header_timeout: 10,
         request_timeout: 30,
+        writes_per_bag: Rates::default().writes_per_bag,
+        writes_per_address: Rates::default().writes_per_address,
+        orders_per_address: Rates::default().orders_per_address_hour,
+        pay_within: (shopbag_api::DEFAULT_PAY_WITHIN_MS / 1000) as u64,
     }
 }
 
@@ -83,8 +88,15 @@ pub struct Fixture {
 
 impl Fixture {
     pub async fn new() -> Fixture {
+        Fixture::with(|_| {}).await
+    }
+
+    /// A fixture whose server runs with settings changed by `change`.
+    pub async fn with(change: impl FnOnce(&mut Config)) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let server = TestServer::start(&config(&database(&dir), &dir.path().join("dist"))).await;
+        let mut config = config(&database(&dir), &dir.path().join("dist"));
+        change(&mut config);
+        let server = TestServer::start(&config).await;
         Fixture { dir, server }
     }
 

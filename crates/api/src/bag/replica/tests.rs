@@ -199,6 +199,7 @@ fn only_a_few_answers_mean_never() {
         (Some(500), Some(Internal)),
         (Some(502), None),
         (Some(429), Some(Other)),
+        (Some(429), Some(TooManyRequests)),
         (Some(404), Some(NotFound)),
         (Some(401), Some(Unauthorized)),
     ] {
@@ -210,16 +211,22 @@ fn only_a_few_answers_mean_never() {
 fn the_status_follows_from_the_state() {
     let mut device = replica(7, [add(1, 1, "P1", 1)]);
     assert_eq!(
-        SyncStatus::of(device.has_pending(), false),
+        SyncStatus::of(device.has_pending(), false, true),
         SyncStatus::SavedOnDevice
     );
+    // The device would not store it: only the page holds it, and the status says so.
     assert_eq!(
-        SyncStatus::of(device.has_pending(), true),
+        SyncStatus::of(device.has_pending(), false, false),
+        SyncStatus::OnlyOnThisPage
+    );
+    assert_eq!(
+        SyncStatus::of(device.has_pending(), true, true),
         SyncStatus::Syncing
     );
     device.synced.insert(id(1));
+    // Once the server has it all, the device's storage no longer matters.
     assert_eq!(
-        SyncStatus::of(device.has_pending(), true),
+        SyncStatus::of(device.has_pending(), true, false),
         SyncStatus::Synced
     );
 }
