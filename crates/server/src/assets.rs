@@ -39,8 +39,10 @@ pub struct Dist {
     /// Modification time of the `index.html` the CSP and compressed files were made from
     /// (inner `None`: there was none); outer `None` until the first look.
     seen: Mutex<Option<Option<SystemTime>>>,
-    /// Held while preparing, so one request prepares and the others wait for it.
+    /// Held while taking in a new `index.html`, so one request does it and the others wait.
     preparing: tokio::sync::Mutex<()>,
+    /// Held while compressing, so two releases' compressions never write the same file at once.
+    compressing: Arc<Mutex<()>>,
     csp: RwLock<HeaderValue>,
 }
 
@@ -52,6 +54,7 @@ impl Dist {
             dir,
             seen: Mutex::new(None),
             preparing: tokio::sync::Mutex::new(()),
+            compressing: Arc::default(),
             csp: RwLock::new(content_security_policy(&[])),
         }
     }
@@ -71,26 +74,47 @@ impl Dist {
     }
 
     /// Precompresses the files and hashes the inline scripts when `index.html` is new or changed,
-    /// so a `trunk build` while the server runs is picked up without a restart.
+    /// and returns once both are done: at start, before the first answer.
     pub async fn refresh(&self) {
+        if let Some(compressed) = self.take_in_release().await {
+            let _ = compressed.await;
+        }
+    }
+
+    /// The same while serving — a `trunk build` or a deploy while the server runs: the new
+    /// release's script hashes and compressed `index.html` are ready before this request is
+    /// answered, its other files are compressed in the background (until then they are served as
+    /// they are), so no request waits for the whole release's compression.
+    pub async fn refresh_serving(&self) {
+        self.take_in_release().await;
+    }
+
+    /// When `index.html` is new or changed: its CSP now, and the task compressing the files.
+    async fn take_in_release(&self) -> Option<tokio::task::JoinHandle<()>> {
         let modified = Some(self.index_modified());
         if *self.seen.lock().unwrap_or_else(|e| e.into_inner()) == modified {
-            return;
+            return None;
         }
         let _preparing = self.preparing.lock().await;
         if *self.seen.lock().unwrap_or_else(|e| e.into_inner()) == modified {
-            return;
+            return None;
         }
+        let mut compressing = None;
         let hashes = if modified.flatten().is_some() {
-            let dir = self.dir.clone();
-            match tokio::task::spawn_blocking(move || prepare(&dir)).await {
-                Ok(Ok(hashes)) => hashes,
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, dir = %self.dir.display(), "could not prepare the app files");
-                    Vec::new()
-                }
+            // The document itself at once (it is small, and every visit starts with it).
+            let index = self.index.clone();
+            if let Ok(Err(error)) = tokio::task::spawn_blocking(move || precompress(&index)).await {
+                tracing::warn!(%error, "could not precompress index.html");
+            }
+            let (dir, lock) = (self.dir.clone(), self.compressing.clone());
+            compressing = Some(tokio::task::spawn_blocking(move || {
+                let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+                compress_all(&dir);
+            }));
+            match tokio::fs::read_to_string(&self.index).await {
+                Ok(html) => inline_script_hashes(&html),
                 Err(error) => {
-                    tracing::error!(%error, "preparing the app files panicked");
+                    tracing::warn!(%error, dir = %self.dir.display(), "could not read index.html");
                     Vec::new()
                 }
             }
@@ -100,13 +124,12 @@ impl Dist {
         };
         *self.csp.write().unwrap_or_else(|e| e.into_inner()) = content_security_policy(&hashes);
         *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = modified;
+        compressing
     }
 }
 
-/// Compresses what needs it and returns the CSP hashes of `index.html`'s inline scripts.
-///
-/// A file that cannot be compressed is served as it is; only an unreadable `index.html` fails.
-fn prepare(dir: &Path) -> io::Result<Vec<String>> {
+/// Compresses what needs it; a file that cannot be compressed is served as it is.
+fn compress_all(dir: &Path) {
     let mut files = Vec::new();
     if let Err(error) = collect_files(dir, &mut files) {
         tracing::warn!(%error, "could not list all app files");
@@ -126,15 +149,7 @@ fn prepare(dir: &Path) -> io::Result<Vec<String>> {
             }
         }
     }
-    let html = std::fs::read_to_string(dir.join("index.html"))?;
-    let hashes = inline_script_hashes(&html);
-    tracing::info!(
-        files = files.len(),
-        compressed = written,
-        inline_scripts = hashes.len(),
-        "app files ready"
-    );
-    Ok(hashes)
+    tracing::info!(files = files.len(), compressed = written, "app files ready");
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
@@ -334,7 +349,7 @@ fn cache_control(path: &str) -> &'static str {
 
 /// Serves a file from dist, or `index.html` for any other path (the app routes on the client).
 pub async fn serve(State(dist): State<Arc<Dist>>, request: Request) -> Response {
-    dist.refresh().await;
+    dist.refresh_serving().await;
     let path = request.uri().path().to_owned();
     let fallback_dist = dist.clone();
     let files = ServeDir::new(&dist.dir)

@@ -175,6 +175,46 @@ async fn picks_up_a_rebuilt_app_without_a_restart() {
 }
 
 #[tokio::test]
+async fn a_new_release_is_served_while_its_files_are_compressed() {
+    // Before, every request after a deploy waited until the whole release was compressed (half a
+    // minute for the real app in a debug build): a shop with a page open stalled.
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    make_dist(&dist);
+    let server = TestServer::start(&config(&database(&dir), &dist)).await;
+    // The next release brings a large module (several seconds of brotli at its best level).
+    let big: String = (0..100_000u32)
+        .map(|i| format!("{:x}", i.wrapping_mul(2_654_435_761)))
+        .collect();
+    std::fs::write(dist.join("chunk_1-fedcba9876543210.wasm"), &big).unwrap();
+    let rebuilt = "\nimport init from '/shopbag-fedcba9876543210.js';\nawait init();\n";
+    let index = dist.join("index.html");
+    std::fs::write(&index, index_html(rebuilt)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&index)
+        .unwrap()
+        .set_modified(SystemTime::now() + Duration::from_secs(10))
+        .unwrap();
+
+    let page = get_with(&server, "/", "br").await;
+    assert!(header(&page, "content-security-policy").contains(&sha256(rebuilt)));
+    assert_eq!(header(&page, "content-encoding"), "br");
+    let chunk = get_with(&server, "/chunk_1-fedcba9876543210.wasm", "br").await;
+    assert_eq!(chunk.status(), 200);
+    assert!(
+        !dist.join("chunk_1-fedcba9876543210.wasm.br").exists(),
+        "answered before the release's compression finished"
+    );
+    assert_eq!(
+        chunk.bytes().await.unwrap().len(),
+        big.len(),
+        "served as it is meanwhile"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn without_a_built_app_the_page_says_so_and_the_api_works() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(&config(&database(&dir), &dir.path().join("missing"))).await;
