@@ -1,5 +1,6 @@
 //! Error messages with a way forward: retry what may work later, explain what never will.
 
+use crate::api::code::quoted;
 use crate::api::{ApiError, CodeError, ErrorCode};
 use crate::components::code_reason;
 use crate::i18n::*;
@@ -39,6 +40,7 @@ pub fn CodeProblem(
     #[prop(into)] on_retry: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let code = quoted(&code);
     let not_a_code = |reason: String| {
         view! {
             <h1>{move || i18n.malformed_code_title()}</h1>

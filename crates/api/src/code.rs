@@ -222,8 +222,28 @@ fn parse_tag_url(url: &str) -> Result<ScannedCode, CodeError> {
     })
 }
 
+/// A code as a message quotes it: a QR code may hold a whole letter, the message shows its first
+/// [`QUOTED_CHARS`] characters and an ellipsis, on one line.
+pub fn quoted(code: &str) -> String {
+    let one_line = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
+}
+
+pub const QUOTED_CHARS: usize = 40;
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_and_multi_line_codes_are_quoted_short_on_one_line() {
+        assert_eq!(quoted("6901234567892"), "6901234567892");
+        assert_eq!(quoted("Shop\r\nhttp://x.cn"), "Shop http://x.cn");
+        let letter = "字".repeat(100);
+        assert_eq!(quoted(&letter), format!("{}…", "字".repeat(QUOTED_CHARS)));
+    }
+
     use super::*;
 
     /// Builds a valid code by appending its check digit.

@@ -151,6 +151,40 @@ impl Frame {
         }
     }
 
+    /// Twice the width and height, each pixel repeated: a small picture's thin modules become
+    /// wide enough for the finder-pattern search.
+    pub fn doubled(&self) -> Frame {
+        let width = self.width * 2;
+        let mut luma = Vec::with_capacity(self.luma.len() * 4);
+        for row in self.luma.chunks_exact(self.width as usize) {
+            let start = luma.len();
+            luma.extend(row.iter().flat_map(|&l| [l, l]));
+            luma.extend_from_within(start..start + width as usize);
+        }
+        Frame {
+            width,
+            height: self.height * 2,
+            luma,
+        }
+    }
+
+    /// With a white border `margin` pixels wide: a code printed or cropped to the picture's edge
+    /// gets the quiet zone its finder patterns need.
+    pub fn framed(&self, margin: u32) -> Frame {
+        let width = self.width + 2 * margin;
+        let height = self.height + 2 * margin;
+        let mut luma = vec![255; width as usize * height as usize];
+        for (y, row) in self.luma.chunks_exact(self.width as usize).enumerate() {
+            let start = (y + margin as usize) * width as usize + margin as usize;
+            luma[start..start + row.len()].copy_from_slice(row);
+        }
+        Frame {
+            width,
+            height,
+            luma,
+        }
+    }
+
     /// Turned a quarter clockwise: tags photographed sideways.
     pub fn rotated(&self) -> Frame {
         let (w, h) = (self.width as usize, self.height as usize);
@@ -238,6 +272,20 @@ mod tests {
         let frame = Frame::from_luma(2, 2, vec![0, 100, 200, 100]).unwrap();
         assert_eq!(frame.half().luma(), &[100]);
         assert_eq!(ramp(5, 3).half().width(), 2);
+    }
+
+    #[test]
+    fn framing_adds_a_white_border_and_doubling_repeats_pixels() {
+        let frame = Frame::from_luma(2, 1, vec![10, 20]).unwrap();
+        let framed = frame.framed(1);
+        assert_eq!((framed.width(), framed.height()), (4, 3));
+        assert_eq!(
+            framed.luma(),
+            &[255, 255, 255, 255, 255, 10, 20, 255, 255, 255, 255, 255]
+        );
+        let doubled = frame.doubled();
+        assert_eq!((doubled.width(), doubled.height()), (4, 2));
+        assert_eq!(doubled.luma(), &[10, 10, 20, 20, 10, 10, 20, 20]);
     }
 
     #[test]

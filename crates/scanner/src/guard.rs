@@ -1,13 +1,18 @@
 //! The guard between the decoder and the bag: a code is only let through when it can be real.
 //!
-//! Two gates. [`check`] applies the GS1 rules to every result (length and check digit for
-//! EAN/UPC, sane text for Code 128 and QR): a misread bar almost always breaks the check digit.
-//! [`Agreement`] is for live camera frames: one blurred frame can still produce a plausible
-//! wrong code, two frames agreeing within a second practically never do.
+//! Three gates. [`check`] applies the GS1 rules to every result (length and check digit for
+//! EAN/UPC, sane text for Code 128 and QR): a misread bar usually breaks the check digit.
+//! [`Votes`] is for linear codes within one picture: a blurred row or a texture can still give a
+//! plausible wrong code, but on a row or two; a real code shows on many rows. [`Agreement`] is
+//! for live camera frames: two frames agreeing within a second.
 
 use crate::scanner::{Decoded, Format};
-use shopbag_api::code::{upc_e_to_upc_a, Gtin, MAX_CODE_LEN};
+use shopbag_api::code::{upc_e_to_upc_a, Gtin};
 use std::fmt;
+
+/// The most characters a QR code holds (version 40, digits only): anything longer is not a code.
+/// Whether a long text is one of our products is the app's question, answered with a message.
+pub const MAX_TEXT_LEN: usize = 7089;
 
 /// Why a decoded result was not let through.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,9 +60,13 @@ pub fn check(format: Format, text: &str) -> Result<(), Refusal> {
                 .map_err(|_| Refusal::BadCheckDigit)
         }
         Format::Code128 | Format::Qr => {
+            // Line breaks and tabs are text (a QR code may hold an address); other control
+            // characters are binary data, not anything a tag says.
             let sane = !text.is_empty()
-                && text.len() <= MAX_CODE_LEN
-                && !text.chars().any(char::is_control);
+                && text.chars().count() <= MAX_TEXT_LEN
+                && !text
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t'));
             if !sane {
                 return Err(Refusal::BadText);
             }
@@ -71,6 +80,84 @@ pub fn check(format: Format, text: &str) -> Result<(), Refusal> {
                 Ok(())
             }
         }
+    }
+}
+
+/// One row's reading: the pass (a scale or turn of the picture), the row in it, and the way it
+/// was read — which binarisation, which way round — numbered by the caller (0 to 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub pass: u32,
+    pub y: u32,
+    pub way: u8,
+}
+
+/// What the rows of one picture read, and whether they agree on a linear code.
+///
+/// A code counts once [`Votes::rows_needed`] distinct rows read it — one more when every reading
+/// was made the same way, since rows binarised alike share their mistakes; every row, in a
+/// picture with fewer rows than that — and more rows than any other code in the picture: a wrong
+/// code from blurred bars shows beside the right one on fewer rows, and a tie is no answer.
+#[derive(Debug, Default)]
+pub struct Votes {
+    tally: Vec<Tally>,
+    passes: u32,
+    tallest: u32,
+}
+
+#[derive(Debug)]
+struct Tally {
+    code: Decoded,
+    rows: Vec<(u32, u32)>,
+    /// A bit per way of reading.
+    ways: u8,
+}
+
+impl Votes {
+    /// Rows that must agree, read more than one way: EAN-8 and UPC-E are short and their check
+    /// digits catch little, so they need more.
+    pub fn rows_needed(format: Format) -> usize {
+        match format {
+            Format::Ean8 | Format::UpcE => 3,
+            _ => 2,
+        }
+    }
+
+    /// Starts a pass over a picture `height` rows tall; its rows are told apart from other passes'.
+    pub fn pass(&mut self, height: u32) -> u32 {
+        self.passes += 1;
+        self.tallest = self.tallest.max(height);
+        self.passes
+    }
+
+    /// A row read `code`; a row counts once however many ways read it.
+    pub fn add(&mut self, code: Decoded, reading: Reading) {
+        let row = (reading.pass, reading.y);
+        let way = 1 << reading.way;
+        match self.tally.iter_mut().find(|tally| tally.code == code) {
+            Some(tally) => {
+                tally.ways |= way;
+                if !tally.rows.contains(&row) {
+                    tally.rows.push(row);
+                }
+            }
+            None => self.tally.push(Tally {
+                code,
+                rows: vec![row],
+                ways: way,
+            }),
+        }
+    }
+
+    /// The code the rows agree on, if they do.
+    pub fn agreed(&self) -> Option<&Decoded> {
+        let mut ranked: Vec<&Tally> = self.tally.iter().collect();
+        ranked.sort_by_key(|tally| std::cmp::Reverse(tally.rows.len()));
+        let best = ranked.first()?;
+        let one_way = usize::from(best.ways.count_ones() < 2);
+        let needed = (Votes::rows_needed(best.code.format) + one_way).min(self.tallest as usize);
+        let runner_up = ranked.get(1).map_or(0, |tally| tally.rows.len());
+        (best.rows.len() >= needed && best.rows.len() > runner_up).then_some(&best.code)
     }
 }
 
@@ -143,13 +230,78 @@ mod tests {
         );
         assert_eq!(check(Format::Qr, ""), Err(Refusal::BadText));
         assert_eq!(check(Format::Qr, "a\u{0}b"), Err(Refusal::BadText));
-        assert_eq!(check(Format::Qr, &"9".repeat(600)), Err(Refusal::BadText));
+        assert_eq!(check(Format::Qr, "Shop\r\nhttp://shop.example.cn"), Ok(()));
+        assert_eq!(check(Format::Qr, &"9".repeat(600)), Ok(()));
+        assert_eq!(check(Format::Qr, &"9".repeat(7090)), Err(Refusal::BadText));
         assert_eq!(check(Format::Code128, "SB-1042-M"), Ok(()));
         assert_eq!(check(Format::Code128, "6901234567892"), Ok(()));
         assert_eq!(
             check(Format::Code128, "6901234567891"),
             Err(Refusal::BadCheckDigit)
         );
+    }
+
+    fn reading(pass: u32, y: u32, way: u8) -> Reading {
+        Reading { pass, y, way }
+    }
+
+    #[test]
+    fn rows_must_agree_and_short_codes_need_more_of_them() {
+        let ean13 = code(Format::Ean13, "6901234567892");
+        let mut votes = Votes::default();
+        let pass = votes.pass(100);
+        votes.add(ean13.clone(), reading(pass, 50, 0));
+        // Two binarisations of one row are still one row.
+        votes.add(ean13.clone(), reading(pass, 50, 1));
+        assert_eq!(votes.agreed(), None);
+        votes.add(ean13.clone(), reading(pass, 52, 0));
+        assert_eq!(votes.agreed(), Some(&ean13));
+
+        let ean8 = code(Format::Ean8, "96385074");
+        let mut votes = Votes::default();
+        let pass = votes.pass(100);
+        for (y, way) in [(10, 0), (11, 1)] {
+            votes.add(ean8.clone(), reading(pass, y, way));
+        }
+        assert_eq!(votes.agreed(), None);
+        votes.add(ean8.clone(), reading(pass, 12, 0));
+        assert_eq!(votes.agreed(), Some(&ean8));
+    }
+
+    #[test]
+    fn rows_read_only_one_way_need_one_more() {
+        let upc = code(Format::UpcA, "036000291452");
+        let mut votes = Votes::default();
+        let pass = votes.pass(90);
+        votes.add(upc.clone(), reading(pass, 48, 0));
+        votes.add(upc.clone(), reading(pass, 50, 0));
+        assert_eq!(votes.agreed(), None);
+        votes.add(upc.clone(), reading(pass, 20, 0));
+        assert_eq!(votes.agreed(), Some(&upc));
+    }
+
+    #[test]
+    fn the_code_most_rows_read_wins_and_a_tie_is_no_answer() {
+        let right = code(Format::UpcE, "01234565");
+        let wrong = code(Format::UpcE, "03004410");
+        let mut votes = Votes::default();
+        let pass = votes.pass(80);
+        for y in 0..4 {
+            votes.add(wrong.clone(), reading(pass, y, (y % 2) as u8));
+            votes.add(right.clone(), reading(pass, 40 + y, (y % 2) as u8));
+        }
+        assert_eq!(votes.agreed(), None);
+        votes.add(right.clone(), reading(pass, 50, 1));
+        assert_eq!(votes.agreed(), Some(&right));
+    }
+
+    #[test]
+    fn a_picture_one_row_tall_has_only_that_row_to_give() {
+        let ean8 = code(Format::Ean8, "96385074");
+        let mut votes = Votes::default();
+        let pass = votes.pass(1);
+        votes.add(ean8.clone(), reading(pass, 0, 0));
+        assert_eq!(votes.agreed(), Some(&ean8));
     }
 
     #[test]

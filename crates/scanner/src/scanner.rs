@@ -1,9 +1,12 @@
 //! rxing, set up twice: a quick live reader for camera frames and a thorough one for photos.
 
 use crate::frame::Frame;
-use crate::guard;
-use rxing::common::HybridBinarizer;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, MultiFormatReader};
+use crate::guard::{self, Votes};
+use crate::linear::{self, Rows};
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::qrcode::QRCodeReader;
+use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8Source, Reader};
 use std::collections::HashSet;
 
 /// The symbologies found on hang tags and shelf labels.
@@ -38,21 +41,6 @@ impl Format {
             Format::Qr => "QR_CODE",
         }
     }
-
-    fn rxing(self) -> BarcodeFormat {
-        match self {
-            Format::Ean13 => BarcodeFormat::EAN_13,
-            Format::Ean8 => BarcodeFormat::EAN_8,
-            Format::UpcA => BarcodeFormat::UPC_A,
-            Format::UpcE => BarcodeFormat::UPC_E,
-            Format::Code128 => BarcodeFormat::CODE_128,
-            Format::Qr => BarcodeFormat::QR_CODE,
-        }
-    }
-
-    fn from_rxing(format: &BarcodeFormat) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.rxing() == *format)
-    }
 }
 
 /// How hard to look.
@@ -76,10 +64,10 @@ pub struct Decoded {
 const PYRAMID_TOP: u32 = 1600;
 const PYRAMID_BOTTOM: u32 = 300;
 
-/// Holds the two configured readers: setting hints once is what makes repeated frames cheap.
+/// Holds the two readers' settings: live frames look once, photos try harder.
 pub struct Scanner {
-    live: MultiFormatReader,
-    thorough: MultiFormatReader,
+    live: DecodeHints,
+    thorough: DecodeHints,
 }
 
 impl Default for Scanner {
@@ -90,45 +78,90 @@ impl Default for Scanner {
 
 impl Scanner {
     pub fn new() -> Scanner {
-        let formats: HashSet<BarcodeFormat> = Format::ALL.into_iter().map(Format::rxing).collect();
-        let mut live = MultiFormatReader::default();
-        live.set_hints(&DecodeHints {
-            PossibleFormats: Some(formats.clone()),
+        let live = DecodeHints {
+            PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
             TryHarder: Some(false),
             ..DecodeHints::default()
-        });
-        let mut thorough = MultiFormatReader::default();
-        thorough.set_hints(&DecodeHints {
-            PossibleFormats: Some(formats),
+        };
+        let thorough = DecodeHints {
             TryHarder: Some(true),
-            AlsoInverted: Some(true),
-            ..DecodeHints::default()
-        });
+            ..live.clone()
+        };
         Scanner { live, thorough }
     }
 
-    /// The first code in `frame` that passes the guard, if any.
+    /// The code in `frame` that passes the guard, if any: a QR code (its error correction is its
+    /// own evidence), else a linear code that enough rows agree on.
     pub fn scan(&mut self, frame: &Frame, mode: Mode) -> Option<Decoded> {
+        let mut votes = Votes::default();
         match mode {
-            Mode::Live => read(&mut self.live, frame),
+            Mode::Live => qr(frame, &self.live, Effort::Inverted).or_else(|| {
+                linear::read(frame, Rows::Middle, &mut votes);
+                votes.agreed().cloned()
+            }),
             Mode::Thorough => pyramid(frame).find_map(|level| {
-                read(&mut self.thorough, &level)
-                    .or_else(|| read(&mut self.thorough, &level.rotated()))
+                self.qr_in_photo(&level).or_else(|| {
+                    let mut rows = |picture: &Frame| {
+                        linear::read(picture, Rows::All, &mut votes);
+                        votes.agreed().cloned()
+                    };
+                    rows(&level).or_else(|| rows(&level.rotated()))
+                })
             }),
         }
     }
 }
 
-fn read(reader: &mut MultiFormatReader, frame: &Frame) -> Option<Decoded> {
-    let source = Luma8Source::new_with_slice(frame.luma(), frame.width(), frame.height()).ok()?;
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let result = reader.decode_with_state(&mut bitmap).ok()?;
-    let format = Format::from_rxing(result.getBarcodeFormat())?;
-    let text = result.getText();
-    guard::check(format, text).ok()?;
+impl Scanner {
+    /// QR codes in one level of a photo: as it is, in a thin and a wide white frame (a code
+    /// cropped to its edge has no quiet zone), and doubled when small (modules of two pixels).
+    fn qr_in_photo(&self, level: &Frame) -> Option<Decoded> {
+        let long = level.width().max(level.height());
+        let read = |picture: &Frame| qr(picture, &self.thorough, Effort::Global);
+        read(level)
+            .or_else(|| read(&level.framed(long / 32 + 4)))
+            .or_else(|| read(&level.framed(long / 8)))
+            .or_else(|| {
+                (long < 2 * PYRAMID_BOTTOM).then(|| read(&level.doubled().framed(long / 8)))?
+            })
+    }
+}
+
+/// How many ways [`qr`] looks at a picture.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Effort {
+    /// The local-average binarisation, dark on light and light on dark (a code on a phone
+    /// screen in dark mode).
+    Inverted,
+    /// Also the global binarisation, which keeps the modules of a code on a smooth gradient.
+    Global,
+}
+
+/// A QR code in `frame`: rxing's port of zxing-cpp's detector first, then its own.
+fn qr(frame: &Frame, hints: &DecodeHints, effort: Effort) -> Option<Decoded> {
+    fn attempt<B: Binarizer>(bitmap: &mut BinaryBitmap<B>, hints: &DecodeHints) -> Option<String> {
+        let once = |bitmap: &mut BinaryBitmap<B>| {
+            QrReader
+                .decode_with_hints(bitmap, hints)
+                .or_else(|_| QRCodeReader.decode_with_hints(bitmap, hints))
+                .ok()
+                .map(|result| result.getText().to_string())
+        };
+        once(bitmap).or_else(|| {
+            bitmap.invert();
+            once(bitmap)
+        })
+    }
+    let source = || Luma8Source::new_with_slice(frame.luma(), frame.width(), frame.height()).ok();
+    let mut local = BinaryBitmap::new(HybridBinarizer::new(source()?));
+    let text = attempt(&mut local, hints).or_else(|| {
+        let mut global = BinaryBitmap::new(GlobalHistogramBinarizer::new(source()?));
+        (effort == Effort::Global).then(|| attempt(&mut global, hints))?
+    })?;
+    guard::check(Format::Qr, &text).ok()?;
     Some(Decoded {
-        format,
-        text: text.to_string(),
+        format: Format::Qr,
+        text,
     })
 }
 

@@ -60,17 +60,16 @@ fn every_symbology_on_our_tags_is_read() {
 
 #[test]
 fn thorough_mode_reads_what_live_mode_skips() {
-    // Live mode reads near the middle row only and never turns or inverts the picture.
+    // Live mode reads the middle half of the frame and never turns it; light-on-dark QR codes
+    // (a phone screen in dark mode) it does read.
     assert_eq!(scan("ean13-sideways.png", Mode::Live), None);
     assert_eq!(
         scan("ean13-sideways.png", Mode::Thorough),
         found(Format::Ean13, EAN)
     );
-    assert_eq!(scan("qr-inverted.png", Mode::Live), None);
-    assert_eq!(
-        scan("qr-inverted.png", Mode::Thorough),
-        found(Format::Qr, TAG_URL)
-    );
+    for mode in [Mode::Live, Mode::Thorough] {
+        assert_eq!(scan("qr-inverted.png", mode), found(Format::Qr, TAG_URL));
+    }
     assert_eq!(
         scan("qr-photo.webp", Mode::Thorough),
         found(Format::Qr, TAG_URL)
