@@ -10,15 +10,16 @@
 
 use crate::frame::Frame;
 use crate::guard::{self, Reading, Votes};
+use crate::scanner::Binarised;
 use crate::scanner::{Decoded, Format};
-use rxing::common::{BitArray, GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::common::BitArray;
 use rxing::oned::{Code128Reader, EAN13Reader, EAN8Reader, OneDReader, UPCEANReader, UPCEReader};
-use rxing::{Binarizer, DecodeHints, Luma8Source, RXingResult};
+use rxing::{DecodeHints, RXingResult};
 
 /// Which rows of a picture to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rows {
-    /// The middle half of the picture, 31 rows: a camera frame, where the viewfinder puts the
+    /// The middle half of the picture, 15 rows: a camera frame, where the viewfinder puts the
     /// tag in the middle and the next frame is the retry.
     Middle,
     /// Rows across the whole picture, about 256 of them: a photo, read once.
@@ -30,18 +31,10 @@ const GUARD: [u32; 3] = [1, 1, 1];
 
 /// Reads the rows of `frame` chosen by `rows` and adds what each one shows to `votes`. Each row
 /// is binarised three ways and each binarisation read both ways round (tags upside down).
-pub fn read(frame: &Frame, rows: Rows, votes: &mut Votes) {
+pub fn read(frame: &Frame, bitmap: &Binarised<'_>, rows: Rows, votes: &mut Votes) {
     let (width, height) = (frame.width() as usize, frame.height() as usize);
     let pass = votes.pass(frame.height());
-    let source = || Luma8Source::new_with_slice(frame.luma(), frame.width(), frame.height()).ok();
-    let Some(global) = source().map(GlobalHistogramBinarizer::new) else {
-        return;
-    };
-    let local = source().map(HybridBinarizer::new);
-    // The local-average matrix needs 40 pixels each way; smaller pictures go without it.
-    let local = local
-        .as_ref()
-        .and_then(|local| local.get_black_matrix().ok());
+    let local = bitmap.get_black_matrix();
     let mut done = vec![false; height];
     let mut read_at = |y: usize, votes: &mut Votes| -> bool {
         if std::mem::replace(&mut done[y], true) {
@@ -49,8 +42,8 @@ pub fn read(frame: &Frame, rows: Rows, votes: &mut Votes) {
         }
         let luma = &frame.luma()[y * width..(y + 1) * width];
         let binarised = [
-            global.get_black_row(y).ok().map(|row| framed(&row)),
-            local.map(|matrix| framed(&matrix.getRow(y as u32))),
+            bitmap.get_black_row(y).ok().map(|row| framed(&row)),
+            Some(framed(&local.getRow(y as u32))),
             Some(framed(&fine(luma))),
         ];
         let mut found = false;
@@ -75,7 +68,7 @@ pub fn read(frame: &Frame, rows: Rows, votes: &mut Votes) {
         found
     };
     let (step, count) = match rows {
-        Rows::Middle => ((height / 64).max(1), 31),
+        Rows::Middle => ((height / 32).max(1), 15),
         Rows::All => ((height / 256).max(1), height),
     };
     let middle = height / 2;

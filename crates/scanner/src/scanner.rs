@@ -91,40 +91,62 @@ impl Scanner {
     }
 
     /// The code in `frame` that passes the guard, if any: a QR code (its error correction is its
-    /// own evidence), else a linear code that enough rows agree on.
+    /// own evidence) or a linear code that enough rows agree on.
     pub fn scan(&mut self, frame: &Frame, mode: Mode) -> Option<Decoded> {
         let mut votes = Votes::default();
         match mode {
-            Mode::Live => qr(frame, &self.live, Effort::Inverted).or_else(|| {
-                linear::read(frame, Rows::Middle, &mut votes);
-                votes.agreed().cloned()
-            }),
+            // Rows first: they stop at the first agreement, and a frame with a linear code
+            // then never pays for the QR finder-pattern search over the whole frame.
+            Mode::Live => {
+                let mut bitmap = binarise(frame)?;
+                linear::read(frame, &bitmap, Rows::Middle, &mut votes);
+                let linear = votes.agreed().cloned();
+                linear.or_else(|| qr(frame, &mut bitmap, &self.live, Effort::Inverted))
+            }
             Mode::Thorough => pyramid(frame).find_map(|level| {
-                self.qr_in_photo(&level).or_else(|| {
-                    let mut rows = |picture: &Frame| {
-                        linear::read(picture, Rows::All, &mut votes);
+                let mut bitmap = binarise(&level)?;
+                self.qr_in_photo(&level, &mut bitmap).or_else(|| {
+                    let mut rows = |picture: &Frame, bitmap: &Binarised<'_>| {
+                        linear::read(picture, bitmap, Rows::All, &mut votes);
                         votes.agreed().cloned()
                     };
-                    rows(&level).or_else(|| rows(&level.rotated()))
+                    rows(&level, &bitmap).or_else(|| {
+                        let turned = level.rotated();
+                        rows(&turned, &binarise(&turned)?)
+                    })
                 })
             }),
         }
     }
-}
 
-impl Scanner {
     /// QR codes in one level of a photo: as it is, in a thin and a wide white frame (a code
     /// cropped to its edge has no quiet zone), and doubled when small (modules of two pixels).
-    fn qr_in_photo(&self, level: &Frame) -> Option<Decoded> {
+    fn qr_in_photo(&self, level: &Frame, bitmap: &mut Binarised<'_>) -> Option<Decoded> {
         let long = level.width().max(level.height());
-        let read = |picture: &Frame| qr(picture, &self.thorough, Effort::Global);
-        read(level)
+        let read = |picture: &Frame| {
+            qr(
+                picture,
+                &mut binarise(picture)?,
+                &self.thorough,
+                Effort::Global,
+            )
+        };
+        qr(level, bitmap, &self.thorough, Effort::Global)
             .or_else(|| read(&level.framed(long / 32 + 4)))
             .or_else(|| read(&level.framed(long / 8)))
             .or_else(|| {
                 (long < 2 * PYRAMID_BOTTOM).then(|| read(&level.doubled().framed(long / 8)))?
             })
     }
+}
+
+/// A picture binarised once by rxing's hybrid binarizer, shared by the rows and the QR readers:
+/// its rows are binarised by their own histogram, its matrix by local averages.
+pub(crate) type Binarised<'a> = BinaryBitmap<HybridBinarizer<Luma8Source<'a>>>;
+
+fn binarise(frame: &Frame) -> Option<Binarised<'_>> {
+    let source = Luma8Source::new_with_slice(frame.luma(), frame.width(), frame.height()).ok()?;
+    Some(BinaryBitmap::new(HybridBinarizer::new(source)))
 }
 
 /// How many ways [`qr`] looks at a picture.
@@ -137,8 +159,14 @@ enum Effort {
     Global,
 }
 
-/// A QR code in `frame`: rxing's port of zxing-cpp's detector first, then its own.
-fn qr(frame: &Frame, hints: &DecodeHints, effort: Effort) -> Option<Decoded> {
+/// A QR code in `frame` (binarised as `bitmap`): rxing's port of zxing-cpp's detector first, then
+/// its own.
+fn qr(
+    frame: &Frame,
+    bitmap: &mut Binarised<'_>,
+    hints: &DecodeHints,
+    effort: Effort,
+) -> Option<Decoded> {
     fn attempt<B: Binarizer>(bitmap: &mut BinaryBitmap<B>, hints: &DecodeHints) -> Option<String> {
         let once = |bitmap: &mut BinaryBitmap<B>| {
             QrReader
@@ -149,13 +177,15 @@ fn qr(frame: &Frame, hints: &DecodeHints, effort: Effort) -> Option<Decoded> {
         };
         once(bitmap).or_else(|| {
             bitmap.invert();
-            once(bitmap)
+            let found = once(bitmap);
+            // Back to dark on light for whoever reads the bitmap next.
+            bitmap.invert();
+            found
         })
     }
-    let source = || Luma8Source::new_with_slice(frame.luma(), frame.width(), frame.height()).ok();
-    let mut local = BinaryBitmap::new(HybridBinarizer::new(source()?));
-    let text = attempt(&mut local, hints).or_else(|| {
-        let mut global = BinaryBitmap::new(GlobalHistogramBinarizer::new(source()?));
+    let text = attempt(bitmap, hints).or_else(|| {
+        let source = Luma8Source::new_with_slice(frame.luma(), frame.width(), frame.height());
+        let mut global = BinaryBitmap::new(GlobalHistogramBinarizer::new(source.ok()?));
         (effort == Effort::Global).then(|| attempt(&mut global, hints))?
     })?;
     guard::check(Format::Qr, &text).ok()?;
