@@ -141,7 +141,7 @@ test('a tag QR code with the product URL adds that product', async () => {
   await page.context().close();
 });
 
-/** Counts the decoder's answers to pictures (`{id, code, seen, ms}`), seen from the page. */
+/** Counts the decoder's answers to pictures (`{answer: 'read', id, reading}`), seen from the page. */
 async function countDecoderAnswers(page) {
   await page.addInitScript(() => {
     window.decoderAnswers = 0;
@@ -149,7 +149,7 @@ async function countDecoderAnswers(page) {
     window.Worker = function (...args) {
       const worker = new Real(...args);
       worker.addEventListener('message', (event) => {
-        if (event.data && 'ms' in event.data) window.decoderAnswers += 1;
+        if (event.data?.answer === 'read') window.decoderAnswers += 1;
       });
       return worker;
     };

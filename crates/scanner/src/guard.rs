@@ -6,7 +6,7 @@
 //! plausible wrong code, but on a row or two; a real code shows on many rows. [`Agreement`] is
 //! for live camera frames: two frames agreeing within a second.
 
-use crate::scanner::{Decoded, Format};
+use crate::protocol::{Decoded, Format};
 use shopbag_api::code::{upc_e_to_upc_a, Gtin};
 use std::fmt;
 
@@ -86,7 +86,7 @@ pub fn check(format: Format, text: &str) -> Result<(), Refusal> {
 /// One row's reading: the pass (a scale or turn of the picture), the row in it, and the way it
 /// was read — which binarisation, which way round — numbered by the caller (0 to 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reading {
+pub struct RowReading {
     pub pass: u32,
     pub y: u32,
     pub way: u8,
@@ -131,7 +131,7 @@ impl Votes {
     }
 
     /// A row read `code`; a row counts once however many ways read it.
-    pub fn add(&mut self, code: Decoded, reading: Reading) {
+    pub fn add(&mut self, code: Decoded, reading: RowReading) {
         let row = (reading.pass, reading.y);
         let way = 1 << reading.way;
         match self.tally.iter_mut().find(|tally| tally.code == code) {
@@ -241,8 +241,8 @@ mod tests {
         );
     }
 
-    fn reading(pass: u32, y: u32, way: u8) -> Reading {
-        Reading { pass, y, way }
+    fn reading(pass: u32, y: u32, way: u8) -> RowReading {
+        RowReading { pass, y, way }
     }
 
     #[test]

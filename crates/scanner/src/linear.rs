@@ -9,9 +9,9 @@
 //! picture's edge counts as quiet; and [`Votes`] to decide when the rows agree.
 
 use crate::frame::Frame;
-use crate::guard::{self, Reading, Votes};
+use crate::guard::{self, RowReading, Votes};
+use crate::protocol::{Decoded, Format};
 use crate::scanner::Binarised;
-use crate::scanner::{Decoded, Format};
 use rxing::common::BitArray;
 use rxing::oned::{Code128Reader, EAN13Reader, EAN8Reader, OneDReader, UPCEANReader, UPCEReader};
 use rxing::{DecodeHints, RXingResult};
@@ -54,7 +54,7 @@ pub fn read(frame: &Frame, bitmap: &Binarised<'_>, rows: Rows, votes: &mut Votes
                     let way = (binarisation * 2 + turn) as u8;
                     votes.add(
                         code,
-                        Reading {
+                        RowReading {
                             pass,
                             y: y as u32,
                             way,

@@ -3,45 +3,12 @@
 use crate::frame::Frame;
 use crate::guard::{self, Votes};
 use crate::linear::{self, Rows};
+use crate::protocol::{Decoded, Format};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::qrcode::QRCodeReader;
 use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8Source, Reader};
 use std::collections::HashSet;
-
-/// The symbologies found on hang tags and shelf labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    Ean13,
-    Ean8,
-    UpcA,
-    UpcE,
-    Code128,
-    Qr,
-}
-
-impl Format {
-    pub const ALL: [Format; 6] = [
-        Format::Ean13,
-        Format::Ean8,
-        Format::UpcA,
-        Format::UpcE,
-        Format::Code128,
-        Format::Qr,
-    ];
-
-    /// The name zxing and rxing use, which the `decode` command prints.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Ean13 => "EAN_13",
-            Format::Ean8 => "EAN_8",
-            Format::UpcA => "UPC_A",
-            Format::UpcE => "UPC_E",
-            Format::Code128 => "CODE_128",
-            Format::Qr => "QR_CODE",
-        }
-    }
-}
 
 /// How hard to look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,13 +17,6 @@ pub enum Mode {
     Live,
     /// A photo, once: try harder, inverted, turned, at several scales.
     Thorough,
-}
-
-/// A code that passed [`guard::check`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub format: Format,
-    pub text: String,
 }
 
 /// Photos are read at most this many pixels on the long side first, then at halves of it: fine

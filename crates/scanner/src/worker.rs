@@ -1,17 +1,9 @@
-//! The decoder Web Worker: pictures arrive as messages, codes leave as messages.
-//!
-//! Messages from the page (plain objects):
-//! - `{id, mode: "live", at, bitmap}` — the viewfinder region of one camera frame, an
-//!   `ImageBitmap` transferred (not copied) to the worker; `at` is when it was taken (page ms).
-//! - `{id, mode: "thorough", blob}` — a photo the shopper took or chose.
-//!
-//! Answers: `{ready: true}` once loaded, then `{id, code, seen, ms}` per picture: `seen` is what
-//! this picture alone shows (for "hold still" feedback), `code` what passed every gate (in live
-//! mode: two agreeing frames), `ms` the decode time. A picture that cannot be read answers
-//! `{id, error}`; the worker itself stays up.
+//! The decoder Web Worker: [`Request`]s arrive beside their pictures, [`Answer`]s leave
+//! (`crate::protocol` says how); the worker stays up whatever a picture holds.
 
-use crate::{Agreement, Decoded, Frame, Mode, Scanner};
-use js_sys::{Object, Reflect};
+use crate::protocol::{Answer, Reading, Request};
+use crate::{Agreement, Frame, Mode, Scanner};
+use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,64 +24,77 @@ thread_local! {
 
 /// Starts answering messages; called once by the worker's `main`.
 pub fn serve() {
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // A panic aborts the wasm instance; say so first, so the page replaces this worker at once
     // instead of waiting for its watchdog.
     std::panic::set_hook(Box::new(|info| {
-        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-        let _ = scope.post_message(&object(&[(
-            "crashed",
-            JsValue::from_str(&info.to_string()),
-        )]));
+        post(&Answer::Crashed {
+            message: info.to_string(),
+        })
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         wasm_bindgen_futures::spawn_local(answer(event.data()));
     });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    let _ = scope.post_message(&object(&[("ready", JsValue::TRUE)]));
-}
-
-async fn answer(message: JsValue) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let id = field(&message, "id");
-    let started = now();
-    let reply = match read(&message).await {
-        Ok((seen, code)) => object(&[
-            ("id", id),
-            ("seen", seen.as_ref().map_or(JsValue::NULL, to_js)),
-            ("code", code.as_ref().map_or(JsValue::NULL, to_js)),
-            ("ms", JsValue::from_f64(now() - started)),
-        ]),
-        Err(error) => object(&[("id", id), ("error", JsValue::from_str(&error))]),
-    };
-    let _ = scope.post_message(&reply);
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker's one listener lives as long as the worker.
+    on_message.forget();
+    post(&Answer::Ready);
 }
 
-/// What one message's picture shows, and what of it passes every gate.
-async fn read(message: &JsValue) -> Result<(Option<Decoded>, Option<Decoded>), String> {
-    match field(message, "mode").as_string().as_deref() {
-        Some("live") => {
-            let bitmap: ImageBitmap = field(message, "bitmap")
+fn post(answer: &Answer) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if let Ok(message) = serde_wasm_bindgen::to_value(answer) {
+        let _ = scope.post_message(&message);
+    }
+}
+
+/// Answers one `[request, picture]` message. A message that is not one is ignored: there is no
+/// id to answer to, and the page's deadline covers it.
+async fn answer(message: JsValue) {
+    let message: Array = message.unchecked_into();
+    let Ok(request) = serde_wasm_bindgen::from_value::<Request>(message.get(0)) else {
+        return;
+    };
+    let started = now();
+    let id = request.id();
+    post(&match read(&request, message.get(1)).await {
+        Ok((seen, code)) => Answer::Read {
+            id,
+            reading: Reading {
+                seen,
+                code,
+                ms: now() - started,
+            },
+        },
+        Err(error) => Answer::Failed { id, error },
+    });
+}
+
+/// What one picture shows, and what of it passes every gate.
+async fn read(
+    request: &Request,
+    picture: JsValue,
+) -> Result<(Option<crate::Decoded>, Option<crate::Decoded>), String> {
+    match *request {
+        Request::Live { at, .. } => {
+            let bitmap: ImageBitmap = picture
                 .dyn_into()
                 .map_err(|_| "a live frame needs an ImageBitmap".to_string())?;
             let frame = frame_of_bitmap(&bitmap);
             bitmap.close();
             let frame = frame?;
             let seen = SCANNER.with_borrow_mut(|s| s.scan(&frame, Mode::Live));
-            let at = field(message, "at").as_f64().unwrap_or_else(now);
             let code = AGREEMENT.with_borrow_mut(|a| a.observe(seen.clone(), at));
             Ok((seen, code))
         }
-        Some("thorough") => {
-            let blob: Blob = field(message, "blob")
+        Request::Thorough { .. } => {
+            let blob: Blob = picture
                 .dyn_into()
                 .map_err(|_| "a photo needs a Blob".to_string())?;
             let frame = frame_of_photo(&blob).await?;
             let code = SCANNER.with_borrow_mut(|s| s.scan(&frame, Mode::Thorough));
             Ok((code.clone(), code))
         }
-        _ => Err("mode must be live or thorough".into()),
     }
 }
 
@@ -171,17 +176,6 @@ fn now() -> f64 {
         .ok()
         .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
         .map_or(0.0, |p| p.now())
-}
-
-fn to_js(code: &Decoded) -> JsValue {
-    object(&[
-        ("format", JsValue::from_str(code.format.as_str())),
-        ("text", JsValue::from_str(&code.text)),
-    ])
-}
-
-fn field(value: &JsValue, name: &str) -> JsValue {
-    Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn object(fields: &[(&str, JsValue)]) -> JsValue {

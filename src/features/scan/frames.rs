@@ -1,6 +1,7 @@
 //! The camera frames that go to the decoder: only the viewfinder region, one at a time.
 
-use super::decoder::{Code, Decoder, Trouble};
+use super::decoder::{Decoder, Trouble};
+use shopbag_scanner::Decoded;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -21,7 +22,7 @@ pub async fn watch(
     video: HtmlVideoElement,
     decoder: Decoder,
     active: impl Fn() -> bool,
-    on_code: impl Fn(Code, f64),
+    on_code: impl Fn(Decoded, f64),
     stop: Rc<Cell<bool>>,
 ) {
     while !stop.get() {

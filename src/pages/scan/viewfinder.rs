@@ -2,13 +2,14 @@
 
 use super::{Scanner, Source};
 use crate::features::scan::camera::{self, Abilities, CameraProblem};
-use crate::features::scan::decoder::{Code, Decoder};
+use crate::features::scan::decoder::Decoder;
 use crate::features::scan::{feedback, frames};
 use crate::i18n::*;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use::use_document_visibility;
+use shopbag_scanner::Decoded;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -101,7 +102,7 @@ pub(super) fn Viewfinder(
             matches!(lens.try_get_untracked(), Some(Lens::On(_)))
                 && paused.try_get_untracked() == Some(false)
         };
-        let on_code = move |code: Code, _at: f64| {
+        let on_code = move |code: Decoded, _at: f64| {
             scanner.hit(code.text, Source::Camera);
         };
         let stopped = frames_stopped.clone();
