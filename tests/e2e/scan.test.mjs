@@ -157,6 +157,40 @@ async function countDecoderAnswers(page) {
   });
 }
 
+/**
+ * Records what kind of picture each camera frame reaches the decoder as (`VideoFrame` or
+ * `ImageBitmap`) and its pixel layout; with `withoutWebCodecs`, the page has no `VideoFrame`.
+ */
+async function watchPictures(page, withoutWebCodecs) {
+  await page.addInitScript((without) => {
+    if (without) delete window.VideoFrame;
+    window.pictures = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      const picture = Array.isArray(message) ? message[1] : null;
+      if (picture) window.pictures.push(`${picture.constructor.name}:${picture.format ?? ''}`);
+      return post.call(this, message, transfer);
+    };
+  }, withoutWebCodecs);
+}
+
+test('camera frames reach the decoder as VideoFrames (luma copied out), or as bitmaps without WebCodecs', async () => {
+  const browser = await cameraBrowser('webcodecs', { ean13: products[0].ean13 });
+  for (const [without, kind] of [[false, 'VideoFrame'], [true, 'ImageBitmap']]) {
+    const page = await scanner(browser, '/scan', (page) => watchPictures(page, without));
+    await added(page, products[0]);
+    const pictures = await page.evaluate(() => window.pictures);
+    assert.ok(pictures.length >= 2, `${pictures.length} frames`);
+    assert.ok(pictures.every((p) => p.startsWith(`${kind}:`)), pictures.join(' '));
+    if (!without) {
+      // Chromium's camera frames are YUV: the worker copies the luma plane, no canvas.
+      assert.match(pictures[0], /^VideoFrame:(I420|NV12)/);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
 test('a barcode with a wrong check digit adds nothing', async () => {
   const good = products[0].ean13;
   const wrong = good.slice(0, 12) + String((Number(good[12]) + 1) % 10);

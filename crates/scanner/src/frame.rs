@@ -72,18 +72,33 @@ impl Frame {
     /// From canvas `ImageData` or a decoded photo: 4 bytes a pixel. Alpha is ignored because
     /// camera frames and photos are opaque.
     pub fn from_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Frame, FrameError> {
-        let pixels = pixel_count(width, height)?;
-        if rgba.len() != pixels * 4 {
+        Frame::from_four_channels(width, height, rgba, [0, 1, 2])
+    }
+
+    /// Blue, green, red, alpha: how some cameras' video frames come.
+    pub fn from_bgra(width: u32, height: u32, bgra: &[u8]) -> Result<Frame, FrameError> {
+        Frame::from_four_channels(width, height, bgra, [2, 1, 0])
+    }
+
+    /// Four bytes a pixel, red, green and blue at `[r, g, b]` within them.
+    fn from_four_channels(
+        width: u32,
+        height: u32,
+        pixels: &[u8],
+        [r, g, b]: [usize; 3],
+    ) -> Result<Frame, FrameError> {
+        let count = pixel_count(width, height)?;
+        if pixels.len() != count * 4 {
             return Err(FrameError::SizeMismatch {
-                expected: pixels * 4,
-                actual: rgba.len(),
+                expected: count * 4,
+                actual: pixels.len(),
             });
         }
         // ITU-R BT.601 weights in fixed point: the same luma a camera's Y channel carries.
-        let luma = rgba
+        let luma = pixels
             .chunks_exact(4)
             .map(|p| {
-                ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])) >> 8) as u8
+                ((77 * u32::from(p[r]) + 150 * u32::from(p[g]) + 29 * u32::from(p[b])) >> 8) as u8
             })
             .collect();
         Ok(Frame {
@@ -229,6 +244,8 @@ mod tests {
         ];
         let frame = Frame::from_rgba(4, 1, &rgba).unwrap();
         assert_eq!(frame.luma(), &[255, 0, 76, 149]);
+        let bgra = [0, 0, 255, 255];
+        assert_eq!(Frame::from_bgra(1, 1, &bgra).unwrap().luma(), &[76]);
     }
 
     #[test]

@@ -64,8 +64,13 @@ pub struct RequestId(pub u32);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "lowercase")]
 pub enum Request {
-    /// One camera frame (the viewfinder region), taken at `at` on the page's clock (ms).
-    Live { id: RequestId, at: f64 },
+    /// One camera frame, taken at `at` on the page's clock (ms): an `ImageBitmap` of the
+    /// viewfinder region, or a whole WebCodecs `VideoFrame` to be cut to `crop`.
+    Live {
+        id: RequestId,
+        at: f64,
+        crop: Option<Crop>,
+    },
     /// A photo the shopper took or chose, read once and thoroughly.
     Thorough { id: RequestId },
 }
@@ -74,6 +79,40 @@ impl Request {
     pub fn id(&self) -> RequestId {
         match self {
             Request::Live { id, .. } | Request::Thorough { id } => *id,
+        }
+    }
+}
+
+/// The part of a camera frame inside the viewfinder, as shares of the frame's width and height.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Crop {
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// A rectangle of pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rect {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Crop {
+    /// The pixels of a `width` × `height` frame inside the crop, on even coordinates: a frame
+    /// whose colour is sampled at half resolution (I420, NV12) can only be cut there.
+    pub fn pixels(&self, width: u32, height: u32) -> Rect {
+        let even = |value: f64, limit: u32| ((value.max(0.0) as u32).min(limit) / 2) * 2;
+        let x = even(self.left * f64::from(width), width);
+        let y = even(self.top * f64::from(height), height);
+        Rect {
+            x,
+            y,
+            width: even(self.width * f64::from(width), width - x),
+            height: even(self.height * f64::from(height), height - y),
         }
     }
 }
@@ -317,14 +356,49 @@ mod tests {
     }
 
     #[test]
+    fn a_crop_lands_on_even_pixels_inside_the_frame() {
+        let viewfinder = Crop {
+            left: 0.1,
+            top: 0.18,
+            width: 0.8,
+            height: 0.64,
+        };
+        assert_eq!(
+            viewfinder.pixels(1280, 720),
+            Rect {
+                x: 128,
+                y: 128,
+                width: 1024,
+                height: 460
+            }
+        );
+        let too_wide = Crop {
+            left: 0.5,
+            top: -1.0,
+            width: 2.0,
+            height: 9.0,
+        };
+        assert_eq!(
+            too_wide.pixels(641, 480),
+            Rect {
+                x: 320,
+                y: 0,
+                width: 320,
+                height: 480
+            }
+        );
+    }
+
+    #[test]
     fn messages_keep_their_shape_on_the_wire() {
         let request = Request::Live {
             id: RequestId(7),
             at: 12.5,
+            crop: None,
         };
         assert_eq!(
             serde_json::to_value(&request).unwrap(),
-            serde_json::json!({"mode": "live", "id": 7, "at": 12.5})
+            serde_json::json!({"mode": "live", "id": 7, "at": 12.5, "crop": null})
         );
         let answer = Answer::Read {
             id: RequestId(7),

@@ -1,16 +1,17 @@
 //! The decoder Web Worker: [`Request`]s arrive beside their pictures, [`Answer`]s leave
 //! (`crate::protocol` says how); the worker stays up whatever a picture holds.
 
-use crate::protocol::{Answer, Reading, Request};
+use crate::protocol::{Answer, Crop, Reading, Rect, Request};
 use crate::{Agreement, Frame, Mode, Scanner};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
+use std::ops::Neg;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, DedicatedWorkerGlobalScope, ImageBitmap, ImageBitmapOptions, MessageEvent,
-    OffscreenCanvas, OffscreenCanvasRenderingContext2d, ResizeQuality,
+    Blob, DedicatedWorkerGlobalScope, DomRectReadOnly, ImageBitmap, ImageBitmapOptions,
+    MessageEvent, OffscreenCanvas, OffscreenCanvasRenderingContext2d, ResizeQuality,
 };
 
 /// Photos are scaled by the browser to at most this long side before reading: the thorough
@@ -76,13 +77,21 @@ async fn read(
     picture: JsValue,
 ) -> Result<(Option<crate::Decoded>, Option<crate::Decoded>), String> {
     match *request {
-        Request::Live { at, .. } => {
-            let bitmap: ImageBitmap = picture
-                .dyn_into()
-                .map_err(|_| "a live frame needs an ImageBitmap".to_string())?;
-            let frame = frame_of_bitmap(&bitmap);
-            bitmap.close();
-            let frame = frame?;
+        Request::Live { at, crop, .. } => {
+            let frame = match (picture.dyn_into::<ImageBitmap>(), crop) {
+                (Ok(bitmap), _) => {
+                    let frame = frame_of_bitmap(&bitmap);
+                    bitmap.close();
+                    frame
+                }
+                (Err(picture), Some(crop)) if is_video_frame(&picture) => {
+                    let video: VideoFrame = picture.unchecked_into();
+                    let frame = frame_of_video(&video, crop).await;
+                    video.close();
+                    frame
+                }
+                _ => Err("a live frame is an ImageBitmap, or a VideoFrame with a crop".into()),
+            }?;
             let seen = SCANNER.with_borrow_mut(|s| s.scan(&frame, Mode::Live));
             let code = AGREEMENT.with_borrow_mut(|a| a.observe(seen.clone(), at));
             Ok((seen, code))
@@ -96,6 +105,104 @@ async fn read(
             Ok((code.clone(), code))
         }
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// WebCodecs' `VideoFrame`, the members read here (web-sys has it only behind its unstable
+    /// APIs flag).
+    type VideoFrame;
+    /// The pixel layout, e.g. "I420"; null for a frame whose pixels only the GPU holds.
+    #[wasm_bindgen(method, getter)]
+    fn format(this: &VideoFrame) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = visibleRect)]
+    fn visible_rect(this: &VideoFrame) -> Option<DomRectReadOnly>;
+    #[wasm_bindgen(method, js_name = copyTo)]
+    fn copy_to(this: &VideoFrame, destination: &Uint8Array, options: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    fn close(this: &VideoFrame);
+}
+
+/// Asks whether the class exists first: `instanceof` an undefined class throws.
+fn is_video_frame(value: &JsValue) -> bool {
+    Reflect::has(&js_sys::global(), &"VideoFrame".into()).unwrap_or(false)
+        && value.is_instance_of::<VideoFrame>()
+}
+
+/// Camera frames this much wider than the viewfinder needs are read at half size: a tag needs
+/// about two pixels a bar, and fewer pixels decode faster.
+const MAX_LIVE_WIDTH: u32 = 1200;
+
+/// The viewfinder region of a camera frame, copied straight out of the frame: for the YUV
+/// layouts cameras deliver, the luma plane is already the picture we read — no canvas, no
+/// readback, no colour conversion. Other layouts are converted; a frame only the GPU holds is
+/// drawn on a canvas like a bitmap.
+async fn frame_of_video(video: &VideoFrame, crop: Crop) -> Result<Frame, String> {
+    let visible = video
+        .visible_rect()
+        .ok_or("the camera frame has no picture")?;
+    let whole = crop.pixels(visible.width() as u32, visible.height() as u32);
+    let rect = Rect {
+        x: whole.x + visible.x() as u32,
+        y: whole.y + visible.y() as u32,
+        ..whole
+    };
+    let frame = match video.format().as_deref() {
+        Some(
+            layout @ ("I420" | "I420A" | "I422" | "I444" | "NV12" | "RGBA" | "RGBX" | "BGRA"
+            | "BGRX"),
+        ) => copied(video, layout, rect).await,
+        _ => drawn(video.unchecked_ref(), rect),
+    }?;
+    Ok(if frame.width() > MAX_LIVE_WIDTH {
+        frame.half()
+    } else {
+        frame
+    })
+}
+
+async fn copied(video: &VideoFrame, layout: &str, rect: Rect) -> Result<Frame, String> {
+    #[derive(serde::Serialize)]
+    struct CopyOptions {
+        rect: Rect,
+    }
+    let failed = |e: JsValue| format!("cannot copy the camera frame: {e:?}");
+    let (width, height) = (rect.width, rect.height);
+    let pixels = (width * height) as usize;
+    // Planes are packed in order, the first (luma, or the only one) with a stride of its width.
+    let bytes = if layout.starts_with('I') || layout == "NV12" {
+        pixels * 3
+    } else {
+        pixels * 4
+    };
+    let buffer = Uint8Array::new_with_length(bytes as u32);
+    let options = serde_wasm_bindgen::to_value(&CopyOptions { rect }).map_err(|e| e.to_string())?;
+    JsFuture::from(video.copy_to(&buffer, &options))
+        .await
+        .map_err(failed)?;
+    match layout {
+        "RGBA" | "RGBX" => Frame::from_rgba(width, height, &buffer.to_vec()),
+        "BGRA" | "BGRX" => Frame::from_bgra(width, height, &buffer.to_vec()),
+        _ => Frame::from_luma(width, height, buffer.subarray(0, pixels as u32).to_vec()),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The region of a picture the canvas can draw (a GPU-held `VideoFrame`), read back.
+fn drawn(picture: &JsValue, rect: Rect) -> Result<Frame, String> {
+    let failed = |e: JsValue| format!("cannot read the picture's pixels: {e:?}");
+    let context = canvas(rect.width, rect.height)?;
+    let draw: js_sys::Function = Reflect::get(&context, &"drawImage".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or("no drawImage in this browser")?;
+    let args = Array::of3(
+        picture,
+        &f64::from(rect.x).neg().into(),
+        &f64::from(rect.y).neg().into(),
+    );
+    draw.apply(&context, &args).map_err(failed)?;
+    read_back(&context, rect.width, rect.height)
 }
 
 /// Decodes a photo file in the browser, scaled to at most [`PHOTO_LONG_SIDE`], into a frame.
@@ -130,21 +237,34 @@ pub async fn frame_of_photo(blob: &Blob) -> Result<Frame, String> {
 /// Reads a bitmap's pixels through an OffscreenCanvas (available in workers and pages alike).
 pub fn frame_of_bitmap(bitmap: &ImageBitmap) -> Result<Frame, String> {
     let (width, height) = (bitmap.width(), bitmap.height());
-    let failed = |e: JsValue| format!("cannot read the picture's pixels: {e:?}");
+    let context = canvas(width, height)?;
+    context
+        .draw_image_with_image_bitmap(bitmap, 0.0, 0.0)
+        .map_err(|e| format!("cannot draw the picture: {e:?}"))?;
+    read_back(&context, width, height)
+}
+
+/// A 2D canvas to read pixels back from, off the page.
+fn canvas(width: u32, height: u32) -> Result<OffscreenCanvasRenderingContext2d, String> {
+    let failed = |e: JsValue| format!("cannot make a canvas: {e:?}");
     let canvas = OffscreenCanvas::new(width, height).map_err(failed)?;
     // Pixels are read back every frame: ask for a CPU-side canvas up front.
     let options = object(&[("willReadFrequently", JsValue::TRUE)]);
-    let context: OffscreenCanvasRenderingContext2d = canvas
+    Ok(canvas
         .get_context_with_context_options("2d", &options)
         .map_err(failed)?
         .ok_or("no 2d canvas in this browser")?
-        .unchecked_into();
-    context
-        .draw_image_with_image_bitmap(bitmap, 0.0, 0.0)
-        .map_err(failed)?;
+        .unchecked_into())
+}
+
+fn read_back(
+    context: &OffscreenCanvasRenderingContext2d,
+    width: u32,
+    height: u32,
+) -> Result<Frame, String> {
     let pixels = context
         .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
-        .map_err(failed)?;
+        .map_err(|e| format!("cannot read the picture's pixels: {e:?}"))?;
     Frame::from_rgba(width, height, &pixels.data()).map_err(|e| e.to_string())
 }
 

@@ -2,6 +2,7 @@
 //! and a watchdog that replaces a worker that panicked or stopped answering. The rules are
 //! `shopbag_scanner::protocol::Watchdog` (plain Rust, tested natively); this is the glue.
 
+use super::frames::Grab;
 use futures::channel::oneshot;
 use js_sys::Array;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, ImageBitmap, MessageEvent, Worker};
+use web_sys::{Blob, MessageEvent, Worker};
 
 /// Trunk's loader for the worker (`data-loader-shim` in index.html); not hashed, so stable.
 const WORKER_URL: &str = "/decoder-worker_loader.js";
@@ -58,16 +59,21 @@ impl Decoder {
         self.0.restarts.into()
     }
 
-    /// Reads one camera frame (the viewfinder region), handing the bitmap over without a copy.
-    pub async fn read_frame(&self, bitmap: ImageBitmap, at: f64) -> Result<Reading, Trouble> {
-        let transfer = Some(JsValue::from(bitmap.clone()));
-        self.ask(
-            |id| Request::Live { id, at },
-            bitmap.into(),
-            transfer,
-            Watchdog::FRAME_DEADLINE_MS,
-        )
-        .await
+    /// Reads one camera frame, handing it over without a copy.
+    pub async fn read_frame(&self, grabbed: Grab, at: f64) -> Result<Reading, Trouble> {
+        let (picture, crop) = (grabbed.picture(), grabbed.crop());
+        let answer = self
+            .ask(
+                |id| Request::Live { id, at, crop },
+                picture.clone(),
+                Some(picture),
+                Watchdog::FRAME_DEADLINE_MS,
+            )
+            .await;
+        // A frame that went out is the worker's now, and closing our handle does nothing; one
+        // that never went (no worker) must be closed, or the camera runs out of frames.
+        grabbed.close();
+        answer
     }
 
     /// Reads a photo thoroughly. Blobs are passed by reference, not copied.

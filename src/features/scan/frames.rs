@@ -1,16 +1,65 @@
 //! The camera frames that go to the decoder: only the viewfinder region, one at a time.
 
 use super::decoder::{Decoder, Trouble};
+use shopbag_scanner::protocol::Crop;
 use shopbag_scanner::Decoded;
 use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlVideoElement, ImageBitmap, ImageBitmapOptions};
 
-/// The viewfinder region as shares of the frame: left, top, width, height. The scanner screen
-/// draws its frame from the same numbers (`style/main.css`, `.viewfinder-region`).
-pub const REGION: (f64, f64, f64, f64) = (0.1, 0.18, 0.8, 0.64);
+/// The viewfinder region as shares of the frame. The scanner screen draws its frame from the same
+/// numbers (`style/main.css`, `.viewfinder-region`).
+pub const REGION: Crop = Crop {
+    left: 0.1,
+    top: 0.18,
+    width: 0.8,
+    height: 0.64,
+};
+
+#[wasm_bindgen]
+extern "C" {
+    /// WebCodecs' `VideoFrame` (web-sys has it only behind its unstable APIs flag).
+    pub type VideoFrame;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(source: &HtmlVideoElement) -> Result<VideoFrame, JsValue>;
+    #[wasm_bindgen(method)]
+    fn close(this: &VideoFrame);
+}
+
+/// One camera frame on its way to the decoder.
+pub enum Grab {
+    /// The whole frame as the camera delivered it (WebCodecs): the worker copies the
+    /// viewfinder's luma straight out of it.
+    Video(VideoFrame),
+    /// The viewfinder region, cropped and scaled by the browser and read back through a canvas
+    /// in the worker: where WebCodecs is missing.
+    Bitmap(ImageBitmap),
+}
+
+impl Grab {
+    /// The picture to post.
+    pub fn picture(&self) -> JsValue {
+        match self {
+            Grab::Video(frame) => frame.into(),
+            Grab::Bitmap(bitmap) => bitmap.into(),
+        }
+    }
+
+    /// What the worker cuts from the picture: a bitmap is cut already.
+    pub fn crop(&self) -> Option<Crop> {
+        matches!(self, Grab::Video(_)).then_some(REGION)
+    }
+
+    pub fn close(self) {
+        match self {
+            Grab::Video(frame) => frame.close(),
+            Grab::Bitmap(bitmap) => bitmap.close(),
+        }
+    }
+}
 /// Wider regions are scaled down while grabbing: a tag needs about two pixels a bar, and fewer
 /// pixels decode faster.
 const MAX_GRAB_WIDTH: f64 = 800.0;
@@ -37,17 +86,17 @@ pub async fn watch(
             continue;
         }
         let at = now();
-        let Some(bitmap) = grab(&video).await else {
+        let Some(grabbed) = grab(&video).await else {
             sleep(100).await;
             continue;
         };
         if stop.get() {
-            bitmap.close();
+            grabbed.close();
             break;
         }
         // Waiting for the answer before the next grab is the "one frame in flight" rule: a
         // slow phone reads fewer frames instead of queueing them.
-        match decoder.read_frame(bitmap, at).await {
+        match decoder.read_frame(grabbed, at).await {
             Ok(reading) => {
                 if let Some(code) = reading.code {
                     if !stop.get() && active() {
@@ -63,18 +112,25 @@ pub async fn watch(
     }
 }
 
-/// The viewfinder region of the current frame, cropped (and scaled) by the browser.
-async fn grab(video: &HtmlVideoElement) -> Option<ImageBitmap> {
+/// The current frame: as a `VideoFrame` where the browser has WebCodecs, else the viewfinder
+/// region as a bitmap, cropped (and scaled) by the browser.
+async fn grab(video: &HtmlVideoElement) -> Option<Grab> {
+    let has_webcodecs = web_sys::window()
+        .is_some_and(|w| js_sys::Reflect::has(&w, &"VideoFrame".into()).unwrap_or(false));
+    if has_webcodecs {
+        if let Ok(frame) = VideoFrame::new(video) {
+            return Some(Grab::Video(frame));
+        }
+    }
     let (width, height) = (
         f64::from(video.video_width()),
         f64::from(video.video_height()),
     );
-    let (left, top, w, h) = REGION;
     let (sx, sy, sw, sh) = (
-        (width * left).round(),
-        (height * top).round(),
-        (width * w).round(),
-        (height * h).round(),
+        (width * REGION.left).round(),
+        (height * REGION.top).round(),
+        (width * REGION.width).round(),
+        (height * REGION.height).round(),
     );
     let window = web_sys::window()?;
     let promise = if sw > MAX_GRAB_WIDTH {
@@ -93,7 +149,7 @@ async fn grab(video: &HtmlVideoElement) -> Option<ImageBitmap> {
     JsFuture::from(promise.ok()?)
         .await
         .ok()
-        .map(JsCast::unchecked_into)
+        .map(|bitmap| Grab::Bitmap(bitmap.unchecked_into()))
 }
 
 pub fn now() -> f64 {
