@@ -1,24 +1,27 @@
 // Decoder benchmark: our wasm decoder worker (crates/scanner, rxing, built by Trunk into dist/)
 // against zxing-wasm (zxing-cpp, npm), on the same frames, in the same headless Chromium run.
 //
-// Frames come from our renderer (tag_pictures bench-frames): an EAN-13, a QR code and an empty
-// scene, each at 640x480 and 1280x720. Every frame is decoded WARMUP + RUNS times by each decoder
-// (interleaved, one message in flight), each call getting a fresh ImageBitmap, transferred.
-// Reported per frame (medians over RUNS):
-//   ours ms        — `ms` measured inside our worker: canvas readback + RGBA→luma + rxing (live mode)
-//   ours round-trip — postMessage → answer on the page (adds transfer and message hops)
-//   zxing ms       — inside the zxing worker: the same canvas readback + readBarcodes(ImageData)
-//   zxing readback — the canvas readback alone (drawImage + getImageData), in the zxing worker
-//   zxing decode   — readBarcodes alone (its RGBA copy into wasm memory and the decode)
-// Both decoders must read the expected text on every EAN/QR call and nothing on the empty frames;
-// otherwise a FAIL line is printed and the exit code is 1. Also prints compressed sizes.
+// Pictures: from our renderer (tag_pictures bench-frames) an EAN-13, a QR code and an empty
+// scene, each at 640x480 and 1280x720; and real photos from the scan corpus
+// (crates/scanner/tests/corpus/: the first two of each folder, larger than 2 KB). Each becomes a
+// camera frame in hand — a WebCodecs VideoFrame in I420, the layout Chromium's cameras deliver —
+// and is decoded WARMUP + RUNS times by each decoder (interleaved, one message in flight), each
+// call getting its own copy, transferred. Reported per picture (medians over RUNS):
+//   ours            — inside our worker, frame in hand → answer: the luma plane copied out of the
+//                     frame (`pixels_ms`) + rxing in live mode (the rest)
+//   zxing           — inside the zxing worker, the way its users use it: the frame drawn on a
+//                     canvas and read back, then readBarcodes(ImageData) with its default options
+//   zxing readBarcodes — that call alone (its RGBA copy into wasm memory and the decode)
+// Both decoders must read the expected text on every rendered EAN/QR call and nothing on the
+// empty frames, or a FAIL line is printed and the exit code is 1; on photos what each read is
+// reported. Also prints compressed sizes.
 //
 // Usage: node bench/decoders.mjs    (after the release build has written dist/decoder-worker*;
 //        RUNS=50 WARMUP=10 by default, both settable in the environment)
 
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -33,10 +36,22 @@ const EAN = '6931234500018';
 const QR = `https://shopbag.example.cn/p/${EAN}`;
 // What each decoder must answer: "format:text" in its own format names, or "nothing".
 const FRAMES = ['640x480', '1280x720'].flatMap((size) => [
-  { name: `ean13-${size}`, ours: `EAN_13:${EAN}`, zxing: `EAN13:${EAN}` },
-  { name: `qr-${size}`, ours: `QR_CODE:${QR}`, zxing: `QRCode:${QR}` },
-  { name: `nothing-${size}`, ours: 'nothing', zxing: 'nothing' },
+  { name: `ean13-${size}.png`, ours: `EAN_13:${EAN}`, zxing: `EAN13:${EAN}` },
+  { name: `qr-${size}.png`, ours: `QR_CODE:${QR}`, zxing: `QRCode:${QR}` },
+  { name: `nothing-${size}.png`, ours: 'nothing', zxing: 'nothing' },
 ]);
+const CORPUS = join(ROOT, 'crates', 'scanner', 'tests', 'corpus');
+const PHOTOS = readdirSync(CORPUS, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort()
+  .flatMap((folder) =>
+    readdirSync(join(CORPUS, folder))
+      .filter((file) => /\.(png|jpe?g|webp)$/.test(file) && statSync(join(CORPUS, folder, file)).size > 2048)
+      .sort()
+      .slice(0, 2)
+      .map((file) => ({ folder, file, name: `${folder}--${file}` })),
+  );
 
 for (const file of WORKER_FILES.map((f) => join(DIST, f)).concat(join(ZXING, 'reader', 'zxing_reader.wasm'))) {
   if (!existsSync(file)) {
@@ -54,6 +69,7 @@ if (rendered.status !== 0) {
   console.error(`FAIL: rendering the frames exited with ${rendered.status ?? rendered.signal}`);
   process.exit(1);
 }
+for (const photo of PHOTOS) copyFileSync(join(CORPUS, photo.folder, photo.file), join(frames, photo.name));
 
 // 2. A static server for the page, both workers, the frames and zxing-wasm's files. The COOP/COEP
 // headers make the page cross-origin isolated, which gives performance.now() fine resolution.
@@ -63,6 +79,9 @@ const TYPES = {
   '.mjs': 'text/javascript',
   '.wasm': 'application/wasm',
   '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
 };
 function fileFor(pathname) {
   const under = (dir, rest) => {
@@ -112,31 +131,35 @@ try {
   console.log(`\nChromium ${browser.version()}; cross-origin isolated: ${env.crossOriginIsolated}`);
   console.log(`zxing-wasm ${env.zxing.version} (zxing-cpp ${env.zxing.commit.slice(0, 12)}), readBarcodes options:`);
   console.log(`  ${JSON.stringify(env.zxing.options)}`);
-  console.log(`ours: live mode (EAN-13/EAN-8/UPC-A/UPC-E/Code 128/QR, rxing, no try-harder)`);
+  console.log(`ours: live mode (EAN-13/EAN-8/UPC-A/UPC-E/Code 128/QR; rows, then QR normal and inverted)`);
   console.log(`${WARMUP} warm-up + ${RUNS} measured decodes per frame and decoder`);
   console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews both)\n`);
 
-  for (const frame of FRAMES) {
-    const url = `/frames/${frame.name}.png`;
+  for (const frame of [...FRAMES, ...PHOTOS]) {
+    const url = `/frames/${encodeURIComponent(frame.name)}`;
     const result = await page.evaluate(([u, o]) => window.bench.measure(u, o), [url, { warmup: WARMUP, runs: RUNS }]);
     for (const [who, side] of Object.entries(result)) {
       const answers = Object.keys(side.seen);
-      if (answers.length !== 1 || answers[0] !== frame[who]) {
+      if (frame[who] && (answers.length !== 1 || answers[0] !== frame[who])) {
         failures.push(`FAIL: ${who} on ${frame.name}: expected ${frame[who]} every time, saw ${JSON.stringify(side.seen)}`);
       }
     }
     const ours = median(result.ours.ms);
     const zxing = median(result.zxing.ms);
+    const oursDecode = median(result.ours.decodeMs);
+    const zxingDecode = median(result.zxing.decodeMs);
+    const short = (seen) => Object.keys(seen).map((t) => (t.length > 28 ? `${t.slice(0, 27)}…` : t)).join(', ');
     rows.push([
-      frame.name,
+      frame.name.replace(/\.png$/, ''),
       fmt(ours),
-      fmt(median(result.ours.roundTrip)),
+      fmt(median(result.ours.pixelsMs)),
+      fmt(oursDecode),
       fmt(zxing),
       fmt(median(result.zxing.readbackMs)),
-      fmt(median(result.zxing.decodeMs)),
-      fmt(median(result.zxing.roundTrip)),
+      fmt(zxingDecode),
       `${(ours / zxing).toFixed(2)}×`,
-      `${Object.keys(result.ours.seen).join(', ')} / ${Object.keys(result.zxing.seen).join(', ')}`,
+      `${(oursDecode / zxingDecode).toFixed(2)}×`,
+      `${short(result.ours.seen)} / ${short(result.zxing.seen)}`,
     ]);
   }
 } finally {
@@ -146,8 +169,8 @@ try {
 }
 
 console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; all figures are medians in ms\n`);
-console.log('| frame | ours (worker ms) | ours round-trip | zxing-wasm (readback + decode) | zxing readback | zxing readBarcodes | zxing round-trip | ratio ours/zxing | read (ours / zxing) |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('| picture | ours: frame → answer | of it: luma copy | of it: decode | zxing: frame → answer | of it: readback | of it: readBarcodes | ratio, frame → answer | ratio, decode | read (ours / zxing) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 
 // 4. What each decoder costs to download.
@@ -170,4 +193,4 @@ if (failures.length) {
   for (const line of failures) console.log(line);
   process.exit(1);
 }
-console.log('\nOK: both decoders read every EAN/QR frame and nothing on the empty ones.');
+console.log('\nOK: both decoders read every rendered EAN/QR frame and nothing on the empty ones.');

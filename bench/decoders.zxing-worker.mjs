@@ -1,21 +1,16 @@
-// zxing-wasm (zxing-cpp) in a module worker, answering like our decoder worker does, so both are
-// timed the same way. Message in: {id, bitmap} (an ImageBitmap, transferred). Answer:
+// zxing-wasm (zxing-cpp) in a module worker, used the way its users use it: the camera frame
+// drawn on a canvas, read back, and handed to readBarcodes with its default options. Message in:
+// {id, picture} (a VideoFrame or ImageBitmap, transferred). Answer:
 // {id, seen: {format, text} | null, ms, readbackMs, decodeMs}: `readbackMs` is the canvas
-// readback (same steps as crates/scanner/src/worker.rs), `decodeMs` the readBarcodes call on the
-// ImageData, `ms` both (the scope of our worker's `ms`). Served by bench/decoders.mjs, which maps
-// /zxing/ to node_modules/zxing-wasm/dist/.
+// readback, `decodeMs` the readBarcodes call on the ImageData, `ms` both. Served by
+// bench/decoders.mjs, which maps /zxing/ to node_modules/zxing-wasm/dist/.
 
 import { prepareZXingModule, readBarcodes, ZXING_WASM_VERSION, ZXING_CPP_COMMIT } from '/zxing/es/reader/index.js';
 
-// As close to our live mode as the options allow: the same six formats, one quick pass
-// (no try-harder, no rotated, inverted, downscaled or denoised retries), the first code only.
+// Its defaults (try harder, rotated, inverted and downscaled retries), the six formats we read,
+// the first code only: what a shop's web scanner built on it would ask.
 const OPTIONS = {
   formats: ['EAN13', 'EAN8', 'UPCA', 'UPCE', 'Code128', 'QRCode'],
-  tryHarder: false,
-  tryRotate: false,
-  tryInvert: false,
-  tryDownscale: false,
-  tryDenoise: false,
   maxNumberOfSymbols: 1,
 };
 
@@ -28,14 +23,15 @@ await prepareZXingModule({
   fireImmediately: true,
 });
 
-self.onmessage = async ({ data: { id, bitmap } }) => {
+self.onmessage = async ({ data: { id, picture } }) => {
   try {
     const started = performance.now();
-    const { width, height } = bitmap;
+    const width = picture.displayWidth ?? picture.width;
+    const height = picture.displayHeight ?? picture.height;
     const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-    context.drawImage(bitmap, 0, 0);
+    context.drawImage(picture, 0, 0);
     const pixels = context.getImageData(0, 0, width, height);
-    bitmap.close();
+    picture.close();
     const read = performance.now();
     const [first] = await readBarcodes(pixels, OPTIONS);
     const done = performance.now();

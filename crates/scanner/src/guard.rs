@@ -241,67 +241,56 @@ mod tests {
         );
     }
 
-    fn reading(pass: u32, y: u32, way: u8) -> RowReading {
-        RowReading { pass, y, way }
+    /// One pass over a picture `height` rows tall in which each `(code, y, way)` was read.
+    fn voted(height: u32, readings: &[(&Decoded, u32, u8)]) -> Votes {
+        let mut votes = Votes::default();
+        let pass = votes.pass(height);
+        for &(code, y, way) in readings {
+            votes.add(code.clone(), RowReading { pass, y, way });
+        }
+        votes
     }
 
     #[test]
     fn rows_must_agree_and_short_codes_need_more_of_them() {
-        let ean13 = code(Format::Ean13, "6901234567892");
-        let mut votes = Votes::default();
-        let pass = votes.pass(100);
-        votes.add(ean13.clone(), reading(pass, 50, 0));
+        let ean13 = &code(Format::Ean13, "6901234567892");
         // Two binarisations of one row are still one row.
-        votes.add(ean13.clone(), reading(pass, 50, 1));
-        assert_eq!(votes.agreed(), None);
-        votes.add(ean13.clone(), reading(pass, 52, 0));
-        assert_eq!(votes.agreed(), Some(&ean13));
+        let one_row = [(ean13, 50, 0), (ean13, 50, 1)];
+        assert_eq!(voted(100, &one_row).agreed(), None);
+        let two_rows = [(ean13, 50, 0), (ean13, 50, 1), (ean13, 52, 0)];
+        assert_eq!(voted(100, &two_rows).agreed(), Some(ean13));
 
-        let ean8 = code(Format::Ean8, "96385074");
-        let mut votes = Votes::default();
-        let pass = votes.pass(100);
-        for (y, way) in [(10, 0), (11, 1)] {
-            votes.add(ean8.clone(), reading(pass, y, way));
-        }
-        assert_eq!(votes.agreed(), None);
-        votes.add(ean8.clone(), reading(pass, 12, 0));
-        assert_eq!(votes.agreed(), Some(&ean8));
+        let ean8 = &code(Format::Ean8, "96385074");
+        let two_rows = [(ean8, 10, 0), (ean8, 11, 1)];
+        assert_eq!(voted(100, &two_rows).agreed(), None);
+        let three_rows = [(ean8, 10, 0), (ean8, 11, 1), (ean8, 12, 0)];
+        assert_eq!(voted(100, &three_rows).agreed(), Some(ean8));
     }
 
     #[test]
     fn rows_read_only_one_way_need_one_more() {
-        let upc = code(Format::UpcA, "036000291452");
-        let mut votes = Votes::default();
-        let pass = votes.pass(90);
-        votes.add(upc.clone(), reading(pass, 48, 0));
-        votes.add(upc.clone(), reading(pass, 50, 0));
-        assert_eq!(votes.agreed(), None);
-        votes.add(upc.clone(), reading(pass, 20, 0));
-        assert_eq!(votes.agreed(), Some(&upc));
+        let upc = &code(Format::UpcA, "036000291452");
+        assert_eq!(voted(90, &[(upc, 48, 0), (upc, 50, 0)]).agreed(), None);
+        let three = [(upc, 48, 0), (upc, 50, 0), (upc, 20, 0)];
+        assert_eq!(voted(90, &three).agreed(), Some(upc));
     }
 
     #[test]
     fn the_code_most_rows_read_wins_and_a_tie_is_no_answer() {
-        let right = code(Format::UpcE, "01234565");
-        let wrong = code(Format::UpcE, "03004410");
-        let mut votes = Votes::default();
-        let pass = votes.pass(80);
-        for y in 0..4 {
-            votes.add(wrong.clone(), reading(pass, y, (y % 2) as u8));
-            votes.add(right.clone(), reading(pass, 40 + y, (y % 2) as u8));
-        }
-        assert_eq!(votes.agreed(), None);
-        votes.add(right.clone(), reading(pass, 50, 1));
-        assert_eq!(votes.agreed(), Some(&right));
+        let right = &code(Format::UpcE, "01234565");
+        let wrong = &code(Format::UpcE, "03004410");
+        let mut readings: Vec<_> = (0..4)
+            .flat_map(|y| [(wrong, y, (y % 2) as u8), (right, 40 + y, (y % 2) as u8)])
+            .collect();
+        assert_eq!(voted(80, &readings).agreed(), None);
+        readings.push((right, 50, 1));
+        assert_eq!(voted(80, &readings).agreed(), Some(right));
     }
 
     #[test]
     fn a_picture_one_row_tall_has_only_that_row_to_give() {
-        let ean8 = code(Format::Ean8, "96385074");
-        let mut votes = Votes::default();
-        let pass = votes.pass(1);
-        votes.add(ean8.clone(), reading(pass, 0, 0));
-        assert_eq!(votes.agreed(), Some(&ean8));
+        let ean8 = &code(Format::Ean8, "96385074");
+        assert_eq!(voted(1, &[(ean8, 0, 0)]).agreed(), Some(ean8));
     }
 
     #[test]

@@ -124,8 +124,10 @@ pub struct Reading {
     pub seen: Option<Decoded>,
     /// Passed every gate: in live mode, two frames agreed.
     pub code: Option<Decoded>,
-    /// Time spent decoding in the worker.
+    /// Time spent in the worker, getting the pixels included.
     pub ms: f64,
+    /// Of that, getting the picture's luma: a copy, or a canvas readback and conversion.
+    pub pixels_ms: f64,
 }
 
 /// What the worker says.
@@ -409,6 +411,7 @@ mod tests {
                 }),
                 code: None,
                 ms: 1.5,
+                pixels_ms: 0.5,
             },
         };
         let wire = serde_json::to_value(&answer).unwrap();

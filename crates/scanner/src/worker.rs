@@ -56,54 +56,54 @@ async fn answer(message: JsValue) {
     let Ok(request) = serde_wasm_bindgen::from_value::<Request>(message.get(0)) else {
         return;
     };
-    let started = now();
     let id = request.id();
     post(&match read(&request, message.get(1)).await {
-        Ok((seen, code)) => Answer::Read {
-            id,
-            reading: Reading {
-                seen,
-                code,
-                ms: now() - started,
-            },
-        },
+        Ok(reading) => Answer::Read { id, reading },
         Err(error) => Answer::Failed { id, error },
     });
 }
 
-/// What one picture shows, and what of it passes every gate.
-async fn read(
-    request: &Request,
-    picture: JsValue,
-) -> Result<(Option<crate::Decoded>, Option<crate::Decoded>), String> {
-    match *request {
-        Request::Live { at, crop, .. } => {
-            let frame = match (picture.dyn_into::<ImageBitmap>(), crop) {
-                (Ok(bitmap), _) => {
-                    let frame = frame_of_bitmap(&bitmap);
-                    bitmap.close();
-                    frame
-                }
-                (Err(picture), Some(crop)) if is_video_frame(&picture) => {
-                    let video: VideoFrame = picture.unchecked_into();
-                    let frame = frame_of_video(&video, crop).await;
-                    video.close();
-                    frame
-                }
-                _ => Err("a live frame is an ImageBitmap, or a VideoFrame with a crop".into()),
-            }?;
-            let seen = SCANNER.with_borrow_mut(|s| s.scan(&frame, Mode::Live));
-            let code = AGREEMENT.with_borrow_mut(|a| a.observe(seen.clone(), at));
-            Ok((seen, code))
-        }
+/// What one picture shows, what of it passes every gate, and how long that took.
+async fn read(request: &Request, picture: JsValue) -> Result<Reading, String> {
+    let started = now();
+    let (frame, mode, at) = match *request {
+        Request::Live { at, crop, .. } => (live_frame(picture, crop).await?, Mode::Live, Some(at)),
         Request::Thorough { .. } => {
             let blob: Blob = picture
                 .dyn_into()
                 .map_err(|_| "a photo needs a Blob".to_string())?;
-            let frame = frame_of_photo(&blob).await?;
-            let code = SCANNER.with_borrow_mut(|s| s.scan(&frame, Mode::Thorough));
-            Ok((code.clone(), code))
+            (frame_of_photo(&blob).await?, Mode::Thorough, None)
         }
+    };
+    let pixels_ms = now() - started;
+    let seen = SCANNER.with_borrow_mut(|s| s.scan(&frame, mode));
+    let code = match at {
+        Some(at) => AGREEMENT.with_borrow_mut(|a| a.observe(seen.clone(), at)),
+        None => seen.clone(),
+    };
+    Ok(Reading {
+        seen,
+        code,
+        ms: now() - started,
+        pixels_ms,
+    })
+}
+
+/// A camera frame's viewfinder region: a bitmap cut already, or a `VideoFrame` to cut.
+async fn live_frame(picture: JsValue, crop: Option<Crop>) -> Result<Frame, String> {
+    match (picture.dyn_into::<ImageBitmap>(), crop) {
+        (Ok(bitmap), _) => {
+            let frame = frame_of_bitmap(&bitmap);
+            bitmap.close();
+            frame
+        }
+        (Err(picture), Some(crop)) if is_video_frame(&picture) => {
+            let video: VideoFrame = picture.unchecked_into();
+            let frame = frame_of_video(&video, crop).await;
+            video.close();
+            frame
+        }
+        _ => Err("a live frame is an ImageBitmap, or a VideoFrame with a crop".into()),
     }
 }
 
