@@ -44,8 +44,9 @@ async function variantWithStock(units, skip = 0) {
   throw new Error(`no variant with ${units} units in a store`);
 }
 
-async function stockOf(sku, storeId) {
-  const product = await getJson(`${server.url}/api/v1/products/${sku.split('-')[0]}`);
+/** A variant's stock in a store, or online without a store; asked of `url` (the shared server). */
+async function stockOf(sku, storeId, url = server.url) {
+  const product = await getJson(`${url}/api/v1/products/${sku.split('-')[0]}`);
   const variant = product.variants.find((v) => v.sku === sku);
   return storeId ? variant.store_stock.find((s) => s.store_id === storeId).quantity : variant.online_stock;
 }
@@ -55,8 +56,8 @@ async function openOrderForm(page) {
   await page.getByRole('button', { name: 'Order…' }).click();
 }
 
-async function orderPickup(page, storeId) {
-  await page.goto(`${server.url}/bag`);
+async function orderPickup(page, storeId, url = server.url) {
+  await page.goto(`${url}/bag`);
   await waitForSynced(page);
   await openOrderForm(page);
   await page.getByRole('radio', { name: 'Pick up in a store' }).check();
@@ -170,17 +171,9 @@ test('an order not paid in time says so, and its stock goes back to the shelf', 
     const found = await getJson(`${quick.url}/api/v1/codes/${variant.ean13}`);
     const page = await englishPage(browser);
     await addToBag(page, quick.url, found);
-    await page.goto(`${quick.url}/bag`);
-    await waitForSynced(page);
-    await openOrderForm(page);
-    await page.getByRole('radio', { name: 'Pick up in a store' }).check();
-    await page.getByRole('combobox', { name: 'Store' }).selectOption(store_id);
-    await page.getByRole('button', { name: 'Place order' }).click();
+    await orderPickup(page, store_id, quick.url);
     await page.getByText('Awaiting payment').waitFor();
-    const shelf = async () => {
-      const now = await getJson(`${quick.url}/api/v1/products/${product.id}`);
-      return now.variants.find((v) => v.sku === variant.sku).store_stock.find((s) => s.store_id === store_id).quantity;
-    };
+    const shelf = () => stockOf(variant.sku, store_id, quick.url);
     assert.equal(await shelf(), quantity - 1);
     // The server gives the unit back by itself once the deadline passes.
     const deadline = Date.now() + 15_000;

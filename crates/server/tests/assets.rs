@@ -143,15 +143,8 @@ async fn serves_the_built_app() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn picks_up_a_rebuilt_app_without_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    make_dist(&dist);
-    let server = TestServer::start(&config(&database(&dir), &dist)).await;
-    let before = get_with(&server, "/", "br").await;
-    assert!(header(&before, "content-security-policy").contains(&sha256(BOOT)));
-
+/// A new release's index.html in `dist`, as a deploy writes it; its boot script.
+fn deploy_index(dist: &std::path::Path) -> &'static str {
     let rebuilt = "\nimport init from '/shopbag-fedcba9876543210.js';\nawait init();\n";
     let index = dist.join("index.html");
     std::fs::write(&index, index_html(rebuilt)).unwrap();
@@ -162,6 +155,19 @@ async fn picks_up_a_rebuilt_app_without_a_restart() {
         .unwrap()
         .set_modified(SystemTime::now() + Duration::from_secs(10))
         .unwrap();
+    rebuilt
+}
+
+#[tokio::test]
+async fn picks_up_a_rebuilt_app_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    make_dist(&dist);
+    let server = TestServer::start(&config(&database(&dir), &dist)).await;
+    let before = get_with(&server, "/", "br").await;
+    assert!(header(&before, "content-security-policy").contains(&sha256(BOOT)));
+
+    let rebuilt = deploy_index(&dist);
 
     let after = get_with(&server, "/", "br").await;
     let csp = header(&after, "content-security-policy").to_string();
@@ -187,15 +193,7 @@ async fn a_new_release_is_served_while_its_files_are_compressed() {
         .map(|i| format!("{:x}", i.wrapping_mul(2_654_435_761)))
         .collect();
     std::fs::write(dist.join("chunk_1-fedcba9876543210.wasm"), &big).unwrap();
-    let rebuilt = "\nimport init from '/shopbag-fedcba9876543210.js';\nawait init();\n";
-    let index = dist.join("index.html");
-    std::fs::write(&index, index_html(rebuilt)).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&index)
-        .unwrap()
-        .set_modified(SystemTime::now() + Duration::from_secs(10))
-        .unwrap();
+    let rebuilt = deploy_index(&dist);
 
     let page = get_with(&server, "/", "br").await;
     assert!(header(&page, "content-security-policy").contains(&sha256(rebuilt)));
