@@ -1,4 +1,6 @@
-//! rxing, set up twice: a quick live reader for camera frames and a thorough one for photos.
+//! What to look for in a picture and in which order: a camera frame once and quickly (its rows,
+//! then a QR code), a photo thoroughly (QR codes framed and enlarged, every row, turned, at several
+//! scales).
 
 use crate::frame::Frame;
 use crate::guard::{self, Votes};
