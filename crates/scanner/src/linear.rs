@@ -30,24 +30,27 @@ pub enum Rows {
 const GUARD: [u32; 3] = [1, 1, 1];
 
 /// Reads the rows of `frame` chosen by `rows` and adds what each one shows to `votes`. Each row
-/// is binarised three ways and each binarisation read both ways round (tags upside down).
+/// is binarised up to three ways and each binarisation read both ways round (tags upside down).
 pub fn read(frame: &Frame, bitmap: &Binarised<'_>, rows: Rows, votes: &mut Votes) {
     let (width, height) = (frame.width() as usize, frame.height() as usize);
     let pass = votes.pass(frame.height());
-    let local = bitmap.get_black_matrix();
     let mut done = vec![false; height];
     let mut read_at = |y: usize, votes: &mut Votes| -> bool {
         if std::mem::replace(&mut done[y], true) {
             return false;
         }
         let luma = &frame.luma()[y * width..(y + 1) * width];
-        let binarised = [
-            bitmap.get_black_row(y).ok().map(|row| framed(&row)),
-            Some(framed(&local.getRow(y as u32))),
-            Some(framed(&fine(luma))),
-        ];
         let mut found = false;
-        for (binarisation, row) in binarised.into_iter().enumerate() {
+        let mut readings = 0;
+        // The two row binarisations first; the local-average matrix (a pass over the whole
+        // picture, shared with the QR search) not for a camera frame's row they both read.
+        for binarisation in 0..3 {
+            let row = match binarisation {
+                0 => bitmap.get_black_row(y).ok().map(|row| framed(&row)),
+                1 => Some(framed(&fine(luma))),
+                _ if readings >= 2 && rows == Rows::Middle => None,
+                _ => Some(framed(&bitmap.get_black_matrix().getRow(y as u32))),
+            };
             let Some(mut row) = row else { continue };
             for turn in 0..2 {
                 if let Some(code) = read_row(&row, y as u32) {
@@ -61,6 +64,7 @@ pub fn read(frame: &Frame, bitmap: &Binarised<'_>, rows: Rows, votes: &mut Votes
                         },
                     );
                     found = true;
+                    readings += 1;
                 }
                 row.reverse();
             }

@@ -60,6 +60,7 @@ impl Grab {
         }
     }
 }
+
 /// Wider regions are scaled down while grabbing: a tag needs about two pixels a bar, and fewer
 /// pixels decode faster.
 const MAX_GRAB_WIDTH: f64 = 800.0;
