@@ -1,8 +1,9 @@
 //! What the page and the decoder worker say to each other, as plain types, and the page's rules
 //! for a worker that may crash or hang.
 //!
-//! The page posts a [`Request`] beside the picture it names — a transferred `ImageBitmap` or a
-//! `Blob`, which no serialiser can carry — as the two-element array `[request, picture]`; the
+//! The page posts a [`Request`] beside the picture it names — a transferred `VideoFrame` or
+//! `ImageBitmap`, or a `Blob`, which no serialiser can carry — as the two-element array
+//! `[request, picture]`; the
 //! worker posts [`Answer`]s. Both sides convert with `serde-wasm-bindgen`, so neither builds nor
 //! takes apart objects by string keys. [`Watchdog`] is the page's state: which request may go out,
 //! which answer is awaited, and what a failure leads to.
@@ -27,15 +28,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
-        Format::Ean13,
-        Format::Ean8,
-        Format::UpcA,
-        Format::UpcE,
-        Format::Code128,
-        Format::Qr,
-    ];
-
     /// The name zxing and rxing use, which the `decode` command prints.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -5,7 +5,6 @@ use crate::protocol::{Answer, Crop, Reading, Rect, Request};
 use crate::{Agreement, Frame, Mode, Scanner};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
-use std::ops::Neg;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -198,8 +197,8 @@ fn drawn(picture: &JsValue, rect: Rect) -> Result<Frame, String> {
         .ok_or("no drawImage in this browser")?;
     let args = Array::of3(
         picture,
-        &f64::from(rect.x).neg().into(),
-        &f64::from(rect.y).neg().into(),
+        &(-f64::from(rect.x)).into(),
+        &(-f64::from(rect.y)).into(),
     );
     draw.apply(&context, &args).map_err(failed)?;
     read_back(&context, rect.width, rect.height)

@@ -123,15 +123,12 @@ async fn grab(video: &HtmlVideoElement) -> Option<Grab> {
             return Some(Grab::Video(frame));
         }
     }
-    let (width, height) = (
-        f64::from(video.video_width()),
-        f64::from(video.video_height()),
-    );
+    let region = REGION.pixels(video.video_width(), video.video_height());
     let (sx, sy, sw, sh) = (
-        (width * REGION.left).round(),
-        (height * REGION.top).round(),
-        (width * REGION.width).round(),
-        (height * REGION.height).round(),
+        region.x as i32,
+        region.y as i32,
+        f64::from(region.width),
+        f64::from(region.height),
     );
     let window = web_sys::window()?;
     let promise = if sw > MAX_GRAB_WIDTH {
@@ -140,11 +137,11 @@ async fn grab(video: &HtmlVideoElement) -> Option<Grab> {
         options.set_resize_height((sh * MAX_GRAB_WIDTH / sw).round() as u32);
         window
             .create_image_bitmap_with_html_video_element_and_a_sx_and_a_sy_and_a_sw_and_a_sh_and_a_options(
-                video, sx as i32, sy as i32, sw as i32, sh as i32, &options,
+                video, sx, sy, sw as i32, sh as i32, &options,
             )
     } else {
         window.create_image_bitmap_with_html_video_element_and_a_sx_and_a_sy_and_a_sw_and_a_sh(
-            video, sx as i32, sy as i32, sw as i32, sh as i32,
+            video, sx, sy, sw as i32, sh as i32,
         )
     };
     JsFuture::from(promise.ok()?)
