@@ -244,6 +244,22 @@ test('a photo is read thoroughly in the worker; a photo without a code says so',
   await page.context().close();
 });
 
+test('a photo of a QR code that holds a letter, not a product, says so and quotes its start on one line', async () => {
+  const browser = await cameraBrowser('wrong-4', { ean13: '4006381333932' });
+  const page = await scanner(browser);
+  const letter = `Shop opening hours\r\n${'Monday to Sunday, 10:00 to 22:00. '.repeat(20)}`;
+  const photo = renderTag('png', join(dir, 'letter.png'), { qr: letter });
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose a photo' }).click();
+  await (await chooser).setFiles(photo);
+  await page.getByRole('heading', { name: 'Not a product code' }).waitFor();
+  const message = await page.getByRole('alert').locator('p').first().textContent();
+  assert.ok(message.startsWith('“Shop opening hours Monday to Sunday, 10:…” is not a product code'), message);
+  assert.deepEqual(await bagLines(page), []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('typed digits are checked as they are typed, then added', async () => {
   const browser = await cameraBrowser('wrong-3', { ean13: '4006381333932' });
   const page = await scanner(browser);
