@@ -54,7 +54,7 @@ pub struct Store {
     pub position: GeoPoint,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -136,6 +136,9 @@ pub struct Variant {
     pub online_stock: u32,
     /// Units on hand in each store (every store is listed, sold out as 0).
     pub store_stock: Vec<StoreStock>,
+    /// Its prices during festivals' phases (see `promotions`); none outside festivals.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_prices: Vec<crate::promotions::EventPrice>,
 }
 
 impl Variant {
@@ -169,7 +172,32 @@ pub struct Product {
     pub variants: Vec<Variant>,
 }
 
+/// Bumped when the server's drawings change: pictures get new addresses, so copies kept for a
+/// year by browsers are not shown any more.
+pub const PICTURE_STYLE: u32 = 1;
+/// Every picture's size in CSS pixels (the drawing is 4:5), for `width`/`height` on `img`.
+pub const PICTURE_WIDTH: u32 = 240;
+pub const PICTURE_HEIGHT: u32 = 300;
+
+/// The address of a product's picture in one colour, e.g.
+/// `/api/v1/pictures/1/P0001-BLK-1b1b1b.svg`. The colour's hex is part of it: a colour that
+/// changes gets a new address, so what one address shows never changes.
+pub fn picture_path(product_id: &str, colour: &Colour) -> String {
+    let hex = colour.hex.trim_start_matches('#').to_ascii_lowercase();
+    format!(
+        "{}/pictures/{PICTURE_STYLE}/{product_id}-{}-{hex}.svg",
+        crate::API_PREFIX,
+        colour.code
+    )
+}
+
 impl Product {
+    /// Its picture in `colour` (a colour code); the first colour's for an unknown one.
+    pub fn picture(&self, colour: &str) -> Option<String> {
+        let colour = self.colour(colour).or(self.colours.first())?;
+        Some(picture_path(&self.id, colour))
+    }
+
     pub fn variant(&self, colour: &str, size: &str) -> Option<&Variant> {
         self.variants
             .iter()

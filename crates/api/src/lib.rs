@@ -7,8 +7,10 @@ pub mod bag;
 pub mod catalog;
 pub mod code;
 pub mod error;
+pub mod looks;
 pub mod money;
 pub mod orders;
+pub mod promotions;
 
 pub use catalog::*;
 pub use code::{CodeError, CodeKind, Gtin, ScannedCode, MAX_CODE_LEN};

@@ -6,8 +6,8 @@
 use crate::error::AppError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
 use sha2::{Digest, Sha256};
 use shopbag_api::bag::{
     BagError, BagState, BagToken, Change, Op, OpId, OpLog, COMPACTION_HORIZON_MS, MAX_KEPT_OPS,
@@ -45,13 +45,19 @@ impl<S: Send + Sync> FromRequestParts<S> for BagKey {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        BagKey::from_headers(&parts.headers)
+    }
+}
+
+impl BagKey {
+    /// The bag a request's `Authorization: Bearer <token>` names.
+    pub fn from_headers(headers: &HeaderMap) -> Result<BagKey, AppError> {
         let refuse = || {
             AppError::unauthorized(
                 "send the bag token as `Authorization: Bearer <32 lowercase hex digits>`",
             )
         };
-        let value = parts
-            .headers
+        let value = headers
             .get(header::AUTHORIZATION)
             .ok_or_else(refuse)?
             .to_str()

@@ -19,8 +19,11 @@ pub mod error;
 #[cfg(feature = "fault-injection")]
 pub mod faults;
 mod group_commit;
+pub mod looks;
 pub mod openapi;
 pub mod orders;
+pub mod pictures;
+pub mod promotions;
 mod routes;
 pub mod seed;
 pub mod throttle;
@@ -181,6 +184,12 @@ impl Server {
         let pool = db::open(&config.database_url).await?;
         if seed::seed_if_empty(&pool).await? {
             tracing::info!("seeded the demo store group");
+        } else {
+            let products = seed::demo().products;
+            let added = seed::festivals::add_missing(&pool, &products).await?;
+            if added > 0 {
+                tracing::info!("added {added} shopping festivals to the calendar");
+            }
         }
         let mut state = AppState::new(pool, config.dist.clone());
         state.request_timeout = config.limits().request;

@@ -16,8 +16,8 @@ use utoipa_axum::router::OpenApiRouter;
     info(
         title = "shopbag API",
         description = "Reference REST API of shopbag: scanned hang-tag codes, products, stock and \
-                       stores of a Shanghai fashion store group, the shopper's bag and orders \
-                       from it. Every error answers \
+                       stores of a Shanghai fashion store group, pictures, looks, the festivals' \
+                       calendar, the shopper's bag and orders from it. Every error answers \
                        `{\"error\":{\"code\":\"…\",\"message\":\"…\"}}`."
     ),
     modifiers(&BagTokenScheme),
@@ -26,6 +26,8 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "codes", description = "From a scanned code to the variant it names"),
         (name = "products", description = "Catalogue search and product detail with stock"),
         (name = "stores", description = "The store group's shops"),
+        (name = "looks", description = "Complete the look: what to wear with a product or a bag"),
+        (name = "promotions", description = "The shopping festivals' calendar and price rules"),
         (name = "bag", description = "The shopper's bag: a replicated log of idempotent operations"),
         (name = "orders", description = "Orders from bag lines, delivered or picked up in a store"),
         (name = "test", description = "Fault switch of test builds (feature `fault-injection`)"),

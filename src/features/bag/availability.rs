@@ -76,6 +76,7 @@ mod tests {
                     quantity: *q,
                 })
                 .collect(),
+            event_prices: vec![],
         }
     }
 

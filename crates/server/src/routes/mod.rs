@@ -3,8 +3,11 @@
 mod bag;
 mod codes;
 mod health;
+mod looks;
 mod orders;
+mod pictures;
 mod products;
+mod promotions;
 mod stores;
 
 use crate::AppState;
@@ -19,6 +22,9 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(codes::resolve))
         .routes(routes!(products::search))
         .routes(routes!(products::product))
+        .routes(routes!(pictures::picture))
+        .routes(routes!(looks::looks))
+        .routes(routes!(promotions::calendar))
         .routes(routes!(stores::list))
         .routes(routes!(stores::store))
         .routes(routes!(bag::bag))

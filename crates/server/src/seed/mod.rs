@@ -3,7 +3,11 @@
 //! [`demo`] builds everything in memory from a fixed seed; [`seed_if_empty`] writes it in one
 //! transaction on first start. Tests use [`demo`] to find codes of every kind.
 
+pub mod festivals;
+
+pub use festivals::SeedEventPrice;
 use shopbag_api::code::check_digit;
+use shopbag_api::promotions::Promotion;
 use shopbag_api::{
     Category, Colour, GeoPoint, Localized, Money, Product, Store, StoreStock, Variant,
 };
@@ -60,7 +64,9 @@ pub struct Demo {
     /// Every code a tag can carry, including the EAN-8s of small accessories.
     pub codes: Vec<SeedCode>,
     pub looks: Vec<Look>,
-    pub promotion: Promotion,
+    /// The shopping festivals, past and coming.
+    pub promotions: Vec<Promotion>,
+    pub event_prices: Vec<SeedEventPrice>,
     pub members: Vec<Member>,
     pub coupons: Vec<Coupon>,
 }
@@ -84,38 +90,6 @@ pub struct Look {
     pub occasion: &'static str,
     /// Product ids, one per category.
     pub items: Vec<(String, Category)>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Promotion {
-    pub id: &'static str,
-    pub name: Localized,
-    pub time_zone: &'static str,
-    pub phases: Vec<Phase>,
-    pub rules: Vec<PriceRule>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Phase {
-    pub phase: &'static str,
-    pub title: Localized,
-    pub starts_at: &'static str,
-    pub ends_at: &'static str,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct PriceRule {
-    pub id: &'static str,
-    pub phase: &'static str,
-    pub kind: &'static str,
-    /// (zh, en)
-    pub title: (&'static str, &'static str),
-    pub category: Option<Category>,
-    pub percent_off: Option<i64>,
-    pub threshold_fen: Option<i64>,
-    pub discount_fen: Option<i64>,
-    pub deposit_fen: Option<i64>,
-    pub repeats: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -742,6 +716,7 @@ fn products(
                         price,
                         online_stock,
                         store_stock,
+                        event_prices: Vec::new(),
                     });
                 }
             }
@@ -844,106 +819,6 @@ fn looks(dice: &mut Dice, products: &[Product]) -> Vec<Look> {
         }
     }
     looks
-}
-
-fn singles_day() -> Promotion {
-    let phase = |phase, zh, en, starts_at, ends_at| Phase {
-        phase,
-        title: Localized::new(zh, en),
-        starts_at,
-        ends_at,
-    };
-    Promotion {
-        id: "1111-2026",
-        name: Localized::new("2026 双11狂欢季", "11.11 Singles Day 2026"),
-        time_zone: "Asia/Shanghai",
-        phases: vec![
-            phase(
-                "warm_up",
-                "预热：加购收藏",
-                "Warm-up: add to bag",
-                "2026-10-15T00:00:00+08:00",
-                "2026-10-20T19:59:59+08:00",
-            ),
-            phase(
-                "presale",
-                "预售开启",
-                "Presale opens",
-                "2026-10-20T20:00:00+08:00",
-                "2026-11-10T19:59:59+08:00",
-            ),
-            phase(
-                "deposit",
-                "付定金",
-                "Deposit window",
-                "2026-10-20T20:00:00+08:00",
-                "2026-10-31T23:59:59+08:00",
-            ),
-            phase(
-                "final_payment",
-                "付尾款",
-                "Final payment",
-                "2026-11-10T20:00:00+08:00",
-                "2026-11-11T23:59:59+08:00",
-            ),
-            phase(
-                "main_day",
-                "双11当天",
-                "11.11 main day",
-                "2026-11-11T00:00:00+08:00",
-                "2026-11-11T23:59:59+08:00",
-            ),
-        ],
-        rules: vec![
-            PriceRule {
-                id: "1111-deposit-50-150",
-                phase: "deposit",
-                kind: "deposit",
-                title: ("定金50抵150", "¥50 deposit counts as ¥150"),
-                category: Some(Category::Outerwear),
-                deposit_fen: Some(5_000),
-                discount_fen: Some(15_000),
-                ..Default::default()
-            },
-            PriceRule {
-                id: "1111-every-300-off-50",
-                phase: "main_day",
-                kind: "threshold",
-                title: ("每满300减50", "¥50 off every ¥300"),
-                threshold_fen: Some(30_000),
-                discount_fen: Some(5_000),
-                repeats: true,
-                ..Default::default()
-            },
-            PriceRule {
-                id: "1111-1000-off-200",
-                phase: "final_payment",
-                kind: "threshold",
-                title: ("满1000减200", "¥200 off ¥1,000"),
-                threshold_fen: Some(100_000),
-                discount_fen: Some(20_000),
-                ..Default::default()
-            },
-            PriceRule {
-                id: "1111-knitwear-15",
-                phase: "main_day",
-                kind: "percent_off",
-                title: ("针织85折", "15% off knitwear"),
-                category: Some(Category::Knitwear),
-                percent_off: Some(15),
-                ..Default::default()
-            },
-            PriceRule {
-                id: "1111-presale-shoes-10",
-                phase: "presale",
-                kind: "percent_off",
-                title: ("鞋履预售9折", "10% off shoes in presale"),
-                category: Some(Category::Shoes),
-                percent_off: Some(10),
-                ..Default::default()
-            },
-        ],
-    }
 }
 
 fn members() -> Vec<Member> {
@@ -1080,6 +955,7 @@ pub fn demo() -> Demo {
     let mut numbering = Numbering::new();
     let (products, codes) = products(&mut dice, &store_ids, &mut numbering);
     let looks = looks(&mut dice, &products);
+    let event_prices = festivals::event_prices(&products);
     let members = members();
     let coupons = coupons(&members);
     Demo {
@@ -1087,7 +963,8 @@ pub fn demo() -> Demo {
         products,
         codes,
         looks,
-        promotion: singles_day(),
+        promotions: festivals::promotions(),
+        event_prices,
         members,
         coupons,
     }
@@ -1302,49 +1179,7 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
     )
     .await?;
 
-    let promotion = &demo.promotion;
-    sqlx::query("INSERT INTO promotions (id, name_zh, name_en, time_zone) VALUES (?, ?, ?, ?)")
-        .bind(promotion.id)
-        .bind(&promotion.name.zh)
-        .bind(&promotion.name.en)
-        .bind(promotion.time_zone)
-        .execute(&mut **tx)
-        .await?;
-    insert_rows(
-        tx,
-        "INSERT INTO promotion_phases (promotion_id, phase, title_zh, title_en, starts_at, ends_at) ",
-        &promotion.phases,
-        |mut row, p| {
-            row.push_bind(promotion.id)
-                .push_bind(p.phase)
-                .push_bind(p.title.zh.clone())
-                .push_bind(p.title.en.clone())
-                .push_bind(p.starts_at)
-                .push_bind(p.ends_at);
-        },
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "INSERT INTO price_rules (id, promotion_id, phase, kind, title_zh, title_en, category, \
-         percent_off, threshold_fen, discount_fen, deposit_fen, repeats) ",
-        &promotion.rules,
-        |mut row, r| {
-            row.push_bind(r.id)
-                .push_bind(promotion.id)
-                .push_bind(r.phase)
-                .push_bind(r.kind)
-                .push_bind(r.title.0)
-                .push_bind(r.title.1)
-                .push_bind(r.category.map(Category::as_str))
-                .push_bind(r.percent_off)
-                .push_bind(r.threshold_fen)
-                .push_bind(r.discount_fen)
-                .push_bind(r.deposit_fen)
-                .push_bind(r.repeats);
-        },
-    )
-    .await?;
+    festivals::write_missing(tx, &demo.promotions, &demo.event_prices).await?;
 
     insert_rows(
         tx,
@@ -1561,24 +1396,5 @@ mod tests {
                 assert_eq!(product.category, *category);
             }
         }
-    }
-
-    #[test]
-    fn singles_day_runs_on_shanghai_time() {
-        let promotion = demo().promotion;
-        let main_day = promotion
-            .phases
-            .iter()
-            .find(|p| p.phase == "main_day")
-            .unwrap();
-        assert_eq!(main_day.starts_at, "2026-11-11T00:00:00+08:00");
-        assert!(promotion
-            .phases
-            .iter()
-            .all(|p| p.starts_at.ends_with("+08:00") && p.starts_at < p.ends_at));
-        assert!(promotion
-            .rules
-            .iter()
-            .all(|r| promotion.phases.iter().any(|p| p.phase == r.phase)));
     }
 }
