@@ -2,6 +2,7 @@
 
 pub mod api;
 mod app;
+pub mod clock;
 pub mod components;
 pub mod features;
 pub mod i18n;
@@ -9,7 +10,9 @@ pub mod json;
 pub mod lazy;
 pub mod navigation;
 mod pages;
+pub mod reflect;
 pub mod route;
+pub mod sizes;
 pub mod storage;
 
 pub use app::App;

@@ -6,11 +6,21 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shopbag_api::bag::{BagState, BagToken, OpId, OpsBatch};
+use shopbag_api::looks::{LooksResponse, Sizes};
+use shopbag_api::promotions::Calendar;
+use shopbag_api::reminders::{Reminder, ReminderRequest, RemindersResponse};
 use shopbag_api::{
     CodeMatch, ErrorResponse, Health, Order, OrderRequest, Product, ProductSummary, Store,
     API_PREFIX,
 };
 use wasm_bindgen::JsValue;
+
+/// What a look completes: the product on screen, or the bag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LooksOf {
+    Product(String),
+    Bag,
+}
 
 /// Where the API lives. The app uses its own origin; tests point it at a test server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +74,65 @@ impl Client {
     pub async fn product_json(&self, id: &str) -> Result<JsValue, ApiError> {
         let request = Request::get(&self.url(&format!("/products/{}", encode(id))));
         send_json(request, None::<&()>).await
+    }
+
+    /// Complete the look around a product or the bag, in her remembered `sizes`, with what
+    /// `store` has first; with a bag token, nothing the bag holds is suggested. Also answers
+    /// the JSON as it came, so an added item's product is kept on the device as the API sent it.
+    pub async fn looks(
+        &self,
+        of: &LooksOf,
+        sizes: &Sizes,
+        store: Option<&str>,
+        token: Option<&BagToken>,
+    ) -> Result<(LooksResponse, JsValue), ApiError> {
+        let mut path = match of {
+            LooksOf::Product(id) => format!("/looks?product={}", encode(id)),
+            LooksOf::Bag => "/looks?bag".to_string(),
+        };
+        path.push_str(&format!("&sizes={}", encode(&sizes.to_wire())));
+        if let Some(store) = store {
+            path.push_str(&format!("&store={}", encode(store)));
+        }
+        let mut request = Request::get(&self.url(&path));
+        if let Some(token) = token {
+            request = request.header("Authorization", &bearer(token));
+        }
+        let answer = send_json(request, None::<&()>).await?;
+        let looks = json::from_value(answer.clone()).map_err(ApiError::Decode)?;
+        Ok((looks, answer))
+    }
+
+    /// The bag's reminders, those whose moment came marked due by the server.
+    pub async fn reminders(&self, token: &BagToken) -> Result<RemindersResponse, ApiError> {
+        let request = Request::get(&self.url("/reminders")).header("Authorization", &bearer(token));
+        send(request, None::<&()>).await
+    }
+
+    /// "Remind me": kept by the server for the bag (asking twice keeps one).
+    pub async fn remind(
+        &self,
+        token: &BagToken,
+        reminder: &ReminderRequest,
+    ) -> Result<Reminder, ApiError> {
+        let request =
+            Request::post(&self.url("/reminders")).header("Authorization", &bearer(token));
+        send(request, Some(reminder)).await
+    }
+
+    /// She was told about a due reminder.
+    pub async fn reminder_seen(&self, token: &BagToken, id: i64) -> Result<Reminder, ApiError> {
+        let request = Request::post(&self.url(&format!("/reminders/{id}/seen")))
+            .header("Authorization", &bearer(token));
+        send(request, None::<&()>).await
+    }
+
+    /// The shopping festivals' calendar, with the event prices of `skus`.
+    pub async fn promotions(&self, skus: &[String]) -> Result<Calendar, ApiError> {
+        let path = format!("/promotions?skus={}", encode(&skus.join(",")));
+        let answer = send_json(Request::get(&self.url(&path)), None::<&()>).await?;
+        super::calendar::read(&answer)
+            .ok_or_else(|| ApiError::Decode("the calendar is not the expected JSON".into()))
     }
 
     pub async fn search(&self, query: &str) -> Result<Vec<ProductSummary>, ApiError> {

@@ -4,7 +4,7 @@
 
 use crate::api::bag::Intent;
 use crate::api::{CodeMatch, Product, Store, Variant};
-use crate::components::{use_lang, Price};
+use crate::components::{picture, use_lang, Load, Price};
 use crate::i18n::*;
 use crate::route::Route;
 use leptos::prelude::*;
@@ -63,6 +63,7 @@ pub fn ProductSheet(
     let brand = product.with_value(|p| p.brand.clone());
     view! {
         <article class="product-sheet">
+            {move || product.with_value(|p| picture(p, &colour.get(), lang(), Load::AtOnce, ""))}
             <p class="brand">{brand}</p>
             <h1>{name}</h1>
             <Price amount=price />

@@ -1,5 +1,7 @@
 //! Shop-floor features. Each folder stands alone: features never import each other.
 
 pub mod bag;
+pub mod looks;
+pub mod promos;
 pub mod scan;
 pub mod store;

@@ -4,6 +4,7 @@ use crate::api::{Client, Fetch, Store};
 use crate::components::{
     use_lang, ApiProblem, CodeEntry, LazyScreen, Price, ScreenFetch, Skeleton,
 };
+use crate::features::promos::FestivalOnStart;
 use crate::features::store::{locate_nearest, use_here, use_stores};
 use crate::i18n::*;
 use crate::lazy::split_point;
@@ -142,10 +143,12 @@ fn StoreList() -> impl IntoView {
             </p>
             {move || match stores.answer() {
                 None => view! { <Skeleton lines=4 /> }.into_any(),
+                // The festival below the stores, fetched when she scrolls to it.
                 Some(Ok(list)) => view! {
                     <ul class="store-list">
                         {list.into_iter().map(|store| view! { <StoreCard store /> }).collect_view()}
                     </ul>
+                    <FestivalOnStart />
                 }
                 .into_any(),
                 Some(Err(error)) => view! {

@@ -1,8 +1,9 @@
 //! `/p/{code}`: the product a scanned or typed code names — colours, sizes, price, stock.
 
-use crate::api::{Client, CodeMatch, Fetch, ScannedCode};
+use crate::api::{Client, CodeMatch, Fetch, LooksOf, ScannedCode};
 use crate::components::{Added, CodeProblem, LookupProblem, NewLine, ProductSheet, Skeleton};
 use crate::features::bag::use_bag;
+use crate::features::looks::{CompleteTheLook, LookChoice, LooksFor};
 use crate::features::store::{use_here, use_stores};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -70,13 +71,24 @@ fn Sheet(found: CodeMatch, product_json: SendWrapper<JsValue>) -> impl IntoView 
             });
         });
     });
+    let on_look_add = Callback::new(move |choice: LookChoice| {
+        let (product, json, line) = choice.into_line(here.store_id());
+        leptos::task::spawn_local(async move {
+            let _ = bag.put(product, json, line).await;
+        });
+    });
+    let product_id = found.product.id.clone();
+    let here = Signal::derive(move || here.store_id());
+    let stores = Signal::derive(move || stores.list());
     view! {
-        <ProductSheet
-            found
-            here=Signal::derive(move || here.store_id())
-            stores=Signal::derive(move || stores.list())
-            on_add
-            added
-        />
+        <ProductSheet found here stores on_add added />
+        <CompleteTheLook looks=LooksFor {
+            of: LooksOf::Product(product_id),
+            here,
+            token: Signal::derive(move || bag.stored_token()),
+            stores,
+            again: None,
+            on_add: on_look_add,
+        } />
     }
 }

@@ -136,9 +136,6 @@ pub struct Variant {
     pub online_stock: u32,
     /// Units on hand in each store (every store is listed, sold out as 0).
     pub store_stock: Vec<StoreStock>,
-    /// Its prices during festivals' phases (see `promotions`); none outside festivals.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub event_prices: Vec<crate::promotions::EventPrice>,
 }
 
 impl Variant {

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     TooManyOpenOrders,
     /// Payment came after the order's deadline: its stock went back to the shelf.
     OrderExpired,
+    /// "Remind me when the prices start" with no festival ahead in the calendar.
+    NoPromotionAhead,
     /// Too many requests from this bag or this address; `Retry-After` says when to try again.
     TooManyRequests,
     Internal,

@@ -11,12 +11,15 @@ pub mod looks;
 pub mod money;
 pub mod orders;
 pub mod promotions;
+pub mod reminders;
+pub mod time;
 
 pub use catalog::*;
 pub use code::{CodeError, CodeKind, Gtin, ScannedCode, MAX_CODE_LEN};
 pub use error::{ErrorBody, ErrorCode, ErrorResponse};
 pub use money::Money;
 pub use orders::*;
+pub use time::{store_clock, Countdown, Timestamp, STORE_UTC_OFFSET_MS};
 
 /// Every endpoint lives under this prefix.
 pub const API_PREFIX: &str = "/api/v1";

@@ -125,7 +125,7 @@ impl Sizes {
                 .ok_or_else(|| format!("`{pair}` is not `category:size`"))?;
             let category = Category::from_str_opt(category)
                 .ok_or_else(|| format!("unknown category `{category}` in `{pair}`"))?;
-            if size.is_empty() || size.len() > 8 || size.contains([',', ':']) {
+            if !is_size(size) {
                 return Err(format!("`{size}` is not a size"));
             }
             sizes.set(category, size);
@@ -140,6 +140,11 @@ impl Sizes {
             .collect::<Vec<_>>()
             .join(",")
     }
+}
+
+/// A size as a size chart prints it (`M`, `38`, `F`): short, and free of the wire's separators.
+pub fn is_size(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 8 && !text.contains([',', ':'])
 }
 
 /// A look as the stylists made it: one product per category.

@@ -55,17 +55,6 @@ pub enum OrderStatus {
     Expired,
 }
 
-/// The stores' clock: Shanghai, UTC+8 all year (no daylight saving).
-pub const STORE_UTC_OFFSET_MS: i64 = 8 * 3600 * 1000;
-
-/// "HH:MM" on the stores' clock, for a time in ms since the Unix epoch.
-pub fn store_clock(ms: i64) -> String {
-    let minutes = (ms + STORE_UTC_OFFSET_MS)
-        .div_euclid(60_000)
-        .rem_euclid(24 * 60);
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
 /// How long an order holds its stock unpaid, unless the server is told otherwise.
 pub const DEFAULT_PAY_WITHIN_MS: i64 = 30 * 60 * 1000;
 
@@ -112,13 +101,6 @@ pub struct Order {
 #[cfg(test)]
 mod tests {
     use super::OrderStatus::*;
-
-    #[test]
-    fn the_store_clock_is_shanghai_time() {
-        // 2026-11-10T16:05:00Z is five past midnight on 11.11 in Shanghai.
-        assert_eq!(super::store_clock(1_794_326_700_000), "00:05");
-        assert_eq!(super::store_clock(1_794_326_700_000 - 6 * 60_000), "23:59");
-    }
 
     #[test]
     fn an_unpaid_order_expires_at_its_deadline_and_a_paid_one_never_does() {

@@ -1,9 +1,8 @@
 //! The shopping festivals' calendar and the price engine: which phase is on, and what her bag
 //! costs now and on the main day. Plain Rust shared by the app and the server.
 //!
-//! Time is an instant ([`Timestamp`], ms since the Unix epoch) and is shown in the stores' time,
-//! Asia/Shanghai (UTC+8 all year: China keeps no daylight saving time), whatever zone the device
-//! is set to. A phase runs from its start to the last millisecond of its end second.
+//! Time is an instant ([`Timestamp`], see `crate::time`), shown in the stores' time whatever zone
+//! the device is set to. A phase runs from its start to the last millisecond of its end second.
 //!
 //! **How offers stack**, in this order (see [`quote`]):
 //! 1. *One price per item:* the lowest of the list price, the variant's event price and the
@@ -19,154 +18,12 @@
 //!
 //! The total never goes below zero.
 
+pub mod ics;
+
+pub use crate::time::Timestamp;
+use crate::time::SECOND_MS;
 use crate::{Category, Localized, Money};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-
-/// The stores' offset from UTC: Asia/Shanghai, which has had no daylight saving since 1991.
-pub const SHANGHAI_OFFSET_MS: i64 = 8 * HOUR_MS;
-const SECOND_MS: i64 = 1_000;
-const MINUTE_MS: i64 = 60 * SECOND_MS;
-const HOUR_MS: i64 = 60 * MINUTE_MS;
-const DAY_MS: i64 = 24 * HOUR_MS;
-
-/// An instant, in ms since the Unix epoch. On the wire: RFC 3339 in Shanghai time
-/// (`2026-12-12T00:00:00+08:00`); any offset is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-12T00:00:00+08:00"))]
-pub struct Timestamp(pub i64);
-
-/// A date and time of day as the stores' clocks show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoreClock {
-    pub year: i64,
-    pub month: u32,
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days-from-civil).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-impl Timestamp {
-    /// Reads `YYYY-MM-DDTHH:MM:SS` with `Z` or `±HH:MM` (fractions of a second are not used by
-    /// calendars and are refused, as is anything else).
-    pub fn parse(text: &str) -> Option<Timestamp> {
-        let b = text.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
-            return None;
-        }
-        if b[16] != b':' {
-            return None;
-        }
-        let number = |from: usize, to: usize| -> Option<i64> {
-            let digits = text.get(from..to)?;
-            digits
-                .bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| digits.parse().ok())?
-        };
-        let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
-        let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
-        let offset_minutes = match &text[19..] {
-            "Z" => 0,
-            zone if zone.len() == 6 && zone.as_bytes()[3] == b':' => {
-                let sign = match zone.as_bytes()[0] {
-                    b'+' => 1,
-                    b'-' => -1,
-                    _ => return None,
-                };
-                sign * (number(20, 22)? * 60 + number(23, 25)?)
-            }
-            _ => return None,
-        };
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-            2 => 28,
-            _ => return None,
-        };
-        if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
-            return None;
-        }
-        let days = days_from_civil(year, month as u32, day as u32);
-        let local = days * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS + second * SECOND_MS;
-        Some(Timestamp(local - offset_minutes * MINUTE_MS))
-    }
-
-    /// The stores' date and time at this instant.
-    pub fn in_store(self) -> StoreClock {
-        let local = self.0 + SHANGHAI_OFFSET_MS;
-        let (year, month, day) = civil_from_days(local.div_euclid(DAY_MS));
-        let of_day = local.rem_euclid(DAY_MS);
-        StoreClock {
-            year,
-            month,
-            day,
-            hour: (of_day / HOUR_MS) as u32,
-            minute: (of_day % HOUR_MS / MINUTE_MS) as u32,
-            second: (of_day % MINUTE_MS / SECOND_MS) as u32,
-        }
-    }
-}
-
-/// `2026-12-12T00:00:00+08:00`.
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.in_store();
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+08:00",
-            c.year, c.month, c.day, c.hour, c.minute, c.second
-        )
-    }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Timestamp::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an RFC 3339 time")))
-    }
-}
+use serde::{Deserialize, Serialize};
 
 /// A festival's phases. They may overlap: the main day falls inside final payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -231,10 +88,11 @@ impl Phase {
     }
 }
 
-/// What a price rule offers.
+/// What a price rule offers. On the wire: `{"threshold": {…}}` — the kind names the object,
+/// which the app reads without buffering it first (an internally tagged enum would be).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Offer {
     /// A percentage off every item of a category (or of everything).
     PercentOff {
@@ -305,6 +163,9 @@ impl Promotion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Calendar {
     pub promotions: Vec<Promotion>,
+    /// The event prices of the variants asked for (`?skus=`), none otherwise.
+    #[serde(default)]
+    pub event_prices: Vec<EventPrice>,
 }
 
 /// A phase boundary ahead: what the banner counts down to.
@@ -312,6 +173,15 @@ pub struct Calendar {
 pub struct Upcoming<'a> {
     pub promotion: &'a Promotion,
     pub phase: &'a Phase,
+}
+
+/// What the festival banner shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Moment<'a> {
+    /// This phase is on; the banner counts down to its end.
+    On(Upcoming<'a>),
+    /// Nothing is on; the banner counts down to this phase's start.
+    Next(Upcoming<'a>),
 }
 
 impl Calendar {
@@ -335,6 +205,28 @@ impl Calendar {
             .min_by_key(|p| p.phases.iter().map(|ph| ph.starts_at).min())
     }
 
+    /// What the banner says at `now`: the phase on (the latest started, when several are, so
+    /// the main day wins over the final payment it falls in), else the next to start.
+    pub fn moment(&self, now: Timestamp) -> Option<Moment<'_>> {
+        let on = self
+            .on_now(now)
+            .into_iter()
+            .max_by_key(|u| u.phase.starts_at);
+        match on {
+            Some(on) => Some(Moment::On(on)),
+            None => self.next(now).map(Moment::Next),
+        }
+    }
+
+    /// The phase on at `now` in which ordering pays off (final payment, the main day), the
+    /// latest started: what the "time to order" prompt is about.
+    pub fn time_to_order(&self, now: Timestamp) -> Option<Upcoming<'_>> {
+        self.on_now(now)
+            .into_iter()
+            .filter(|u| u.phase.kind.is_time_to_order())
+            .max_by_key(|u| u.phase.starts_at)
+    }
+
     fn phases(&self) -> impl Iterator<Item = Upcoming<'_>> {
         self.promotions.iter().flat_map(|promotion| {
             promotion
@@ -349,6 +241,7 @@ impl Calendar {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventPrice {
+    pub sku: String,
     pub promotion: String,
     pub phase: PhaseKind,
     pub price: Money,
@@ -372,6 +265,7 @@ pub struct PricedLine<'a> {
     pub sku: &'a str,
     pub category: Category,
     pub list_price: Money,
+    /// Event prices to look in: the line's own are those with its sku.
     pub event_prices: &'a [EventPrice],
     pub quantity: u32,
     /// Her deposit for this line was paid (the deposit's worth counts at final payment).
@@ -428,7 +322,8 @@ pub fn unit_price(promotion: Option<&Promotion>, line: &PricedLine, now: Timesta
     let event = line
         .event_prices
         .iter()
-        .filter(|e| e.promotion == promotion.id && promotion.is_on(e.phase, now))
+        .filter(|e| e.sku == line.sku && e.promotion == promotion.id)
+        .filter(|e| promotion.is_on(e.phase, now))
         .map(|e| e.price);
     let percent = promotion
         .rules

@@ -1,6 +1,5 @@
 //! Catalogue queries: reads stores, products, stock and codes from SQLite into the contract's types.
 
-use shopbag_api::promotions::EventPrice;
 use shopbag_api::{
     Category, Colour, GeoPoint, Localized, Money, Product, ProductSummary, Store, StoreStock,
     Variant,
@@ -151,14 +150,6 @@ async fn product_on(conn: &mut SqliteConnection, id: &str) -> Result<Option<Prod
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let event_prices: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT e.sku, e.promotion_id, e.phase, e.price FROM event_prices e \
-         JOIN variants v ON v.sku = e.sku WHERE v.product_id = ? \
-         ORDER BY e.promotion_id, e.phase",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
     let on_hand: HashMap<(String, String), i64> = stock
         .into_iter()
         .map(|(sku, store, quantity)| ((sku, store), quantity))
@@ -167,17 +158,6 @@ async fn product_on(conn: &mut SqliteConnection, id: &str) -> Result<Option<Prod
     let variants: Vec<Variant> = variants
         .into_iter()
         .map(|v| {
-            let event_prices = event_prices
-                .iter()
-                .filter(|(sku, ..)| *sku == v.sku)
-                .map(|(_, promotion, phase, price)| {
-                    Ok(EventPrice {
-                        promotion: promotion.clone(),
-                        phase: crate::promotions::phase_kind(phase)?,
-                        price: Money::fen(*price),
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?;
             // Built from the store list, not the stock rows, so every store is always listed.
             let store_stock = store_ids
                 .iter()
@@ -191,7 +171,7 @@ async fn product_on(conn: &mut SqliteConnection, id: &str) -> Result<Option<Prod
                     ),
                 })
                 .collect();
-            Ok(Variant {
+            Variant {
                 sku: v.sku,
                 colour: v.colour,
                 size: v.size,
@@ -200,10 +180,9 @@ async fn product_on(conn: &mut SqliteConnection, id: &str) -> Result<Option<Prod
                 price: Money::fen(v.price),
                 online_stock: count(v.online_stock),
                 store_stock,
-                event_prices,
-            })
+            }
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect();
     Ok(Some(Product {
         price: variants.iter().map(|v| v.price).min().unwrap_or_default(),
         id: row.id,

@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod orders;
 pub mod pictures;
 pub mod promotions;
+pub mod reminders;
 mod routes;
 pub mod seed;
 pub mod throttle;

@@ -28,6 +28,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "stores", description = "The store group's shops"),
         (name = "looks", description = "Complete the look: what to wear with a product or a bag"),
         (name = "promotions", description = "The shopping festivals' calendar and price rules"),
+        (name = "reminders", description = "Remind me: a festival's prices start, a size is back, a price drops"),
         (name = "bag", description = "The shopper's bag: a replicated log of idempotent operations"),
         (name = "orders", description = "Orders from bag lines, delivered or picked up in a store"),
         (name = "test", description = "Fault switch of test builds (feature `fault-injection`)"),

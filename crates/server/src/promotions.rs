@@ -1,6 +1,8 @@
 //! The festivals' calendar as the database holds it, read into the contract's types.
 
-use shopbag_api::promotions::{Calendar, Offer, Phase, PhaseKind, PriceRule, Promotion, Timestamp};
+use shopbag_api::promotions::{
+    Calendar, EventPrice, Offer, Phase, PhaseKind, PriceRule, Promotion, Timestamp,
+};
 use shopbag_api::{Category, Localized, Money};
 use sqlx::{FromRow, SqlitePool};
 
@@ -8,7 +10,7 @@ fn corrupt(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {what} `{value}` in the database").into())
 }
 
-pub(crate) fn phase_kind(value: &str) -> Result<PhaseKind, sqlx::Error> {
+fn phase_kind(value: &str) -> Result<PhaseKind, sqlx::Error> {
     PhaseKind::from_str_opt(value).ok_or_else(|| corrupt("phase", value))
 }
 
@@ -69,8 +71,9 @@ impl RuleRow {
     }
 }
 
-/// Every festival with its phases (in start order) and rules, in start order.
-pub async fn calendar(pool: &SqlitePool) -> Result<Calendar, sqlx::Error> {
+/// Every festival with its phases (in start order) and rules, in start order, and the event
+/// prices of `skus`.
+pub async fn calendar(pool: &SqlitePool, skus: &[String]) -> Result<Calendar, sqlx::Error> {
     let promotions: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT id, name_zh, name_en, time_zone FROM promotions")
             .fetch_all(pool)
@@ -118,5 +121,22 @@ pub async fn calendar(pool: &SqlitePool) -> Result<Calendar, sqlx::Error> {
     calendar
         .promotions
         .sort_by_key(|p| p.phases.first().map(|ph| ph.starts_at));
+    for sku in skus {
+        let prices: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT promotion_id, phase, price FROM event_prices WHERE sku = ? \
+             ORDER BY promotion_id, phase",
+        )
+        .bind(sku)
+        .fetch_all(pool)
+        .await?;
+        for (promotion, phase, price) in prices {
+            calendar.event_prices.push(EventPrice {
+                sku: sku.clone(),
+                promotion,
+                phase: phase_kind(&phase)?,
+                price: Money::fen(price),
+            });
+        }
+    }
     Ok(calendar)
 }

@@ -281,22 +281,32 @@ async fn the_calendar_holds_double_twelve_and_next_singles_day_in_shanghai_time(
         next.phase.starts_at.to_string(),
         "2026-12-08T00:00:00+08:00"
     );
-    // Some variants carry their 12.12 price.
+    // A bag page asks for its lines' event prices.
     let demo = seed::demo();
-    let with_price = &demo
+    let sku = &demo
         .event_prices
         .iter()
         .find(|e| e.promotion == "1212-2026")
         .unwrap()
         .sku;
-    let p = product(&f, shopbag_api::product_id_of(with_price)).await;
-    let variant = p.variants.iter().find(|v| &v.sku == with_price).unwrap();
-    assert!(variant
-        .event_prices
+    let response = f
+        .server
+        .get(&format!("/api/v1/promotions?skus={sku},P0001-NOPE-M"))
+        .await;
+    let with_prices: Calendar = response.json().await.unwrap();
+    let list_price = demo
+        .products
         .iter()
-        .any(|e| e.promotion == "1212-2026"
-            && e.phase == PhaseKind::MainDay
-            && e.price < variant.price));
+        .flat_map(|p| &p.variants)
+        .find(|v| &v.sku == sku)
+        .unwrap()
+        .price;
+    assert!(with_prices.event_prices.iter().any(|e| &e.sku == sku
+        && e.promotion == "1212-2026"
+        && e.phase == PhaseKind::MainDay
+        && e.price < list_price));
+    assert!(with_prices.event_prices.iter().all(|e| &e.sku == sku));
+    assert!(calendar.event_prices.is_empty());
 }
 
 #[tokio::test]

@@ -76,7 +76,6 @@ mod tests {
                     quantity: *q,
                 })
                 .collect(),
-            event_prices: vec![],
         }
     }
 

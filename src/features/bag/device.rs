@@ -365,6 +365,9 @@ pub struct Glance {
     pub kept: bool,
     pub lines: usize,
     quantities: Option<JsValue>,
+    /// The stored bag's token as stored (read with `BagToken::parse` where it is used: the
+    /// shell glances at the bag on every page).
+    pub token: Option<String>,
 }
 
 impl Glance {
@@ -382,17 +385,19 @@ impl Glance {
 pub fn glance() -> Glance {
     let stored = storage::read_text(STORAGE_KEY).and_then(|t| js_sys::JSON::parse(&t).ok());
     let field = |name: &str| get(stored.as_ref()?, name);
-    match field("token").filter(JsValue::is_string) {
+    match field("token").and_then(|t| t.as_string()) {
         None => Glance {
             kept: false,
             lines: 0,
             // No bag yet: it holds none of anything.
             quantities: stored.is_none().then(|| js_sys::Object::new().into()),
+            token: None,
         },
-        Some(_) => Glance {
+        Some(token) => Glance {
             kept: true,
             lines: field(LINE_COUNT).and_then(|n| n.as_f64()).unwrap_or(0.0) as usize,
             quantities: field(QUANTITIES),
+            token: Some(token),
         },
     }
 }

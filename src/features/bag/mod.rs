@@ -261,6 +261,7 @@ impl Bag {
         line: NewLine,
     ) -> Result<(), ChunkError> {
         let NewLine { sku, store, intent } = line;
+        crate::sizes::remember(&product, &sku);
         let glance = device::glance();
         let quantity = glance
             .quantity(&sku)
@@ -289,7 +290,7 @@ impl Bag {
         let new_line = matches!(change, Change::Add { .. });
         let op = Op {
             id: OpId::from_bits(random_bits()),
-            at: js_sys::Date::now() as i64,
+            at: crate::clock::now_ms(),
             change,
         };
         let token = BagToken::from_bits(random_bits());
@@ -309,8 +310,15 @@ impl Bag {
         Ok(())
     }
 
+    /// [`Bag::add`], its code fetched on first use (the `bag_change` chunk): for a screen that
+    /// shows the bag and only seldom adds to it.
+    pub async fn add_when_fetched(self, product: Product, line: NewLine) -> Result<(), ChunkError> {
+        put(self, product, line.sku, line.store, line.intent).await
+    }
+
     /// Puts a variant in the bag; if it is already there, one more of it.
     pub fn add(self, product: &Product, sku: &str, store: Option<String>, intent: Option<Intent>) {
+        crate::sizes::remember(product, sku);
         self.remember_product(product.clone());
         let change = match self.line(sku) {
             Some(line) => Change::SetQuantity {
@@ -360,7 +368,7 @@ impl Bag {
     fn record(self, change: Change) -> Option<OpId> {
         let op = Op {
             id: OpId::from_bits(random_bits()),
-            at: js_sys::Date::now() as i64,
+            at: crate::clock::now_ms(),
             change,
         };
         let id = op.id.clone();
@@ -435,6 +443,12 @@ impl Bag {
                 saved.update(|s| s.merge(stored));
             }
         }
+    }
+
+    /// The stored bag's token, without reading the bag (a screen that only asks on the bag's
+    /// behalf need not carry the bag's code).
+    pub fn stored_token(self) -> Option<BagToken> {
+        BagToken::parse(&device::glance().token?)
     }
 
     /// The bag token, for requests made on the bag's behalf (orders).

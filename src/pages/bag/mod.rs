@@ -1,11 +1,12 @@
 //! `/bag`: the lines the shopper keeps, grouped by where she can get them, with quantities,
 //! notes, removal with undo, the total, whether the bag is synced, and ordering.
 
+mod extras;
 mod order_form;
 
 use crate::api::bag::{Intent, Line, OpId};
 use crate::api::{product_id_of, Client, Lang, Money, Product, Variant};
-use crate::components::{use_lang, LazyScreen, Price, ScreenFetch};
+use crate::components::{use_lang, LazyScreen, Price, ScreenFetch, Slot};
 use crate::features::bag::{use_bag, Availability, Bag, BagNotice, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
@@ -111,6 +112,8 @@ pub fn BagPage() -> impl IntoView {
     });
     let total = Signal::derive(move || rows.with(|rows| rows.iter().map(Row::total).sum()));
     let removed = RwSignal::new(None::<(OpId, String)>);
+    let ordering = Ordering::default();
+    let slots = LineSlots::new();
     view! {
         <section class="page bag">
             <h1>{move || i18n.bag_title()}</h1>
@@ -127,7 +130,7 @@ pub fn BagPage() -> impl IntoView {
                         .filter_map(|group| {
                             let rows: Vec<Row> = rows.iter().filter(|r| r.group() == group).cloned().collect();
                             (!rows.is_empty())
-                                .then(|| view! { <GroupSection group rows removed /> })
+                                .then(|| view! { <GroupSection group rows removed slots /> })
                         })
                         .collect_view()
                 }}
@@ -135,19 +138,36 @@ pub fn BagPage() -> impl IntoView {
                     <span>{move || i18n.total()}</span>
                     <Price amount=total />
                 </p>
-                <Ordering rows />
+                <OrderingForm rows ordering />
+                <LazyScreen load=Callback::new(move |()| -> ScreenFetch {
+                    Box::pin(extras::bag_extras(rows, ordering, slots))
+                }) />
             </Show>
             <UndoBar removed />
         </section>
     }
 }
 
+/// Where each line shows what the bag's extras chunk draws (see `extras`): its picture (the
+/// style puts it at the line's top), festival prices, "remind me" and its note. One slot: each
+/// part of a line's view weighs in the bag's first load.
+pub type LineSlots = Slot;
+
+/// Whether the order form is open, and which lines it starts with ticked: all, unless a
+/// "time to order" prompt named the ones its prices concern (then `only` holds them, for the
+/// form's next opening only).
+#[derive(Clone, Copy, Default)]
+pub struct Ordering {
+    open: RwSignal<bool>,
+    only: StoredValue<Vec<String>>,
+}
+
 /// The order form opens on a tap: its code is fetched then (see `crate::lazy`), so a shopper
 /// who opens her bag to look at it does not wait for it.
 #[component]
-fn Ordering(rows: Memo<Vec<Row>>) -> impl IntoView {
+fn OrderingForm(rows: Memo<Vec<Row>>, ordering: Ordering) -> impl IntoView {
     let i18n = use_i18n();
-    let open = RwSignal::new(false);
+    let open = ordering.open;
     view! {
         <Show
             when=move || open.get()
@@ -158,15 +178,15 @@ fn Ordering(rows: Memo<Vec<Row>>) -> impl IntoView {
             }
         >
             <LazyScreen load=Callback::new(move |()| -> ScreenFetch {
-                Box::pin(order_form(rows))
+                Box::pin(order_form(rows, ordering.only))
             }) />
         </Show>
     }
 }
 
 split_point! { order_form:
-    fn order_form(rows: Memo<Vec<Row>>) -> Result<AnyView, ChunkError> {
-        Ok(view! { <order_form::OrderForm rows /> }.into_any())
+    fn order_form(rows: Memo<Vec<Row>>, only: StoredValue<Vec<String>>) -> Result<AnyView, ChunkError> {
+        Ok(view! { <order_form::OrderForm rows only /> }.into_any())
     }
 }
 
@@ -175,6 +195,7 @@ fn GroupSection(
     group: Group,
     rows: Vec<Row>,
     removed: RwSignal<Option<(OpId, String)>>,
+    slots: LineSlots,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let here = use_here();
@@ -192,7 +213,7 @@ fn GroupSection(
             <ul class="bag-lines">
                 {rows
                     .into_iter()
-                    .map(|row| view! { <LineItem row removed /> })
+                    .map(|row| view! { <LineItem row removed slots /> })
                     .collect_view()}
             </ul>
         </section>
@@ -200,7 +221,11 @@ fn GroupSection(
 }
 
 #[component]
-fn LineItem(row: Row, removed: RwSignal<Option<(OpId, String)>>) -> impl IntoView {
+fn LineItem(
+    row: Row,
+    removed: RwSignal<Option<(OpId, String)>>,
+    slots: LineSlots,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let bag = use_bag();
@@ -240,7 +265,6 @@ fn LineItem(row: Row, removed: RwSignal<Option<(OpId, String)>>) -> impl IntoVie
         Intent::SoldOutHere => i18n.intent_sold_out().to_string(),
     });
     let unit_price = variant.as_ref().map(|v| v.price);
-    let note = RwSignal::new(line.note.clone().unwrap_or_default());
     let remove = move |_| {
         if let Some(removal) = bag.remove(&sku.get_value()) {
             removed.set(Some((removal, name())));
@@ -288,21 +312,7 @@ fn LineItem(row: Row, removed: RwSignal<Option<(OpId, String)>>) -> impl IntoVie
                     {move || i18n.remove()}
                 </button>
             </div>
-            <form
-                class="note"
-                on:submit=move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    bag.set_note(&sku.get_value(), &note.get_untracked());
-                }
-            >
-                <label>
-                    <span>{move || i18n.note_label()}</span>
-                    <input type="text" maxlength="200" bind:value=note />
-                </label>
-                <button type="submit" class="button" aria-describedby=title_id>
-                    {move || i18n.save_note()}
-                </button>
-            </form>
+            {move || slots.view(&sku.get_value())}
         </li>
     }
 }

@@ -20,7 +20,12 @@ enum Method {
 }
 
 #[component]
-pub fn OrderForm(rows: Memo<Vec<Row>>) -> impl IntoView {
+pub fn OrderForm(
+    rows: Memo<Vec<Row>>,
+    /// Only these lines ticked at first (the ones a festival prompt named, taken from here so
+    /// that her next opening ticks every line); all when empty.
+    only: StoredValue<Vec<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let bag = use_bag();
@@ -28,8 +33,14 @@ pub fn OrderForm(rows: Memo<Vec<Row>>) -> impl IntoView {
     let stores = use_stores();
     let client = expect_context::<Client>();
     let location = use_address();
-    // Every line she can order is in, until she takes it out.
-    let deselected = RwSignal::new(HashSet::<String>::new());
+    // Every line she can order is in (or each line the prompt named), until she takes it out.
+    let only = only.try_update_value(std::mem::take).unwrap_or_default();
+    let deselected = RwSignal::new(rows.with_untracked(|rows| {
+        rows.iter()
+            .map(|r| r.line.sku.clone())
+            .filter(|sku| !only.is_empty() && !only.contains(sku))
+            .collect::<HashSet<_>>()
+    }));
     let chosen = Memo::new(move |_| {
         rows.with(|rows| {
             deselected.with(|off| {

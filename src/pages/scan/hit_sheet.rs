@@ -1,8 +1,9 @@
 //! What the screen shows after a hit: the line added, the product sheet, the way back to scanning.
 
 use super::{Hit, Scanner, Source};
-use crate::api::CodeMatch;
+use crate::api::{CodeMatch, LooksOf};
 use crate::components::{Added, CodeProblem, NewLine, ProductSheet};
+use crate::features::looks::{CompleteTheLook, LookChoice, LooksFor};
 use crate::features::store::use_stores;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -72,13 +73,24 @@ fn Sheet(found: CodeMatch, scanner: Scanner) -> impl IntoView {
         product.with_value(|p| scanner.bag.add(p, &line.sku, line.store, line.intent));
         added.set(Added::Yes);
     });
+    let here = Signal::derive(move || scanner.here.store_id());
+    let on_look_add = Callback::new(move |choice: LookChoice| {
+        let (product, _, line) = choice.into_line(here.get_untracked());
+        scanner
+            .bag
+            .add(&product, &line.sku, line.store, line.intent);
+    });
+    let product_id = found.product.id.clone();
+    let stores = Signal::derive(move || stores.list());
     view! {
-        <ProductSheet
-            found
-            here=Signal::derive(move || scanner.here.store_id())
-            stores=Signal::derive(move || stores.list())
-            on_add
-            added
-        />
+        <ProductSheet found here stores on_add added />
+        <CompleteTheLook looks=LooksFor {
+            of: LooksOf::Product(product_id),
+            here,
+            token: Signal::derive(move || scanner.bag.stored_token()),
+            stores,
+            again: None,
+            on_add: on_look_add,
+        } />
     }
 }

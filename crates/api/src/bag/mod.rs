@@ -593,7 +593,6 @@ pub(crate) mod tests {
                 store_id: "sh-jingan".into(),
                 quantity: stock_here,
             }],
-            event_prices: vec![],
         }
     }
 

@@ -44,7 +44,6 @@ fn product(id: &str, category: Category, variants: &[(&str, &str, u32, u32, u32)
                         quantity: *other,
                     },
                 ],
-                event_prices: vec![],
             })
             .collect(),
     }

@@ -111,6 +111,7 @@ fn singles_day() -> Promotion {
 fn calendar() -> Calendar {
     Calendar {
         promotions: vec![double_twelve(), singles_day()],
+        event_prices: vec![],
     }
 }
 
@@ -275,12 +276,17 @@ fn a_percent_off_rounds_to_the_nearest_fen_halves_up() {
 
 #[test]
 fn one_price_per_item_the_lowest_of_list_event_and_percent_off() {
-    let event = [EventPrice {
-        promotion: "1212".into(),
-        phase: PhaseKind::MainDay,
-        price: Money::yuan(250),
-    }];
+    let event: Vec<EventPrice> = ["A", "B", "C"]
+        .into_iter()
+        .map(|sku| EventPrice {
+            sku: sku.into(),
+            promotion: "1212".into(),
+            phase: PhaseKind::MainDay,
+            price: Money::yuan(250),
+        })
+        .collect();
     let other_festival = [EventPrice {
+        sku: "D".into(),
         promotion: "1111".into(),
         phase: PhaseKind::MainDay,
         price: Money::yuan(10),
@@ -387,6 +393,7 @@ fn a_threshold_counts_each_full_step_of_the_goods_price() {
 #[test]
 fn offers_stack_item_price_then_threshold_then_coupon() {
     let event = [EventPrice {
+        sku: "COAT".into(),
         promotion: "1212".into(),
         phase: PhaseKind::MainDay,
         price: Money::yuan(280),
@@ -459,7 +466,7 @@ fn calendars_travel_as_shanghai_times() {
     assert_eq!(phase["kind"], "main_day");
     assert_eq!(phase["starts_at"], "2026-12-12T00:00:00+08:00");
     let rule = &json["promotions"][0]["rules"][0]["offer"];
-    assert_eq!(rule["kind"], "threshold");
+    assert_eq!(rule["threshold"]["discount"], 5_000);
     let back: Calendar = serde_json::from_value(json).unwrap();
     assert_eq!(back, calendar());
     let bad = serde_json::json!({"kind": "main_day", "title": {"zh": "", "en": ""},
@@ -468,4 +475,42 @@ fn calendars_travel_as_shanghai_times() {
         .unwrap_err()
         .to_string()
         .contains("tomorrow"));
+}
+
+#[test]
+fn the_banner_shows_the_phase_on_else_the_next_and_the_prompt_only_when_ordering_pays() {
+    let calendar = calendar();
+    let moment = |now| match calendar.moment(at(now)) {
+        Some(Moment::On(u)) => Some(("on", u.promotion.id.clone(), u.phase.kind)),
+        Some(Moment::Next(u)) => Some(("next", u.promotion.id.clone(), u.phase.kind)),
+        None => None,
+    };
+    let prompt = |now| calendar.time_to_order(at(now)).map(|u| u.phase.kind);
+    assert_eq!(
+        moment("2026-12-07T23:59:59+08:00"),
+        Some(("next", "1212".into(), PhaseKind::WarmUp))
+    );
+    assert_eq!(
+        moment("2026-12-08T00:00:00+08:00"),
+        Some(("on", "1212".into(), PhaseKind::WarmUp))
+    );
+    assert_eq!(prompt("2026-12-11T23:59:59+08:00"), None);
+    assert_eq!(
+        prompt("2026-12-12T00:00:00+08:00"),
+        Some(PhaseKind::MainDay)
+    );
+    // Inside final payment the main day is what is on, and what the prompt is about.
+    assert_eq!(
+        moment("2027-11-11T08:00:00+08:00"),
+        Some(("on", "1111".into(), PhaseKind::MainDay))
+    );
+    assert_eq!(
+        prompt("2027-11-10T20:00:00+08:00"),
+        Some(PhaseKind::FinalPayment)
+    );
+    assert_eq!(
+        prompt("2027-11-11T08:00:00+08:00"),
+        Some(PhaseKind::MainDay)
+    );
+    assert_eq!(moment("2027-11-12T00:00:00+08:00"), None);
 }

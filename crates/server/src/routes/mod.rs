@@ -8,6 +8,7 @@ mod orders;
 mod pictures;
 mod products;
 mod promotions;
+mod reminders;
 mod stores;
 
 use crate::AppState;
@@ -25,6 +26,9 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(pictures::picture))
         .routes(routes!(looks::looks))
         .routes(routes!(promotions::calendar))
+        .routes(routes!(reminders::list, reminders::create))
+        .routes(routes!(reminders::forget))
+        .routes(routes!(reminders::seen))
         .routes(routes!(stores::list))
         .routes(routes!(stores::store))
         .routes(routes!(bag::bag))

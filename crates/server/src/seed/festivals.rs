@@ -458,6 +458,7 @@ mod tests {
     fn after_singles_day_come_double_twelve_and_next_years_singles_day() {
         let calendar = Calendar {
             promotions: promotions(),
+            event_prices: vec![],
         };
         let next = |now| {
             calendar

@@ -716,7 +716,6 @@ fn products(
                         price,
                         online_stock,
                         store_stock,
-                        event_prices: Vec::new(),
                     });
                 }
             }
