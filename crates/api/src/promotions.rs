@@ -151,6 +151,13 @@ impl Promotion {
         self.phase(PhaseKind::MainDay).map(|p| p.starts_at)
     }
 
+    /// A store-wide threshold is on at `now`: ordering now saves on every line.
+    pub fn threshold_on(&self, now: Timestamp) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r.offer, Offer::Threshold { .. }) && self.is_on(r.phase, now))
+    }
+
     /// Over: its last phase has ended.
     pub fn is_over(&self, now: Timestamp) -> bool {
         self.phases.iter().all(|p| p.ends_at.0 + SECOND_MS <= now.0)
@@ -216,6 +223,13 @@ impl Calendar {
             Some(on) => Some(Moment::On(on)),
             None => self.next(now).map(Moment::Next),
         }
+    }
+
+    /// The festival whose prices a bag line shows next to today's, and the moment they are
+    /// measured at: its main day's start, or now once that has begun.
+    pub fn festival_prices(&self, now: Timestamp) -> Option<(&Promotion, Timestamp)> {
+        let promotion = self.current(now)?;
+        Some((promotion, promotion.main_day()?.max(now)))
     }
 
     /// The phase on at `now` in which ordering pays off (final payment, the main day), the
@@ -338,6 +352,22 @@ pub fn unit_price(promotion: Option<&Promotion>, line: &PricedLine, now: Timesta
             _ => None,
         });
     event.chain(percent).fold(line.list_price, Money::min)
+}
+
+/// The lines "time to order" is about at `now`: those whose price the festival lowers now, or
+/// every line while a store-wide threshold is on.
+pub fn lowered_now<'a>(
+    calendar: &Calendar,
+    lines: &[PricedLine<'a>],
+    now: Timestamp,
+) -> Vec<&'a str> {
+    let promotion = calendar.current(now);
+    let threshold = promotion.is_some_and(|p| p.threshold_on(now));
+    lines
+        .iter()
+        .filter(|l| threshold || unit_price(promotion, l, now) < l.list_price)
+        .map(|l| l.sku)
+        .collect()
 }
 
 /// The bag's price at `now` under the festival whose prices matter then (see the module's

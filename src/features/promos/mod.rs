@@ -1,14 +1,15 @@
 //! The festivals on screen: a banner counting down to the next phase, a "time to order" prompt
 //! when ordering starts to pay, each bag line's price today and on the main day with "remind
 //! me", the bag's total on the main day with its savings, "add to calendar", and the reminders
-//! that came due. Everything here is one chunk, fetched after the screen it sits on; all time
-//! comes from `crate::clock`.
+//! that came due. The rules are `shopbag_api::promotions`; this is their views. Its code comes
+//! after the screen's own: on the start page a chunk fetched when seen, on the bag page part of
+//! the bag's extras; all time comes from `crate::clock`.
 
 mod calendar_file;
 mod reminders;
 
 use crate::api::bag::BagToken;
-use crate::api::promotions::{quote, unit_price, Calendar, Moment, PricedLine, Promotion};
+use crate::api::promotions::{lowered_now, quote, unit_price, Calendar, Moment, PricedLine};
 use crate::api::{Client, Countdown, Fetch, Lang, Localized, Money, Product, Timestamp};
 use crate::clock;
 use crate::components::{use_lang, ScreenFetch, Slot, WhenSeen};
@@ -98,7 +99,12 @@ pub fn FestivalOnBag(token: Signal<Option<BagToken>>, bag: OnBag) -> impl IntoVi
                 let open = bag.order;
                 let order = Callback::new(move |()| {
                     let skus = calendar.with_value(|c| {
-                        lines.with_untracked(|l| concerned(c, l, now.get_untracked()))
+                        lines.with_untracked(|lines| {
+                            let priced: Vec<PricedLine> =
+                                lines.iter().filter_map(|l| l.priced(c)).collect();
+                            let lowered = lowered_now(c, &priced, now.get_untracked());
+                            lowered.into_iter().map(str::to_string).collect()
+                        })
                     });
                     open.run(skus);
                 });
@@ -281,38 +287,6 @@ fn TimeToOrder(
     }
 }
 
-/// The bag's lines whose price the festival lowers now (all of them while a store-wide
-/// threshold is on): what "time to order" orders.
-fn concerned(calendar: &Calendar, lines: &[FestivalLine], now: Timestamp) -> Vec<String> {
-    let promotion = calendar.current(now);
-    lines
-        .iter()
-        .filter(|l| {
-            l.priced(calendar).is_some_and(|p| {
-                unit_price(promotion, &p, now) < p.list_price || has_threshold(promotion, now)
-            })
-        })
-        .map(|l| l.sku.clone())
-        .collect()
-}
-
-fn has_threshold(promotion: Option<&Promotion>, now: Timestamp) -> bool {
-    promotion.is_some_and(|p| {
-        p.rules.iter().any(|r| {
-            matches!(r.offer, crate::api::promotions::Offer::Threshold { .. })
-                && p.phases
-                    .iter()
-                    .any(|ph| ph.kind == r.phase && ph.is_on(now))
-        })
-    })
-}
-
-/// When the festival's prices are measured: its main day's start, or now once that has passed.
-fn festival_moment(calendar: &Calendar, now: Timestamp) -> Option<(&Promotion, Timestamp)> {
-    let promotion = calendar.current(now)?;
-    Some((promotion, promotion.main_day()?.max(now)))
-}
-
 /// Each line's price today and on the main day, and "remind me", in the slot the bag page holds.
 fn fill_line_part(
     calendar: StoredValue<Calendar>,
@@ -331,7 +305,7 @@ fn fill_line_part(
                 calendar.with_value(|c| {
                     let priced = line.priced(c)?;
                     let today = unit_price(c.current(now), &priced, now);
-                    let (promotion, at) = festival_moment(c, now)?;
+                    let (promotion, at) = c.festival_prices(now)?;
                     let festival = unit_price(Some(promotion), &priced, at);
                     let on = (today < priced.list_price).then(|| promotion.name.clone());
                     Some((today, festival, promotion.name.clone(), on))
@@ -387,7 +361,7 @@ fn MainDayTotal(
         lines.with(|lines| {
             calendar.with_value(|c| {
                 let priced: Vec<PricedLine> = lines.iter().filter_map(|l| l.priced(c)).collect();
-                let (promotion, at) = festival_moment(c, now)?;
+                let (promotion, at) = c.festival_prices(now)?;
                 let festival = quote(c, &priced, &[], at);
                 (festival.total < festival.list_total).then(|| (promotion.name.clone(), festival))
             })

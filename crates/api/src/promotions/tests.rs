@@ -514,3 +514,42 @@ fn the_banner_shows_the_phase_on_else_the_next_and_the_prompt_only_when_ordering
     );
     assert_eq!(moment("2027-11-12T00:00:00+08:00"), None);
 }
+
+#[test]
+fn time_to_order_is_about_the_lines_the_festival_lowers_or_all_of_them_under_a_threshold() {
+    let calendar = Calendar {
+        event_prices: vec![EventPrice {
+            sku: "COAT".into(),
+            promotion: "1111".into(),
+            phase: PhaseKind::FinalPayment,
+            price: Money::yuan(700),
+        }],
+        ..calendar()
+    };
+    let lines = [
+        line("COAT", Category::Outerwear, 800, &calendar.event_prices),
+        line("SHIRT", Category::Tops, 200, &calendar.event_prices),
+    ];
+    // 11.11 final payment, no threshold: only the coat is cheaper.
+    assert_eq!(
+        lowered_now(&calendar, &lines, at("2027-11-10T21:00:00+08:00")),
+        ["COAT"]
+    );
+    // 12.12 main day: "¥50 off every ¥300" is on, so ordering now saves on every line.
+    assert_eq!(
+        lowered_now(&calendar, &lines, at("2026-12-12T10:00:00+08:00")),
+        ["COAT", "SHIRT"]
+    );
+    // Before any festival price: nothing.
+    assert!(lowered_now(&calendar, &lines, at("2026-12-09T10:00:00+08:00")).is_empty());
+    // Prices measured on the main day until it starts, then now.
+    let (festival, at_) = calendar
+        .festival_prices(at("2026-12-09T10:00:00+08:00"))
+        .unwrap();
+    assert_eq!(
+        (festival.id.as_str(), at_),
+        ("1212", at("2026-12-12T00:00:00+08:00"))
+    );
+    let during = at("2026-12-12T10:00:00+08:00");
+    assert_eq!(calendar.festival_prices(during).unwrap().1, during);
+}
