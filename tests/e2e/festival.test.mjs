@@ -135,6 +135,38 @@ test('"later" puts the prompt away for that phase; the start page prompt leads t
   await page.context().close();
 });
 
+// Next year's 11.11, phase by phase, on the start page: what is on, and from final payment on
+// the prompt; once it is over, nothing. (The page's clock runs on from the time set, so each
+// time leaves a margin before the countdown's next step.)
+const SINGLES_DAY_2027 = [
+  ['2027-10-16T09:30:00+08:00', 'Warm-up: add to bag is on: ends in 4 d 10 h.', null],
+  ['2027-10-25T10:00:00+08:00', 'is on: ends in', null],
+  ['2027-11-10T20:30:00+08:00', 'Final payment is on: ends in 1 d 3 h.', 'Time to order: Final payment prices are on.'],
+  ['2027-11-11T09:59:00+08:00', '11.11 main day is on: ends in 14 h 0 min.', 'Time to order: 11.11 main day prices are on.'],
+  ['2027-11-12T00:00:00+08:00', null, null],
+];
+
+for (const [time, shown, prompt] of SINGLES_DAY_2027) {
+  test(`on ${time} the start page shows ${shown ? `"${shown}"` : 'no festival'}${prompt ? ' and "time to order"' : ''}`, async () => {
+    const page = await pageAt(time);
+    await page.goto(server.url);
+    await scrollToFestival(page);
+    if (shown) {
+      await banner(page).filter({ hasText: shown }).waitFor();
+    } else {
+      await page.waitForLoadState('networkidle');
+      assert.equal(await banner(page).count(), 0);
+    }
+    const alert = page.getByRole('alert').filter({ hasText: 'Time to order' });
+    if (prompt) {
+      await alert.filter({ hasText: prompt }).waitFor();
+    } else {
+      assert.equal(await alert.count(), 0);
+    }
+    await page.context().close();
+  });
+}
+
 test('after 12.12 the banner counts down to next year’s 11.11 and the 12.12 price is gone', async () => {
   const page = await pageAt('2026-12-13T00:00:00+08:00');
   await bagIt(page);
