@@ -12,12 +12,13 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
+/// `now`: fetch it at once all the same (the screen knows it costs nothing on the wire).
 #[component]
-pub fn WhenSeen(load: Callback<(), ScreenFetch>) -> impl IntoView {
+pub fn WhenSeen(load: Callback<(), ScreenFetch>, #[prop(optional)] now: bool) -> impl IntoView {
     let marker = NodeRef::<leptos::html::Div>::new();
-    let seen = RwSignal::new(false);
+    let seen = RwSignal::new(now);
     Effect::new(move |_| {
-        let Some(element) = marker.get() else {
+        let Some(element) = marker.get().filter(|_| !now) else {
             return;
         };
         let sighted = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {

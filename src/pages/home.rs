@@ -4,6 +4,7 @@ use crate::api::{Client, Fetch, Store};
 use crate::components::{
     use_lang, ApiProblem, CodeEntry, LazyScreen, Price, ScreenFetch, Skeleton,
 };
+use crate::features::bag::use_bag;
 use crate::features::promos::FestivalOnStart;
 use crate::features::store::{locate_nearest, use_here, use_stores};
 use crate::i18n::*;
@@ -27,17 +28,21 @@ pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let address = use_address();
     let search = move || address.query("q").unwrap_or_default();
+    // Her bag on this device: she has been here, and the festival goes first (see there).
+    let token = use_bag().stored_token();
+    let returning = token.is_some();
     view! {
         <section class="page home">
             <h1>{move || i18n.home_title()}</h1>
             <p class="tagline">{move || i18n.tagline()}</p>
+            {returning.then(|| view! { <FestivalOnStart token /> })}
             <CodeEntry initial=search() />
             <Show when=move || !search().trim().is_empty()>
                 <LazyScreen load=Callback::new(move |()| -> ScreenFetch {
                     Box::pin(search_results(Signal::derive(search)))
                 }) />
             </Show>
-            <StoreList />
+            <StoreList festival=!returning />
         </section>
     }
 }
@@ -117,8 +122,9 @@ fn SearchResults(query: Signal<String>) -> impl IntoView {
     }
 }
 
+/// The stores, with the festival below them for a first visit (`festival`).
 #[component]
-fn StoreList() -> impl IntoView {
+fn StoreList(festival: bool) -> impl IntoView {
     let i18n = use_i18n();
     let stores = use_stores();
     let location = RwSignal::new(Location::NotAsked);
@@ -143,12 +149,11 @@ fn StoreList() -> impl IntoView {
             </p>
             {move || match stores.answer() {
                 None => view! { <Skeleton lines=4 /> }.into_any(),
-                // The festival below the stores, fetched when she scrolls to it.
                 Some(Ok(list)) => view! {
                     <ul class="store-list">
                         {list.into_iter().map(|store| view! { <StoreCard store /> }).collect_view()}
                     </ul>
-                    <FestivalOnStart />
+                    {festival.then(|| view! { <FestivalOnStart token=None /> })}
                 }
                 .into_any(),
                 Some(Err(error)) => view! {

@@ -64,7 +64,7 @@ async function bagIt(page) {
 
 const banner = (page) => page.getByRole('timer');
 
-/** The start page's festival is below its stores, fetched when she scrolls to it. */
+/** On a first visit the start page's festival is below its stores, fetched when she scrolls to it. */
 async function scrollToFestival(page) {
   await page.locator('.store-list').waitFor();
   await page.locator('.when-seen').scrollIntoViewIfNeeded();
@@ -212,7 +212,7 @@ function changeData(sql, ...params) {
 }
 
 test('"remind me when my size is back" tells her in the app and as a notification once it is', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN' });
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
   await context.grantPermissions(['notifications'], { origin: server.url });
   const page = await context.newPage();
   page.consoleErrors = [];
@@ -232,8 +232,17 @@ test('"remind me when my size is back" tells her in the app and as a notificatio
   assert.equal(await told.count(), 0);
 
   changeData("UPDATE stock SET quantity = 3 WHERE sku = ? AND store_id = 'sh-jingan'", sku);
-  await page.reload();
+  // She opens the app next on its start page: a device with a bag has the festival and what came
+  // due at the top, without scrolling.
+  await page.goto(server.url);
   await told.getByText(`Your size of ${coat.name.en} is back.`).waitFor();
+  await banner(page).waitFor();
+  const fold = page.viewportSize().height;
+  for (const shown of [told, banner(page)]) {
+    const box = await shown.boundingBox();
+    assert.ok(box.y + box.height <= fold, 'above the fold');
+  }
+  assert.deepEqual(await axeViolations(page), []);
   const shown = await page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
     for (let i = 0; i < 50; i++) {
@@ -246,7 +255,7 @@ test('"remind me when my size is back" tells her in the app and as a notificatio
   assert.deepEqual(shown, [`Your size of ${coat.name.en} is back.`]);
   await told.getByRole('button', { name: 'OK' }).click();
   await told.waitFor({ state: 'detached' });
-  await page.reload();
+  await page.goto(`${server.url}/bag`);
   await banner(page).waitFor();
   assert.equal(await told.count(), 0);
   assert.deepEqual(page.consoleErrors, []);

@@ -55,20 +55,29 @@ pub struct OnBag {
     pub line_part: Slot,
 }
 
-/// The festival on the start page, below its stores: the countdown and the prompt (leading to
-/// the bag). Its code is fetched when she scrolls to it: at the top of the page it would be
-/// over a quarter of the page's first load (docs/benchmarks.md).
+/// The festival on the start page: the countdown, the prompt (leading to the bag) and, for a
+/// device with a bag, the reminders that came due.
+///
+/// Its code is over a quarter of a first visit's load (docs/benchmarks.md), so a first visit
+/// gets it below the stores, fetched when she scrolls to it. A device with a bag (`token`) has
+/// been here: the service worker holds the whole app, the chunk costs nothing on the wire, and
+/// the festival goes at the top, fetched at once.
 #[component]
-pub fn FestivalOnStart() -> impl IntoView {
-    let load = move |()| -> ScreenFetch { Box::pin(on_start()) };
-    view! { <WhenSeen load=Callback::new(load) /> }
+pub fn FestivalOnStart(token: Option<BagToken>) -> impl IntoView {
+    let now = token.is_some();
+    let load = Callback::new(move |()| -> ScreenFetch { Box::pin(on_start(token.clone())) });
+    view! { <WhenSeen load now /> }
 }
 
 split_point! { festival_start:
-    fn on_start() -> Result<AnyView, ChunkError> {
+    fn on_start(token: Option<BagToken>) -> Result<AnyView, ChunkError> {
         let calendar = calendar_of(None);
         let now = clock::ticking();
+        let due = token.map(|token| {
+            view! { <reminders::DueReminders token=Signal::stored(Some(token)) /> }
+        });
         Ok(view! {
+            {due}
             {move || {
                 calendar.with(|answer| {
                     let calendar = StoredValue::new(answer?.as_ref()?.clone());
