@@ -37,6 +37,24 @@ pub enum ErrorCode {
     OrderExpired,
     /// "Remind me when the prices start" with no festival ahead in the calendar.
     NoPromotionAhead,
+    /// Not a mainland mobile number.
+    InvalidPhone,
+    /// Signing in did not work: a wrong, expired or used code, or a host token that does not
+    /// check out. Which of these is not said.
+    SignInFailed,
+    /// A member's endpoint asked without a session (or with one that ended).
+    NotSignedIn,
+    /// The cashier's key is missing or wrong.
+    CashierKeyRejected,
+    /// Not a member code (18 digits starting with 97).
+    InvalidMemberCode,
+    /// A member code that is stale, made up, or from a paused or unknown device.
+    MemberCodeRejected,
+    /// A member code already used at a till.
+    MemberCodeUsed,
+    /// A purchase that cannot be confirmed as asked (no lines, unknown sku, verification
+    /// expired or unknown).
+    InvalidPurchase,
     /// Too many requests from this bag or this address; `Retry-After` says when to try again.
     TooManyRequests,
     Internal,

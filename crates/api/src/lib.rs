@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod code;
 pub mod error;
 pub mod looks;
+pub mod member;
 pub mod money;
 pub mod orders;
 pub mod promotions;

@@ -32,6 +32,23 @@ impl BagKey {
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
+
+    /// A member's bag: 32 random bytes, no token's hash (see `crate::members`).
+    pub fn from_stored(bytes: &[u8]) -> Option<BagKey> {
+        bytes.try_into().ok().map(BagKey)
+    }
+
+    /// The bag this key opens: a signed-in device's own bag key leads to her member bag.
+    pub async fn opened(self, pool: &SqlitePool) -> Result<BagKey, sqlx::Error> {
+        let member_bag: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT bag FROM bag_aliases WHERE alias = ?")
+                .bind(self.as_bytes())
+                .fetch_optional(pool)
+                .await?;
+        Ok(member_bag
+            .and_then(|(bag,)| BagKey::from_stored(&bag))
+            .unwrap_or(self))
+    }
 }
 
 impl std::fmt::Debug for BagKey {
@@ -40,12 +57,15 @@ impl std::fmt::Debug for BagKey {
     }
 }
 
-/// Reads `Authorization: Bearer <token>`; anything else is 401 `unauthorized`.
-impl<S: Send + Sync> FromRequestParts<S> for BagKey {
+/// Reads `Authorization: Bearer <token>` (anything else is 401 `unauthorized`): the bag the
+/// token opens, which is her member bag while the device is signed in.
+impl FromRequestParts<AppState> for BagKey {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
-        BagKey::from_headers(&parts.headers)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(BagKey::from_headers(&parts.headers)?
+            .opened(&state.pool)
+            .await?)
     }
 }
 

@@ -21,6 +21,10 @@ const FAULTS_HELP: &str = "\n\nTEST BUILD (feature fault-injection): POST /api/v
 #[cfg(not(feature = "fault-injection"))]
 const FAULTS_HELP: &str = "";
 
+/// The demo's cashier key and host secret, as the README gives them.
+pub const DEMO_CASHIER_KEY: &str = "demo-cashier-key";
+pub const DEMO_HOST_SECRET: &str = "demo-host-secret";
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "shopbag-server",
@@ -91,6 +95,16 @@ pub struct Config {
     #[arg(long, env = "SHOPBAG_ORDERS_PER_ADDRESS", value_name = "N", default_value_t = Rates::default().orders_per_address_hour)]
     pub orders_per_address: u32,
 
+    /// The key store staff's devices send as `X-Cashier-Key` to verify member codes and confirm
+    /// purchases. The default is the demo's, printed in the README: set your own for anything else.
+    #[arg(long, env = "SHOPBAG_CASHIER_KEY", default_value = DEMO_CASHIER_KEY, hide_default_value = true)]
+    pub cashier_key: String,
+
+    /// The secret super-app hosts sign their host tokens with (HMAC-SHA-256, see the README).
+    /// The default is the demo's: set your own for anything else.
+    #[arg(long, env = "SHOPBAG_HOST_SECRET", default_value = DEMO_HOST_SECRET, hide_default_value = true)]
+    pub host_secret: String,
+
     /// Seconds an order holds its stock unpaid; then it expires and the stock is released.
     #[arg(long, env = "SHOPBAG_PAY_WITHIN", value_name = "SECONDS", default_value_t = (shopbag_api::DEFAULT_PAY_WITHIN_MS / 1000) as u64)]
     pub pay_within: u64,
@@ -111,11 +125,20 @@ impl Config {
         }
     }
 
+    pub fn members(&self) -> crate::members::Settings {
+        crate::members::Settings {
+            cashier_key: self.cashier_key.clone(),
+            host_secret: self.host_secret.clone(),
+            secure_cookies: self.tls,
+        }
+    }
+
     pub fn rates(&self) -> Rates {
         Rates {
             writes_per_bag: self.writes_per_bag,
             writes_per_address: self.writes_per_address,
             orders_per_address_hour: self.orders_per_address,
+            ..Rates::default()
         }
     }
 

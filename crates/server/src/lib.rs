@@ -20,6 +20,7 @@ pub mod error;
 pub mod faults;
 mod group_commit;
 pub mod looks;
+pub mod members;
 pub mod openapi;
 pub mod orders;
 pub mod pictures;
@@ -83,6 +84,8 @@ pub struct AppState {
     pub throttle: Arc<throttle::Throttle>,
     /// How long an order holds its stock unpaid (ms).
     pub pay_within_ms: i64,
+    /// Cashier key, host secret, cookie flags.
+    pub members: Arc<members::Settings>,
 }
 
 impl AppState {
@@ -99,6 +102,7 @@ impl AppState {
             request_timeout: connections::Limits::default().request,
             throttle: Arc::default(),
             pay_within_ms: shopbag_api::DEFAULT_PAY_WITHIN_MS,
+            members: Arc::default(),
         }
     }
 }
@@ -125,15 +129,23 @@ fn with_api_layers(router: Router, request_timeout: Duration) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .layer(CompressionLayer::new())
-        // Bearer tokens, never cookies: any origin may call, without credentials.
+        // Bearer tokens and keys: any origin may call, without credentials. The member session
+        // is a SameSite=Strict cookie, sent only by our own pages.
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
-                .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+                .allow_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PUT,
+                    Method::DELETE,
+                    Method::OPTIONS,
+                ])
                 .allow_headers([
                     header::CONTENT_TYPE,
                     header::AUTHORIZATION,
                     HeaderName::from_static(orders::IdempotencyKey::HEADER),
+                    HeaderName::from_static(members::till::CASHIER_KEY_HEADER),
                 ])
                 .expose_headers([header::LOCATION]),
         )
@@ -196,6 +208,7 @@ impl Server {
         state.request_timeout = config.limits().request;
         state.throttle = Arc::new(throttle::Throttle::new(config.rates()));
         state.pay_within_ms = config.pay_within_ms();
+        state.members = Arc::new(config.members());
         state.dist.refresh().await;
         // Before binding: a certificate problem should not leave a port open for nothing.
         let tls = if config.tls {

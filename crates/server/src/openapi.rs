@@ -31,6 +31,8 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "reminders", description = "Remind me: a festival's prices start, a size is back, a price drops"),
         (name = "bag", description = "The shopper's bag: a replicated log of idempotent operations"),
         (name = "orders", description = "Orders from bag lines, delivered or picked up in a store"),
+        (name = "members", description = "Sign-in, her member code's devices, her history, consent, export and erasure"),
+        (name = "till", description = "Store staff: verify a member code, confirm her purchase"),
         (name = "test", description = "Fault switch of test builds (feature `fault-injection`)"),
     ),
     components(schemas(ErrorResponse, ErrorBody, ErrorCode))

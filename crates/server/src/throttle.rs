@@ -25,6 +25,9 @@ pub struct Rates {
     pub writes_per_address: u32,
     /// Orders placed per client address, per hour: what holds stock.
     pub orders_per_address_hour: u32,
+    pub sign_in_codes_per_phone_hour: u32,
+    pub member_codes_per_store: u32,
+    pub member_codes_per_device: u32,
 }
 
 impl Default for Rates {
@@ -33,6 +36,10 @@ impl Default for Rates {
             writes_per_bag: 120,
             writes_per_address: 600,
             orders_per_address_hour: 60,
+            sign_in_codes_per_phone_hour: 5,
+            // A busy till scans a code every few seconds; one phone's codes, a few a minute.
+            member_codes_per_store: 120,
+            member_codes_per_device: 6,
         }
     }
 }
@@ -89,6 +96,9 @@ pub struct Throttle {
     per_bag: Limit<BagKey>,
     per_address: Limit<IpAddr>,
     orders_per_address: Limit<IpAddr>,
+    codes_per_phone: Limit<String>,
+    member_codes_per_store: Limit<String>,
+    member_codes_per_device: Limit<u32>,
 }
 
 impl Throttle {
@@ -98,7 +108,24 @@ impl Throttle {
             per_bag: Limit::new(minute, rates.writes_per_bag),
             per_address: Limit::new(minute, rates.writes_per_address),
             orders_per_address: Limit::new(60 * minute, rates.orders_per_address_hour),
+            codes_per_phone: Limit::new(60 * minute, rates.sign_in_codes_per_phone_hour),
+            member_codes_per_store: Limit::new(minute, rates.member_codes_per_store),
+            member_codes_per_device: Limit::new(minute, rates.member_codes_per_device),
         }
+    }
+
+    /// A sign-in code sent to `phone` (11 digits).
+    pub fn sign_in_code(&self, phone: &str) -> Result<(), AppError> {
+        self.codes_per_phone
+            .admit(&phone.to_string(), "sign-in codes for this number")
+    }
+
+    /// A member code verified at `store`, from the device numbered `device`.
+    pub fn member_code(&self, store: &str, device: u32) -> Result<(), AppError> {
+        self.member_codes_per_store
+            .admit(&store.to_string(), "member codes at this store")?;
+        self.member_codes_per_device
+            .admit(&device, "member codes from this device")
     }
 
     /// A write to `bag` from `client`: admitted, or 429 with when to try again.
@@ -124,6 +151,9 @@ impl Throttle {
         self.per_bag.forget_idle();
         self.per_address.forget_idle();
         self.orders_per_address.forget_idle();
+        self.codes_per_phone.forget_idle();
+        self.member_codes_per_store.forget_idle();
+        self.member_codes_per_device.forget_idle();
     }
 }
 
@@ -144,6 +174,7 @@ mod tests {
             writes_per_bag: 3,
             writes_per_address: 0,
             orders_per_address_hour: 0,
+            ..Rates::default()
         });
         let (one, two) = (
             BagKey::of(&BagToken::from_bits(1)),
@@ -169,6 +200,7 @@ mod tests {
             writes_per_bag: 100,
             writes_per_address: 5,
             orders_per_address_hour: 2,
+            ..Rates::default()
         });
         let client = ClientAddr(Some(IpAddr::from([10, 0, 0, 7])));
         let admitted = (0..20u128)

@@ -54,7 +54,10 @@ pub async fn looks(
                 .ok_or_else(|| AppError::not_found(format!("no product `{id}`")))?;
             // With her bag's token, what she already has is not suggested.
             let owns = match BagKey::from_headers(&headers) {
-                Ok(bag) => bag_wearer(&state.pool, &bag, Sizes::new()).await?.owns,
+                Ok(bag) => {
+                    let bag = bag.opened(&state.pool).await?;
+                    bag_wearer(&state.pool, &bag, Sizes::new()).await?.owns
+                }
                 Err(_) => Default::default(),
             };
             Wearer {
@@ -64,7 +67,10 @@ pub async fn looks(
                 here: None,
             }
         }
-        (None, Some(_)) => bag_wearer(&state.pool, &BagKey::from_headers(&headers)?, sizes).await?,
+        (None, Some(_)) => {
+            let bag = BagKey::from_headers(&headers)?.opened(&state.pool).await?;
+            bag_wearer(&state.pool, &bag, sizes).await?
+        }
         _ => {
             return Err(AppError::bad_request(
                 "ask for the looks of one `product={id}`, or of the `bag`",

@@ -1,11 +1,14 @@
 //! The `/api/v1` endpoints, one module per resource.
 
+mod auth;
 mod bag;
 mod codes;
 mod health;
 mod looks;
+mod member;
 mod orders;
 mod pictures;
+mod pos;
 mod products;
 mod promotions;
 mod reminders;
@@ -35,7 +38,20 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(bag::ops))
         .routes(routes!(orders::place))
         .routes(routes!(orders::order))
-        .routes(routes!(orders::confirm));
+        .routes(routes!(orders::confirm))
+        .routes(routes!(auth::code))
+        .routes(routes!(auth::sign_in))
+        .routes(routes!(auth::host_token))
+        .routes(routes!(auth::sign_out))
+        .routes(routes!(member::me, member::erase))
+        .routes(routes!(member::history))
+        .routes(routes!(member::consent))
+        .routes(routes!(member::export))
+        .routes(routes!(member::register_device))
+        .routes(routes!(member::pause))
+        .routes(routes!(member::resume))
+        .routes(routes!(pos::verify))
+        .routes(routes!(pos::purchase));
     // Test builds only: the route does not exist otherwise.
     #[cfg(feature = "fault-injection")]
     let router = router.routes(routes!(crate::faults::set));

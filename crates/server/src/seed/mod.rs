@@ -102,6 +102,13 @@ pub struct Member {
     pub joined_on: &'static str,
 }
 
+impl Member {
+    /// The number a demo member signs in with: her masked number, hidden digits 0000.
+    pub fn demo_phone(&self) -> String {
+        self.phone_masked.replace("****", "0000")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Coupon {
     pub code: String,
@@ -1182,11 +1189,12 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
 
     insert_rows(
         tx,
-        "INSERT INTO members (id, phone_masked, display_name, tier, points, joined_on) ",
+        "INSERT INTO members (id, phone_masked, phone, display_name, tier, points, joined_on) ",
         &demo.members,
         |mut row, m| {
             row.push_bind(m.id)
                 .push_bind(m.phone_masked)
+                .push_bind(m.demo_phone())
                 .push_bind(m.display_name)
                 .push_bind(m.tier)
                 .push_bind(m.points)

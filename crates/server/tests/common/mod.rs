@@ -36,6 +36,8 @@ pub fn config(database: &Path, dist: &Path) -> Config {
         writes_per_address: Rates::default().writes_per_address,
         orders_per_address: Rates::default().orders_per_address_hour,
         pay_within: (shopbag_api::DEFAULT_PAY_WITHIN_MS / 1000) as u64,
+        cashier_key: shopbag_server::config::DEMO_CASHIER_KEY.into(),
+        host_secret: shopbag_server::config::DEMO_HOST_SECRET.into(),
     }
 }
 
