@@ -34,6 +34,12 @@ pub enum Route {
     Bag,
     /// The confirmation of an order placed from this bag.
     Order(String),
+    /// Her member code for the till (or signing in to get one).
+    Member,
+    /// Her history with the brand, her consent, her data.
+    Me,
+    /// Store staff: scan member codes, confirm purchases.
+    Cashier,
     /// Any address the app does not know (kept, so the screen can say which).
     NotFound(String),
 }
@@ -49,6 +55,9 @@ impl Route {
             Route::StoreEntrance(store) => format!("/s/{}", escape(store)),
             Route::Bag => "/bag".into(),
             Route::Order(number) => format!("/orders/{}", escape(number)),
+            Route::Member => "/member".into(),
+            Route::Me => "/me".into(),
+            Route::Cashier => "/cashier".into(),
             Route::NotFound(path) => path.clone(),
         }
     }
@@ -71,6 +80,9 @@ impl Route {
             ),
             ["scan"] => Some(Route::Scan),
             ["bag"] => Some(Route::Bag),
+            ["member"] => Some(Route::Member),
+            ["me"] => Some(Route::Me),
+            ["cashier"] => Some(Route::Cashier),
             ["p", code] => unescape(code).map(Route::Product),
             ["s", store] => unescape(store).map(Route::StoreEntrance),
             ["orders", number] => unescape(number).map(Route::Order),
@@ -116,6 +128,9 @@ mod tests {
             Route::StoreEntrance("a b/c".into()),
             Route::Bag,
             Route::Order("SB-20261111-0042".into()),
+            Route::Member,
+            Route::Me,
+            Route::Cashier,
         ]
     }
 
@@ -137,6 +152,9 @@ mod tests {
         );
         assert_eq!(Route::StoreEntrance("jingan".into()).href(), "/s/jingan");
         assert_eq!(Route::Order("SB-1".into()).href(), "/orders/SB-1");
+        assert_eq!(Route::Member.href(), "/member");
+        assert_eq!(Route::Me.href(), "/me");
+        assert_eq!(Route::Cashier.href(), "/cashier");
         assert_eq!(Route::Search("wool coat".into()).href(), "/?q=wool%20coat");
     }
 

@@ -512,3 +512,84 @@ async fn products_no_line_names_are_let_go() {
     storage.remove_item(STORAGE_KEY).unwrap();
     storage.remove_item(PRODUCTS_KEY).unwrap();
 }
+
+/// Waits `ms` of real time.
+async fn wait_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// The beep reaches Web Audio by name: it opens an audio context, starts a tone and closes the
+/// context once the tone is over. (The page's AudioContext is wrapped to see that.)
+#[wasm_bindgen_test]
+async fn a_beep_plays_a_tone_and_closes_its_audio() {
+    js_sys::eval(
+        "window.__audio = [];
+         const Real = window.AudioContext;
+         window.AudioContext = class extends Real {
+           constructor() { super(); window.__audio.push('open'); }
+           createOscillator() {
+             const tone = super.createOscillator();
+             const start = tone.start.bind(tone);
+             tone.start = (when) => { window.__audio.push('tone ' + tone.frequency.value); return start(when); };
+             return tone;
+           }
+           close() { window.__audio.push('close'); return super.close(); }
+         };",
+    )
+    .unwrap();
+    shopbag::features::scan::feedback::beep();
+    wait_ms(700).await;
+    let seen = js_sys::eval("window.__audio.join(',')").unwrap();
+    assert_eq!(seen.as_string().as_deref(), Some("open,tone 1760,close"));
+}
+
+/// Her member code on screen: a QR code and a Code 128 barcode of the 18 digits the device
+/// makes from its secret now, and the seconds until the next one.
+#[wasm_bindgen_test]
+async fn the_member_code_shows_the_devices_code_of_now_as_two_symbols() {
+    use shopbag::api::member::{
+        CodeSecret, DeviceNumber, DeviceRegistered, Me, MemberCode, Profile, Tier,
+    };
+    use shopbag::features::member::{CodeCard, Membership};
+    let device = DeviceRegistered {
+        device: DeviceNumber::new(12_345_678).unwrap(),
+        secret: CodeSecret::from_bytes([7; 20]),
+    };
+    let membership = Membership {
+        me: Me {
+            profile: Profile {
+                display_name: "林小雨".into(),
+                phone_masked: "138****2046".into(),
+                tier: Tier::Gold,
+                points: 12_480,
+                joined_on: "2023-03-18".into(),
+                follow_up: false,
+            },
+            coupons: Vec::new(),
+        },
+        device: Some(device.clone()),
+        paused: false,
+    };
+    let host = mount_into_fresh_div(move || {
+        provide_context(client());
+        let membership = RwSignal::new(Some(membership));
+        view! { <Translated><CodeCard membership /></Translated> }
+    });
+    settle().await;
+    let figure = host.query_selector("figure.symbols").unwrap().unwrap();
+    let shown = figure.get_attribute("data-code").unwrap();
+    let now = js_sys::Date::now() as i64;
+    let expected =
+        [now - 2_000, now].map(|at| MemberCode::at(device.device, &device.secret, at).to_string());
+    assert!(expected.contains(&shown), "{shown} vs {expected:?}");
+    assert!(host.query_selector("svg.qr path").unwrap().is_some());
+    assert!(host.query_selector("svg.bars path").unwrap().is_some());
+    let timer = host.query_selector("[role=timer]").unwrap().unwrap();
+    assert!(timer.text_content().unwrap().contains("秒后更新"));
+    host.remove();
+}

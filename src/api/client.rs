@@ -7,6 +7,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shopbag_api::bag::{BagState, BagToken, OpId, OpsBatch};
 use shopbag_api::looks::{LooksResponse, Sizes};
+use shopbag_api::member::{
+    CodeRequest, CodeSent, Consent, DeviceRecord, DeviceRegistered, History, Me, Profile, Purchase,
+    PurchaseRequest, SignInRequest, Verified, VerifyRequest,
+};
 use shopbag_api::promotions::Calendar;
 use shopbag_api::reminders::{Reminder, ReminderRequest, RemindersResponse};
 use shopbag_api::{
@@ -183,6 +187,92 @@ impl Client {
         send(request, None::<&()>).await
     }
 
+    // Members. The session is an HttpOnly cookie the browser sends to our own origin by itself.
+
+    /// A sign-in code for `phone` (the demo server writes it to its log).
+    pub async fn ask_sign_in_code(&self, phone: &str) -> Result<CodeSent, ApiError> {
+        let request = CodeRequest {
+            phone: phone.to_string(),
+        };
+        send(Request::post(&self.url("/auth/code")), Some(&request)).await
+    }
+
+    /// Signs in; with the device's bag token its bag joins hers.
+    pub async fn sign_in(
+        &self,
+        request: &SignInRequest,
+        bag: Option<&BagToken>,
+    ) -> Result<Me, ApiError> {
+        let mut builder = Request::post(&self.url("/auth/sign-in"));
+        if let Some(token) = bag {
+            builder = builder.header("Authorization", &bearer(token));
+        }
+        send(builder, Some(request)).await
+    }
+
+    pub async fn sign_out(&self) -> Result<(), ApiError> {
+        send_json(Request::post(&self.url("/auth/sign-out")), None::<&()>)
+            .await
+            .map(drop)
+    }
+
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        self.get("/me").await
+    }
+
+    pub async fn history(&self) -> Result<History, ApiError> {
+        self.get("/me/history").await
+    }
+
+    pub async fn set_consent(&self, consent: Consent) -> Result<Profile, ApiError> {
+        send(Request::put(&self.url("/me/consent")), Some(&consent)).await
+    }
+
+    /// Where her data downloads from (the browser sends the session with it).
+    pub fn export_href(&self) -> String {
+        self.url("/me/export")
+    }
+
+    pub async fn erase_me(&self) -> Result<(), ApiError> {
+        send_json(Request::delete(&self.url("/me")), None::<&()>)
+            .await
+            .map(drop)
+    }
+
+    /// This device may show her member code: its number and secret.
+    pub async fn register_device(&self) -> Result<DeviceRegistered, ApiError> {
+        send(Request::post(&self.url("/member/devices")), None::<&()>).await
+    }
+
+    /// Pauses (or resumes) the codes of one of her devices.
+    pub async fn pause_device(&self, device: u32, paused: bool) -> Result<DeviceRecord, ApiError> {
+        let action = if paused { "pause" } else { "resume" };
+        let path = format!("/member/devices/{device}/{action}");
+        send(Request::post(&self.url(&path)), None::<&()>).await
+    }
+
+    /// The till: whose member code this is.
+    pub async fn verify_member_code(
+        &self,
+        cashier_key: &str,
+        request: &VerifyRequest,
+    ) -> Result<Verified, ApiError> {
+        let builder = Request::post(&self.url("/pos/member-code/verify"))
+            .header("X-Cashier-Key", cashier_key);
+        send(builder, Some(request)).await
+    }
+
+    /// The till: her purchase went through (the same verification again changes nothing).
+    pub async fn confirm_purchase(
+        &self,
+        cashier_key: &str,
+        request: &PurchaseRequest,
+    ) -> Result<Purchase, ApiError> {
+        let builder =
+            Request::post(&self.url("/pos/purchases")).header("X-Cashier-Key", cashier_key);
+        send(builder, Some(request)).await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         send(Request::get(&self.url(path)), None::<&()>).await
     }
@@ -238,6 +328,10 @@ async fn read(response: Response) -> Result<JsValue, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
+        // No content (204): nothing to read.
+        if text.is_empty() {
+            return Ok(JsValue::NULL);
+        }
         return js_sys::JSON::parse(&text).map_err(|_| {
             ApiError::Decode(format!("HTTP {status} with an answer that is not JSON"))
         });

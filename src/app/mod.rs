@@ -14,6 +14,7 @@ use crate::navigation::provide_address;
 use crate::route::Route;
 use app_bar::AppBar;
 use leptos::prelude::*;
+use screens::AtTheTill;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -48,11 +49,14 @@ fn screen(route: Route) -> AnyView {
     let load = move || -> ScreenFetch {
         match route.clone() {
             Route::Home | Route::Search(_) => Box::pin(screens::home()),
-            Route::Scan => Box::pin(screens::scan()),
+            Route::Scan => Box::pin(screens::scan(AtTheTill::Scanner)),
             Route::Product(code) => Box::pin(screens::product(code)),
             Route::StoreEntrance(store) => Box::pin(screens::store_entrance(store)),
             Route::Bag => Box::pin(screens::bag()),
             Route::Order(number) => Box::pin(screens::order(number)),
+            Route::Member => Box::pin(screens::scan(AtTheTill::MemberCode)),
+            Route::Me => Box::pin(screens::scan(AtTheTill::History)),
+            Route::Cashier => Box::pin(screens::scan(AtTheTill::Cashier)),
             Route::NotFound(_) => Box::pin(screens::not_found()),
         }
     };

@@ -2,6 +2,7 @@
 
 pub mod bag;
 pub mod looks;
+pub mod member;
 pub mod promos;
 pub mod scan;
 pub mod store;

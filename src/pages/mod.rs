@@ -1,7 +1,10 @@
 //! The screens, one per file (or folder); each is built by its split point in `crate::app`.
 
 mod bag;
+mod cashier;
 mod home;
+mod me;
+mod member;
 mod not_found;
 mod order;
 mod product;
@@ -9,7 +12,10 @@ mod scan;
 mod store_entrance;
 
 pub use bag::BagPage;
+pub use cashier::CashierPage;
 pub use home::Home;
+pub use me::MePage;
+pub use member::MemberPage;
 pub use not_found::NotFound;
 pub use order::OrderPage;
 pub use product::ProductPage;

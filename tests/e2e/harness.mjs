@@ -20,7 +20,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /**
- * Starts shopbag-server; resolves to { url, port, dir, stop }. Pass `{ port, dir }` of a stopped
+ * Starts shopbag-server; resolves to { url, port, dir, log, stop }. Pass `{ port, dir }` of a stopped
  * server to start it again on the same address and database (the "server was down" tests), and
  * `dist` to serve another copy of the built app.
  */
@@ -35,8 +35,14 @@ export async function startServer({
   const child = spawn(
     bin,
     ['--addr', addr, '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', dist, ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Its log goes on to ours, and is kept: the demo sign-in codes are written there.
+  let log = '';
+  child.stderr.on('data', (chunk) => {
+    log += chunk;
+    process.stderr.write(chunk);
+  });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${seen}`)), 60_000);
@@ -56,6 +62,8 @@ export async function startServer({
     url,
     port: Number(new URL(url).port),
     dir,
+    /** What the server logged so far. */
+    log: () => log,
     /** Stops the server and keeps its database, to start it again. */
     async halt() {
       child.kill();

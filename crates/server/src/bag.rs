@@ -63,9 +63,9 @@ impl FromRequestParts<AppState> for BagKey {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        Ok(BagKey::from_headers(&parts.headers)?
-            .opened(&state.pool)
-            .await?)
+        let key = BagKey::from_headers(&parts.headers)?;
+        crate::members::session::lead_new_bag(state, &parts.headers, &key).await?;
+        Ok(key.opened(&state.pool).await?)
     }
 }
 

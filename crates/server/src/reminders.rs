@@ -136,6 +136,7 @@ async fn rows(conn: &mut SqliteConnection, bag: &BagKey) -> Result<Vec<Row>, sql
 
 /// The bag's reminders, with those whose moment has come decided and written down now.
 pub async fn list(state: &AppState, bag: &BagKey) -> Result<RemindersResponse, AppError> {
+    follow_up(state, bag).await?;
     let skus: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT sku FROM reminders WHERE bag = ?")
         .bind(bag.as_bytes())
         .fetch_all(&state.pool)
@@ -145,6 +146,53 @@ pub async fn list(state: &AppState, bag: &BagKey) -> Result<RemindersResponse, A
     let now = Timestamp(crate::now_ms());
     let mut tx = state.writer.begin().await?;
     let result = list_in(&mut tx, &state.pool, bag, &calendar, now).await;
+    tx.finish(result).await
+}
+
+/// With her consent to follow-up from the brand (`/me/consent`), a member hears when a size in
+/// her bag that is sold out everywhere comes back, without asking: such lines get a restock
+/// reminder (online or in any store), decided and told like one she asked for.
+async fn follow_up(state: &AppState, bag: &BagKey) -> Result<(), AppError> {
+    let consented: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM members WHERE bag = ? AND follow_up = 1 AND erased_at IS NULL",
+    )
+    .bind(bag.as_bytes())
+    .fetch_optional(&state.pool)
+    .await?;
+    if consented.is_none() {
+        return Ok(());
+    }
+    let mut sold_out = Vec::new();
+    for line in crate::bag::state(&state.pool, bag).await?.lines {
+        let product = catalog::product(&state.pool, product_id_of(&line.sku)).await?;
+        let variant = product
+            .as_ref()
+            .and_then(|p| p.variants.iter().find(|v| v.sku == line.sku));
+        if variant
+            .is_some_and(|v| v.online_stock == 0 && v.store_stock.iter().all(|s| s.quantity == 0))
+        {
+            sold_out.push(line.sku);
+        }
+    }
+    if sold_out.is_empty() {
+        return Ok(());
+    }
+    let mut tx = state.writer.begin().await?;
+    let result = async {
+        for sku in &sold_out {
+            sqlx::query(
+                "INSERT INTO reminders (bag, sku, kind, created_at) VALUES (?, ?, 'restock', ?) \
+                 ON CONFLICT (bag, sku, kind) DO NOTHING",
+            )
+            .bind(bag.as_bytes())
+            .bind(sku)
+            .bind(crate::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok::<(), AppError>(())
+    }
+    .await;
     tx.finish(result).await
 }
 

@@ -359,6 +359,48 @@ async fn at_sign_in_the_guest_bag_joins_hers_and_sign_out_gives_the_device_its_o
 }
 
 #[tokio::test]
+async fn a_device_signed_in_before_it_had_a_bag_joins_hers_with_its_first_bag_request() {
+    let f = fixture().await;
+    let sku = variants_with("sh-jingan", 1, 0)[0].sku.clone();
+    let phone = token();
+    f.server.apply(&phone, &[add(&sku, 1)]).await;
+    sign_in(&f, CHEN, Some(&phone)).await;
+    // A kiosk signs in with no bag, then makes one: its first batch carries the session.
+    let (cookie, _) = sign_in(&f, CHEN, None).await;
+    let kiosk = token();
+    let later = variants_with("sh-jingan", 1, 0)[3].sku.clone();
+    let response = f
+        .server
+        .with_token(
+            f.server.client.post(f.server.url("/api/v1/bag/ops")),
+            &kiosk,
+        )
+        .header("cookie", &cookie)
+        .json(&json!({ "ops": [add(&later, 1)] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut skus: Vec<String> = f
+        .server
+        .bag(&phone)
+        .await
+        .lines
+        .into_iter()
+        .map(|l| l.sku)
+        .collect();
+    skus.sort();
+    let mut both = vec![sku, later];
+    both.sort();
+    assert_eq!(skus, both);
+    // Without a session, a new bag stays its own.
+    let stranger = token();
+    f.server.apply(&stranger, &[add(&both[0], 1)]).await;
+    assert_eq!(f.server.bag(&stranger).await.lines.len(), 1);
+    assert_eq!(f.server.bag(&phone).await.lines.len(), 2);
+}
+
+#[tokio::test]
 async fn a_code_verifies_once_in_its_step_or_the_next_and_never_when_stale_forged_or_paused() {
     let f = fixture().await;
     let (cookie, _) = sign_in(&f, LIN, None).await;
@@ -685,4 +727,56 @@ async fn she_can_take_her_data_and_erase_her_account_and_her_purchases_stay_anon
     let (_, me) = sign_in(&f, CHEN, None).await;
     assert_eq!(me.profile.points, 0);
     assert!(me.coupons.is_empty());
+}
+
+#[tokio::test]
+async fn with_her_consent_a_sold_out_size_in_her_bag_is_followed_up_when_it_is_back() {
+    let f = fixture().await;
+    let sku = variants_with("sh-jingan", 1, 0)[0].sku.clone();
+    let bag = token();
+    f.server.apply(&bag, &[add(&sku, 1)]).await;
+    let (cookie, _) = sign_in(&f, CHEN, Some(&bag)).await;
+    let db = f.db().await;
+    for statement in [
+        "UPDATE stock SET quantity = 0 WHERE sku = ?",
+        "UPDATE variants SET online_stock = 0 WHERE sku = ?",
+    ] {
+        sqlx::query(statement)
+            .bind(&sku)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    let reminders = |f: &Fixture| {
+        let request = f
+            .server
+            .with_token(f.server.client.get(f.server.url("/api/v1/reminders")), &bag);
+        async move {
+            let answer: shopbag_api::reminders::RemindersResponse =
+                request.send().await.unwrap().json().await.unwrap();
+            answer.reminders
+        }
+    };
+    // Off until she turns it on: the brand does not follow up.
+    assert!(reminders(&f).await.is_empty());
+    let consent = f
+        .server
+        .client
+        .put(f.server.url("/api/v1/me/consent"))
+        .header("cookie", &cookie)
+        .json(&json!({ "follow_up": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consent.status(), 200);
+    let kept = reminders(&f).await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].kind, shopbag_api::reminders::ReminderKind::Restock);
+    assert!(kept[0].due.is_none());
+    sqlx::query("UPDATE variants SET online_stock = 4 WHERE sku = ?")
+        .bind(&sku)
+        .execute(&db)
+        .await
+        .unwrap();
+    assert!(reminders(&f).await[0].due.is_some(), "her size is back");
 }

@@ -451,6 +451,16 @@ impl Bag {
         BagToken::parse(&device::glance().token?)
     }
 
+    /// The bag token, stored now if the bag is new: signing in leads it to her member bag, and
+    /// a device that keeps a bag syncs it from the next page on.
+    pub fn lasting_token(self) -> Option<BagToken> {
+        let token = self.token();
+        if self.stored_token().is_none() {
+            self.persist();
+        }
+        token
+    }
+
     /// The bag token, for requests made on the bag's behalf (orders).
     pub fn token(self) -> Option<BagToken> {
         self.model().saved.with_untracked(Replica::token)

@@ -1,5 +1,7 @@
 //! What a hit feels and sounds like besides the screen: a buzz, and a beep for those who want it.
 
+use crate::reflect::{call, construct, get};
+use leptos::prelude::window;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -23,39 +25,43 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+// The vibration and Web Audio APIs are reached by name (see `crate::reflect`): only this module
+// calls them, and as web-sys bindings they weighed on every page's first load.
+
 /// Best-effort feedback that needs no screen: a short buzz where the phone can.
 pub fn vibrate() {
-    if let Some(window) = web_sys::window() {
-        let navigator = window.navigator();
-        if js_sys::Reflect::has(&navigator, &"vibrate".into()).unwrap_or(false) {
-            let _ = navigator.vibrate_with_duration(60);
-        }
-    }
+    call(&window().navigator(), "vibrate", &[60.into()]);
 }
 
 /// A short beep, for shoppers who turned it on. Web Audio is optional everywhere.
 pub fn beep() {
-    let Ok(audio) = web_sys::AudioContext::new() else {
+    let Some(audio) = construct("AudioContext", &[]) else {
         return;
     };
-    let (Ok(tone), Ok(volume)) = (audio.create_oscillator(), audio.create_gain()) else {
-        return;
-    };
-    tone.frequency().set_value(1760.0);
-    volume.gain().set_value(0.08);
-    let connected = tone
-        .connect_with_audio_node(&volume)
-        .and_then(|_| volume.connect_with_audio_node(&audio.destination()));
-    if connected.is_ok() {
-        let start = audio.current_time();
-        let _ = tone.start_with_when(start);
-        let _ = tone.stop_with_when(start + 0.12);
-        let close = Closure::once_into_js(move || {
-            let _ = audio.close();
-        });
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(close.unchecked_ref(), 500);
-        }
-    }
+    let sounded = (|| {
+        let tone = call(&audio, "createOscillator", &[])?;
+        let volume = call(&audio, "createGain", &[])?;
+        set(&get(&tone, "frequency")?, "value", 1760.0)?;
+        set(&get(&volume, "gain")?, "value", 0.08)?;
+        call(&tone, "connect", std::slice::from_ref(&volume))?;
+        call(&volume, "connect", &[get(&audio, "destination")?])?;
+        let start = get(&audio, "currentTime")?.as_f64()?;
+        call(&tone, "start", &[start.into()])?;
+        call(&tone, "stop", &[(start + 0.12).into()])
+    })();
+    // Closed once the beep is over (or at once, when it could not sound).
+    let close = Closure::once_into_js(move || {
+        call(&audio, "close", &[]);
+    });
+    let after_ms = if sounded.is_some() { 500 } else { 0 };
+    let _ = window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(close.unchecked_ref(), after_ms);
+}
+
+/// `target[name] = value`.
+fn set(target: &JsValue, name: &str, value: f64) -> Option<()> {
+    js_sys::Reflect::set(target, &name.into(), &value.into())
+        .ok()
+        .filter(|done| *done)
+        .map(drop)
 }

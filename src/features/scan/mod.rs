@@ -9,9 +9,11 @@ mod cooldown;
 pub mod decoder;
 pub mod feedback;
 pub mod frames;
+mod viewfinder;
 mod wedge;
 
 pub use cooldown::Cooldown;
+pub use viewfinder::Viewfinder;
 pub use wedge::WedgeReader;
 
 use crate::navigation::use_address;
@@ -38,7 +40,7 @@ impl Wedge {
 }
 
 /// Listens for scanner bursts on every page; a burst opens the scanner screen, which treats it
-/// like a camera hit. Called once, in the app shell.
+/// like a camera hit (the cashier's screen keeps its own). Called once, in the app shell.
 pub fn provide_wedge() {
     let last = RwSignal::new(None::<(u32, String)>);
     provide_context(Wedge {
@@ -51,7 +53,8 @@ pub fn provide_wedge() {
             let n = l.as_ref().map_or(1, |(n, _)| n + 1);
             *l = Some((n, code));
         });
-        if address.route_untracked() != Route::Scan {
+        // The cashier's screen takes bursts itself (member codes, product codes).
+        if !matches!(address.route_untracked(), Route::Scan | Route::Cashier) {
             address.go(&Route::Scan);
         }
     });

@@ -6,21 +6,19 @@
 
 mod fallbacks;
 mod hit_sheet;
-mod viewfinder;
 
 use crate::api::bag::Intent;
 use crate::api::{Client, CodeMatch, ScannedCode};
 use crate::components::{lang_of, LookupProblem};
 use crate::features::bag::{use_bag, Bag};
 use crate::features::scan::decoder::Decoder;
-use crate::features::scan::{feedback, frames, use_wedge, Cooldown};
+use crate::features::scan::{feedback, frames, use_wedge, Cooldown, Viewfinder};
 use crate::features::store::{use_here, Here};
 use crate::i18n::*;
 use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use viewfinder::Viewfinder;
 
 /// What the screen shows under the viewfinder after a code came in.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,7 +148,7 @@ pub fn ScanPage() -> impl IntoView {
         <section class="page scan">
             <h1>{move || i18n.scan_title()}</h1>
             <Viewfinder
-                scanner
+                on_code=Callback::new(move |code| scanner.hit(code, Source::Camera))
                 decoder
                 paused=Signal::derive(move || {
                     scanner.hit.with(Option::is_some) || typing.get() || reading.get()

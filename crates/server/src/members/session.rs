@@ -62,6 +62,41 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
+/// A device that signed in before it had a bag: the first bag request it sends with its session
+/// leads that bag to hers, as signing in does for a bag it already had.
+pub async fn lead_new_bag(
+    state: &AppState,
+    headers: &HeaderMap,
+    device: &BagKey,
+) -> Result<(), AppError> {
+    let Some(token) = cookie(headers) else {
+        return Ok(());
+    };
+    let token_hash = digest(&[token.as_bytes()]);
+    let unled: Option<(String,)> = sqlx::query_as(
+        "SELECT member_id FROM sessions WHERE token_hash = ? AND alias IS NULL AND expires_at > ?",
+    )
+    .bind(&token_hash[..])
+    .bind(crate::now_ms())
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some((member,)) = unled else {
+        return Ok(());
+    };
+    let mut tx = state.writer.begin().await?;
+    let result = async {
+        super::sign_in::join_bag(&mut tx, &member, device).await?;
+        sqlx::query("UPDATE sessions SET alias = ? WHERE token_hash = ?")
+            .bind(device.as_bytes())
+            .bind(&token_hash[..])
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+    .await;
+    tx.finish(result).await
+}
+
 /// Opens a session for `member`, with `alias` (the device's own bag key) leading to her bag
 /// until it ends. Returns the cookie's value.
 pub async fn open(

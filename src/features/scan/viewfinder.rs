@@ -1,9 +1,9 @@
-//! The live camera with its region frame and controls, or why there is no camera.
+//! The live camera with its region frame and controls, or why there is no camera: the scanner
+//! screen's, and the cashier's for member codes.
 
-use super::{Scanner, Source};
-use crate::features::scan::camera::{self, Abilities, CameraProblem};
-use crate::features::scan::decoder::Decoder;
-use crate::features::scan::{feedback, frames};
+use super::camera::{self, Abilities, CameraProblem};
+use super::decoder::Decoder;
+use super::{feedback, frames};
 use crate::i18n::*;
 use leptos::html;
 use leptos::prelude::*;
@@ -24,10 +24,11 @@ enum Lens {
     Problem(CameraProblem),
 }
 
-/// The live camera with its region frame and controls, or exactly why there is no camera.
+/// The live camera with its region frame and controls, or exactly why there is no camera. Each
+/// code the camera reads goes to `on_code`.
 #[component]
-pub(super) fn Viewfinder(
-    scanner: Scanner,
+pub fn Viewfinder(
+    on_code: Callback<String>,
     decoder: StoredValue<Decoder, LocalStorage>,
     #[prop(into)] paused: Signal<bool>,
     restarts: Signal<u32>,
@@ -102,9 +103,7 @@ pub(super) fn Viewfinder(
             matches!(lens.try_get_untracked(), Some(Lens::On(_)))
                 && paused.try_get_untracked() == Some(false)
         };
-        let on_code = move |code: Decoded, _at: f64| {
-            scanner.hit(code.text, Source::Camera);
-        };
+        let on_code = move |code: Decoded, _at: f64| on_code.run(code.text);
         let stopped = frames_stopped.clone();
         let decoder = decoder.get_value();
         spawn_local(async move {

@@ -1,0 +1,318 @@
+//! `/cashier`: the till's side, for a store staff device with the cashier key. The camera (the
+//! same decoder worker as the scanner), a USB scanner or typed digits read her member code; the
+//! screen shows who she is, her points and coupons, big; product codes read next are the lines;
+//! "Confirm purchase" adds her points and redeems the coupon, once.
+
+use crate::api::member::{
+    MemberCode, Purchase, PurchaseRequest, TillLine, Verified, VerifyRequest,
+};
+use crate::api::{ApiError, Client, ErrorCode, Money, ScannedCode};
+use crate::components::{use_lang, Price};
+use crate::features::member::MemberStyle;
+use crate::features::scan::decoder::Decoder;
+use crate::features::scan::{frames, use_wedge, Cooldown, Viewfinder};
+use crate::features::store::use_stores;
+use crate::i18n::*;
+use crate::{json, storage};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+const KEY: &str = "shopbag.cashier";
+
+/// What a staff device keeps: the store's key and which store the till is in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Till {
+    key: String,
+    store: String,
+}
+
+/// A line being bought, with what the screen shows of it.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    sku: String,
+    name: String,
+    price: Money,
+    quantity: u32,
+}
+
+/// What the screen shows about the customer at the till.
+#[derive(Debug, Clone, PartialEq)]
+enum Customer {
+    Waiting,
+    Checking,
+    Verified(Box<Verified>),
+    Refused(String),
+    Bought(Box<Purchase>),
+}
+
+#[component]
+pub fn CashierPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let till =
+        RwSignal::new(storage::read_text(KEY).and_then(|text| json::from_text::<Till>(&text).ok()));
+    view! {
+        <section class="page cashier">
+            <MemberStyle />
+            <h1>{move || i18n.cashier_title()}</h1>
+            {move || match till.get() {
+                Some(t) if !t.key.is_empty() && !t.store.is_empty() => {
+                    view! { <Counter till=t on_change=move || till.set(None) /> }.into_any()
+                }
+                _ => view! { <Setup till /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The cashier key and the store, once per device.
+#[component]
+fn Setup(till: RwSignal<Option<Till>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let stores = use_stores();
+    let draft = RwSignal::new(Till::default());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut chosen = draft.get_untracked();
+        chosen.key = chosen.key.trim().to_string();
+        if chosen.store.is_empty() {
+            chosen.store = stores
+                .list()
+                .first()
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+        }
+        if !chosen.key.is_empty() && !chosen.store.is_empty() {
+            let _ = storage::write(KEY, &chosen);
+            till.set(Some(chosen));
+        }
+    };
+    view! {
+        <form class="cashier-setup" on:submit=save>
+            <label for="cashier-key">{move || i18n.cashier_key()}</label>
+            <input
+                id="cashier-key"
+                type="password"
+                autocomplete="off"
+                on:input=move |ev| draft.update(|d| d.key = event_target_value(&ev))
+            />
+            <label for="cashier-store">{move || i18n.cashier_store()}</label>
+            <select
+                id="cashier-store"
+                on:change=move |ev| draft.update(|d| d.store = event_target_value(&ev))
+            >
+                {move || stores.list().into_iter().map(|s| {
+                    let name = s.name.get(lang()).to_string();
+                    view! { <option value=s.id>{name}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button primary">{move || i18n.cashier_start()}</button>
+        </form>
+    }
+}
+
+/// What a refusal says to the cashier.
+fn refusal(i18n: I18n, error: &ApiError) -> String {
+    match error.code() {
+        Some(ErrorCode::MemberCodeUsed) => i18n.cashier_code_used().to_string(),
+        Some(ErrorCode::MemberCodeRejected) => i18n.cashier_code_rejected().to_string(),
+        Some(ErrorCode::InvalidMemberCode) => i18n.cashier_not_member_code().to_string(),
+        Some(ErrorCode::CashierKeyRejected) => i18n.cashier_key_rejected().to_string(),
+        Some(ErrorCode::TooManyRequests) => i18n.error_too_many_requests().to_string(),
+        Some(ErrorCode::InvalidPurchase) => i18n.cashier_purchase_refused().to_string(),
+        _ => i18n.cashier_offline().to_string(),
+    }
+}
+
+/// The till at work: the reader, the customer, her lines.
+#[component]
+fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let client = StoredValue::new(expect_context::<Client>());
+    let till = StoredValue::new(till);
+    let customer = RwSignal::new(Customer::Waiting);
+    let lines = RwSignal::new(Vec::<Line>::new());
+    // Member codes handled here: the camera keeps seeing the one on her screen.
+    let handled = StoredValue::new(HashSet::<String>::new());
+    let cooldown = StoredValue::new_local(Cooldown::default());
+    let decoder = StoredValue::new_local(Decoder::start());
+    let restarts = decoder.with_value(Decoder::restarts);
+    on_cleanup(move || decoder.with_value(Decoder::shut_down));
+
+    let verify = move |code: String| {
+        customer.set(Customer::Checking);
+        lines.set(Vec::new());
+        let (client, till) = (client.get_value(), till.get_value());
+        leptos::task::spawn_local(async move {
+            let request = VerifyRequest {
+                code,
+                store_id: till.store,
+                lines: Vec::new(),
+            };
+            customer.set(match client.verify_member_code(&till.key, &request).await {
+                Ok(verified) => Customer::Verified(Box::new(verified)),
+                Err(error) => Customer::Refused(refusal(i18n, &error)),
+            });
+        });
+    };
+    let add_line = move |code: String| {
+        let client = client.get_value();
+        leptos::task::spawn_local(async move {
+            let Ok(found) = client.code(&code).await else {
+                return;
+            };
+            let Some(variant) = found.variant() else {
+                return;
+            };
+            let line = Line {
+                sku: variant.sku.clone(),
+                name: found.product.name.get(lang()).to_string(),
+                price: variant.price,
+                quantity: 1,
+            };
+            lines.update(|lines| match lines.iter_mut().find(|l| l.sku == line.sku) {
+                Some(same) => same.quantity += 1,
+                None => lines.push(line),
+            });
+        });
+    };
+    // Every reader ends here. `deliberate`: typed or a USB scanner, which mean it.
+    let take = move |text: String, deliberate: bool| {
+        let text = text.trim().to_string();
+        if let Ok(code) = MemberCode::parse(&text) {
+            let code = code.to_string();
+            let seen = handled.with_value(|h| h.contains(&code));
+            if seen && !deliberate {
+                return;
+            }
+            handled.update_value(|h| {
+                h.insert(code.clone());
+            });
+            verify(code);
+        } else if ScannedCode::parse(&text).is_ok()
+            && matches!(customer.get_untracked(), Customer::Verified(_))
+        {
+            let mut fresh = true;
+            cooldown.update_value(|c| fresh = c.admit(&text, frames::now()));
+            if fresh || deliberate {
+                add_line(text);
+            }
+        }
+    };
+    let wedge = use_wedge();
+    Effect::new(move |_| {
+        if let Some(code) = wedge.take_new() {
+            take(code, true);
+        }
+    });
+    let confirm = move |_| {
+        let Customer::Verified(verified) = customer.get_untracked() else {
+            return;
+        };
+        let request = PurchaseRequest {
+            verification: verified.verification.clone(),
+            lines: lines.with_untracked(|lines| {
+                lines
+                    .iter()
+                    .map(|l| TillLine {
+                        sku: l.sku.clone(),
+                        quantity: l.quantity,
+                    })
+                    .collect()
+            }),
+        };
+        let (client, till) = (client.get_value(), till.get_value());
+        leptos::task::spawn_local(async move {
+            match client.confirm_purchase(&till.key, &request).await {
+                Ok(purchase) => customer.set(Customer::Bought(Box::new(purchase))),
+                Err(error) => customer.set(Customer::Refused(refusal(i18n, &error))),
+            }
+        });
+    };
+    let typed = RwSignal::new(String::new());
+    let submit_typed = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        take(typed.get_untracked(), true);
+        typed.set(String::new());
+    };
+
+    view! {
+        <Viewfinder
+            on_code=Callback::new(move |code| take(code, false))
+            decoder
+            paused=Signal::derive(move || customer.with(|c| matches!(c, Customer::Checking)))
+            restarts
+        />
+        <form class="typed-code" on:submit=submit_typed>
+            <label for="till-code">{move || i18n.cashier_typed()}</label>
+            <div class="code-entry-row">
+                <input id="till-code" inputmode="numeric" autocomplete="off" bind:value=typed />
+                <button type="submit" class="button">{move || i18n.cashier_take()}</button>
+            </div>
+        </form>
+        <section class="customer" aria-live="polite">
+            {move || match customer.get() {
+                Customer::Waiting => view! {
+                    <p class="hint">{move || i18n.cashier_waiting()}</p>
+                }.into_any(),
+                Customer::Checking => view! {
+                    <p class="hint">{move || i18n.cashier_checking()}</p>
+                }.into_any(),
+                Customer::Refused(why) => view! {
+                    <p class="verdict refused" role="alert">{why}</p>
+                }.into_any(),
+                Customer::Verified(verified) => view! {
+                    <Member verified=*verified lines />
+                    <button type="button" class="button primary" on:click=confirm
+                        disabled=move || lines.with(Vec::is_empty)>
+                        {move || i18n.cashier_confirm()}
+                    </button>
+                }.into_any(),
+                Customer::Bought(purchase) => view! {
+                    <div class="verdict bought" role="status">
+                        <p>{i18n.cashier_bought(purchase.points_added, purchase.points)}</p>
+                        <p><Price amount=purchase.total /></p>
+                    </div>
+                    <button type="button" class="button" on:click=move |_| {
+                        customer.set(Customer::Waiting);
+                        lines.set(Vec::new());
+                    }>
+                        {move || i18n.cashier_next()}
+                    </button>
+                }.into_any(),
+            }}
+        </section>
+        <button type="button" class="button" on:click=move |_| {
+            storage::remove(KEY);
+            on_change();
+        }>
+            {move || i18n.cashier_change()}
+        </button>
+    }
+}
+
+/// Who she is, big, with her coupons and the lines scanned so far.
+#[component]
+fn Member(verified: Verified, lines: RwSignal<Vec<Line>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    view! {
+        <div class="verdict verified" role="status">
+            <p class="name">{verified.display_name.clone()}</p>
+            <p>{i18n.cashier_points(verified.points)}</p>
+        </div>
+        <ul class="coupons">
+            {verified.coupons.into_iter().map(|c| view! {
+                <li>{c.title.get(lang()).to_string()}</li>
+            }).collect_view()}
+        </ul>
+        <p class="hint">{move || i18n.cashier_scan_items()}</p>
+        <ul class="till-lines">
+            {move || lines.get().into_iter().map(|l| view! {
+                <li>{format!("{} × {}", l.name, l.quantity)} " " <Price amount=l.price /></li>
+            }).collect_view()}
+        </ul>
+    }
+}
