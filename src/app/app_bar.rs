@@ -1,5 +1,5 @@
-//! The bar on top of every page: home, the store the shopper is in, the scanner, the bag and the
-//! language switch.
+//! The bar on top of every page: home, the store the shopper is in, the scanner, her member code,
+//! the bag and the language switch.
 
 use crate::components::use_lang;
 use crate::features::bag::use_bag;
@@ -26,6 +26,8 @@ pub fn AppBar() -> impl IntoView {
                 }}
             </span>
             <a href=Route::Scan.href() class="scan-link">{move || i18n.scan_link()}</a>
+            // Her member code, for the till.
+            <a href=Route::Member.href() class="scan-link">{move || i18n.member_link()}</a>
             // The count is part of the link's text, so what is read out is what is shown.
             <a href=Route::Bag.href() class="bag-link">
                 {move || i18n.bag_link()}

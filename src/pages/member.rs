@@ -1,7 +1,7 @@
 //! `/member`: her member code for the till, with her points and the coupons it brings; or, before
 //! she signed in on this device, signing in with her phone number and a one-time code.
 
-use crate::api::member::{CouponStatus, DeviceRegistered, Me};
+use crate::api::member::{CouponStatus, Me};
 use crate::api::{ApiError, Client, ErrorCode};
 use crate::components::{use_lang, Price};
 use crate::features::bag::use_bag;
@@ -105,22 +105,19 @@ fn keep(membership: RwSignal<Option<Membership>>, me: Me) {
     });
 }
 
-/// Gets this device its member-code secret.
+/// Gets this device its member-code secret, and keeps it.
 fn register(client: Client, membership: RwSignal<Option<Membership>>) {
     leptos::task::spawn_local(async move {
-        if let Ok(device) = client.register_device().await {
-            keep_device(membership, device);
-        }
-    });
-}
-
-fn keep_device(membership: RwSignal<Option<Membership>>, device: DeviceRegistered) {
-    membership.update(|m| {
-        if let Some(m) = m {
-            m.device = Some(device);
-            m.paused = false;
-            let _ = m.save();
-        }
+        let Ok(device) = client.register_device().await else {
+            return;
+        };
+        membership.update(|m| {
+            if let Some(m) = m {
+                m.device = Some(device);
+                m.paused = false;
+                let _ = m.save();
+            }
+        });
     });
 }
 

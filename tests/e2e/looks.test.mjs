@@ -135,9 +135,11 @@ test('a look item is added in the size she last chose in its category, or after 
     const line = page.locator('.bag-line').filter({ hasText: unknown.product.name.en });
     await line.getByText(new RegExp(`· ${picked}$`)).waitFor();
   }
-  // Every line shows its picture.
+  // Every line shows its picture (drawn in by the bag's extras, fetched after the lines show).
   const lines = await page.locator('.bag-line').count();
-  assert.equal(await page.locator('.bag-line img[alt]:not([alt=""])').count(), lines);
+  const pictures = page.locator('.bag-line img[alt]:not([alt=""])');
+  await pictures.nth(lines - 1).waitFor();
+  assert.equal(await pictures.count(), lines);
   assert.deepEqual(page.consoleErrors, []);
   await page.context().close();
 });

@@ -98,7 +98,9 @@ async function cashierFilming(code, name) {
 }
 
 test('a member code shown on her phone is verified once at the till, refused on replay, and adds points once', async () => {
-  const shopper = await englishPage('/member');
+  // From any page, the app bar leads to her member code.
+  const shopper = await englishPage('/');
+  await shopper.getByRole('banner').getByRole('link', { name: 'Member code' }).click();
   await shopper.getByRole('heading', { name: 'Member code', level: 1 }).waitFor();
   assert.deepEqual(await axeViolations(shopper), []);
   await signIn(shopper, LIN);
