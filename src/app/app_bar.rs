@@ -27,7 +27,7 @@ pub fn AppBar() -> impl IntoView {
             </span>
             <a href=Route::Scan.href() class="scan-link">{move || i18n.scan_link()}</a>
             // Her member code, for the till.
-            <a href=Route::Member.href() class="scan-link">{move || i18n.member_link()}</a>
+            <a href=Route::Member.href() class="member-link">{move || i18n.member_link()}</a>
             // The count is part of the link's text, so what is read out is what is shown.
             <a href=Route::Bag.href() class="bag-link">
                 {move || i18n.bag_link()}

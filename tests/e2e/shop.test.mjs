@@ -249,7 +249,7 @@ test('on a 390 px phone the app bar fits, in both languages, with full-size touc
     await page.locator('.app-bar .here').getByText(locale === 'en' ? store.name.en : store.name.zh).waitFor();
     const bar = await page.evaluate(() => ({
       overflow: document.documentElement.scrollWidth - window.innerWidth,
-      items: ['.brand', '.scan-link', '.bag-link', '.language'].map((selector) => {
+      items: ['.brand', '.scan-link', '.member-link', '.bag-link', '.language'].map((selector) => {
         const box = document.querySelector(`.app-bar ${selector}`).getBoundingClientRect();
         return { selector, width: box.width, height: box.height };
       }),
