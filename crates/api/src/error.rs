@@ -55,6 +55,12 @@ pub enum ErrorCode {
     /// A purchase that cannot be confirmed as asked (no lines, unknown sku, verification
     /// expired or unknown).
     InvalidPurchase,
+    /// No kiosk offered a bag under this claim code.
+    ClaimNotFound,
+    /// The claim code's five minutes are over (or the kiosk offered a newer one).
+    ClaimExpired,
+    /// Another phone claimed this bag already.
+    ClaimUsed,
     /// Too many requests from this bag or this address; `Retry-After` says when to try again.
     TooManyRequests,
     Internal,

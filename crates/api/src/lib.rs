@@ -7,6 +7,7 @@ pub mod bag;
 pub mod catalog;
 pub mod code;
 pub mod error;
+pub mod handoff;
 pub mod looks;
 pub mod member;
 pub mod money;

@@ -151,7 +151,10 @@ fn skus(batch: &[Op]) -> BTreeSet<&str> {
 }
 
 /// Of `skus`, those that are not a variant in the catalogue.
-async fn unknown_skus(pool: &SqlitePool, skus: &BTreeSet<&str>) -> Result<Vec<String>, AppError> {
+pub(crate) async fn unknown_skus(
+    pool: &SqlitePool,
+    skus: &BTreeSet<&str>,
+) -> Result<Vec<String>, AppError> {
     if skus.is_empty() {
         return Ok(Vec::new());
     }

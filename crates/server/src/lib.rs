@@ -19,6 +19,7 @@ pub mod error;
 #[cfg(feature = "fault-injection")]
 pub mod faults;
 mod group_commit;
+pub mod handoff;
 pub mod looks;
 pub mod members;
 pub mod openapi;
@@ -51,7 +52,7 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// Largest request body the API reads (the contract's, so the app sizes its batches to fit): a
@@ -170,12 +171,29 @@ pub fn app(state: AppState) -> Router {
             dist,
             assets::security_headers,
         ))
-        // Method and URI only: headers (Authorization) never reach the log.
+        // Method and path only: headers (Authorization) never reach the log, nor does the claim
+        // code of a kiosk's QR code, which opens `/claim/{code}` on the phone.
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    tracing::debug_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %logged_path(request.uri().path()),
+                    )
+                })
                 .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
+}
+
+/// The path as the request log shows it: without a claim code, and without the query (search
+/// words are hers too).
+fn logged_path(path: &str) -> &str {
+    if path.starts_with("/claim/") {
+        "/claim/…"
+    } else {
+        path
+    }
 }
 
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
@@ -263,16 +281,26 @@ impl Server {
 }
 
 /// Unpaid orders past their deadline give their stock back (at each deadline, or at least every
-/// half minute), and the rate limits forget idle clients.
+/// half minute), the rate limits forget idle clients, and ended handoffs go (every ten minutes).
 async fn upkeep(state: AppState) {
     let longest = Duration::from_secs(30).min(Duration::from_millis(
         state.pay_within_ms.max(1).unsigned_abs(),
     ));
+    let mut forgot = std::time::Instant::now() - Duration::from_secs(3600);
     loop {
         if let Err(error) = orders::expire_due(&state).await {
             tracing::warn!(?error, "could not expire unpaid orders; trying again later");
         }
         state.throttle.forget_idle();
+        if forgot.elapsed() > Duration::from_secs(600) {
+            forgot = std::time::Instant::now();
+            if let Err(error) = handoff::forget_ended(&state).await {
+                tracing::warn!(
+                    ?error,
+                    "could not forget ended handoffs; trying again later"
+                );
+            }
+        }
         let next = orders::next_deadline(&state.pool).await.ok().flatten();
         let wait = next.map_or(longest, |due| {
             Duration::from_millis((due - now_ms()).max(0).unsigned_abs()).min(longest)

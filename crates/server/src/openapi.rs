@@ -30,6 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "promotions", description = "The shopping festivals' calendar and price rules"),
         (name = "reminders", description = "Remind me: a festival's prices start, a size is back, a price drops"),
         (name = "bag", description = "The shopper's bag: a replicated log of idempotent operations"),
+        (name = "handoffs", description = "A kiosk's bag taken along: claim codes, their status, claiming on a phone"),
         (name = "orders", description = "Orders from bag lines, delivered or picked up in a store"),
         (name = "members", description = "Sign-in, her member code's devices, her history, consent, export and erasure"),
         (name = "till", description = "Store staff: verify a member code, confirm her purchase"),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{add, assert_error, token, variants_with, Fixture};
+use common::{add, assert_error, log, logged, token, variants_with, Fixture};
 use serde_json::json;
 use shopbag_api::bag::BagToken;
 use shopbag_api::member::{
@@ -12,36 +12,6 @@ use shopbag_api::member::{
 };
 use shopbag_server::config::{DEMO_CASHIER_KEY, DEMO_HOST_SECRET};
 use shopbag_server::members::sign_in::host_token;
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
-/// What the servers of this test binary logged: the demo mode's sign-in codes are there.
-fn log() -> Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::INFO)
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .init();
-        log
-    })
-    .clone()
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// A fixture whose server logs where `log()` reads.
 async fn fixture() -> Fixture {
@@ -55,7 +25,7 @@ fn masked(phone: &str) -> String {
 
 /// The last sign-in code the log shows for `phone`.
 fn code_in_log(phone: &str) -> String {
-    let log = String::from_utf8_lossy(&log().lock().unwrap()).to_string();
+    let log = logged();
     let marker = format!("demo sign-in code for {}: ", masked(phone));
     let at = log.rfind(&marker).expect("the code is in the log") + marker.len();
     log[at..at + 6].to_string()

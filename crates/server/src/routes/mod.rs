@@ -3,6 +3,7 @@
 mod auth;
 mod bag;
 mod codes;
+mod handoff;
 mod health;
 mod looks;
 mod member;
@@ -36,6 +37,10 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(stores::store))
         .routes(routes!(bag::bag))
         .routes(routes!(bag::ops))
+        .routes(routes!(handoff::offer))
+        .routes(routes!(handoff::latest))
+        .routes(routes!(handoff::open))
+        .routes(routes!(handoff::claim))
         .routes(routes!(orders::place))
         .routes(routes!(orders::order))
         .routes(routes!(orders::confirm))

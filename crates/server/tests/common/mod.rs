@@ -9,7 +9,9 @@ use shopbag_api::Variant;
 use shopbag_server::throttle::Rates;
 use shopbag_server::{Config, Server};
 use sqlx::SqlitePool;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -246,4 +248,38 @@ pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) 
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(!message.is_empty(), "{body}");
     assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+}
+
+/// What the servers of this test binary logged, the request log included (`shopbag_server` and
+/// `tower_http` at debug): the demo mode's sign-in codes are there, and what must never be.
+pub fn log() -> Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        tracing_subscriber::fmt()
+            .with_env_filter("info,shopbag_server=debug,tower_http=debug")
+            .with_ansi(false)
+            .with_writer(move || Sink(sink.clone()))
+            .init();
+        log
+    })
+    .clone()
+}
+
+/// The log so far, as text.
+pub fn logged() -> String {
+    String::from_utf8_lossy(&log().lock().unwrap()).to_string()
+}
+
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
