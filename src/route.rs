@@ -40,6 +40,8 @@ pub enum Route {
     Me,
     /// Store staff: scan member codes, confirm purchases.
     Cashier,
+    /// A kiosk's bag offered to her phone: the claim code of the kiosk's QR code, as read.
+    Claim(String),
     /// Any address the app does not know (kept, so the screen can say which).
     NotFound(String),
 }
@@ -58,6 +60,7 @@ impl Route {
             Route::Member => "/member".into(),
             Route::Me => "/me".into(),
             Route::Cashier => "/cashier".into(),
+            Route::Claim(code) => format!("/claim/{}", escape(code)),
             Route::NotFound(path) => path.clone(),
         }
     }
@@ -86,6 +89,7 @@ impl Route {
             ["p", code] => unescape(code).map(Route::Product),
             ["s", store] => unescape(store).map(Route::StoreEntrance),
             ["orders", number] => unescape(number).map(Route::Order),
+            ["claim", code] => unescape(code).map(Route::Claim),
             _ => None,
         };
         route.unwrap_or_else(|| Route::NotFound(path.to_string()))
@@ -131,6 +135,7 @@ mod tests {
             Route::Member,
             Route::Me,
             Route::Cashier,
+            Route::Claim("0123456789ABCDEFGHJK".into()),
         ]
     }
 
@@ -155,6 +160,7 @@ mod tests {
         assert_eq!(Route::Member.href(), "/member");
         assert_eq!(Route::Me.href(), "/me");
         assert_eq!(Route::Cashier.href(), "/cashier");
+        assert_eq!(Route::Claim("ABC".into()).href(), "/claim/ABC");
         assert_eq!(Route::Search("wool coat".into()).href(), "/?q=wool%20coat");
     }
 
@@ -189,7 +195,7 @@ mod tests {
     #[test]
     fn unknown_and_incomplete_addresses_are_not_found() {
         for path in [
-            "/nowhere", "/p", "/p/", "/p/1/2", "/s/", "/orders", "/bags", "/p/%FF",
+            "/nowhere", "/p", "/p/", "/p/1/2", "/s/", "/orders", "/bags", "/p/%FF", "/claim",
         ] {
             assert_eq!(Route::parse(path), Route::NotFound(path.into()), "{path}");
         }

@@ -6,6 +6,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shopbag_api::bag::{BagState, BagToken, OpId, OpsBatch};
+use shopbag_api::handoff::{
+    ClaimCode, ClaimRequest, HandoffOffer, HandoffRequest, HandoffStatus, OfferedBag,
+};
 use shopbag_api::looks::{LooksResponse, Sizes};
 use shopbag_api::member::{
     CodeRequest, CodeSent, Consent, DeviceRecord, DeviceRegistered, History, Me, Profile, Purchase,
@@ -185,6 +188,44 @@ impl Client {
         let path = format!("/orders/{}/confirm", encode(number));
         let request = Request::post(&self.url(&path)).header("Authorization", &bearer(token));
         send(request, None::<&()>).await
+    }
+
+    // A kiosk's bag taken along (`shopbag_api::handoff`): the code only ever travels in bodies.
+
+    /// The kiosk offers its lines under a new claim code.
+    pub async fn offer_handoff(
+        &self,
+        token: &BagToken,
+        request: &HandoffRequest,
+    ) -> Result<HandoffOffer, ApiError> {
+        let request_builder =
+            Request::post(&self.url("/handoffs")).header("Authorization", &bearer(token));
+        send(request_builder, Some(request)).await
+    }
+
+    /// What became of the kiosk's latest offer.
+    pub async fn handoff_status(&self, token: &BagToken) -> Result<HandoffStatus, ApiError> {
+        let request =
+            Request::get(&self.url("/handoffs/latest")).header("Authorization", &bearer(token));
+        send(request, None::<&()>).await
+    }
+
+    /// The lines a claim code offers.
+    pub async fn open_claim(&self, code: &ClaimCode) -> Result<OfferedBag, ApiError> {
+        let body = ClaimRequest {
+            code: code.expose().to_string(),
+        };
+        send(Request::post(&self.url("/handoffs/open")), Some(&body)).await
+    }
+
+    /// Takes the offered lines into this device's bag (hers when signed in).
+    pub async fn claim(&self, token: &BagToken, code: &ClaimCode) -> Result<BagState, ApiError> {
+        let body = ClaimRequest {
+            code: code.expose().to_string(),
+        };
+        let request =
+            Request::post(&self.url("/handoffs/claim")).header("Authorization", &bearer(token));
+        send(request, Some(&body)).await
     }
 
     // Members. The session is an HttpOnly cookie the browser sends to our own origin by itself.

@@ -8,13 +8,14 @@ mod screens;
 use crate::api::Client;
 use crate::components::{LazyScreen, ScreenFetch, Translated};
 use crate::features::bag::provide_bag;
+use crate::features::kiosk;
 use crate::features::scan::provide_wedge;
 use crate::features::store::{provide_stores, Here};
 use crate::navigation::provide_address;
 use crate::route::Route;
 use app_bar::AppBar;
 use leptos::prelude::*;
-use screens::AtTheTill;
+use screens::{AtTheTill, LeavingTheBag};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -38,8 +39,13 @@ fn Shell() -> impl IntoView {
     // The path picks the screen; the query (search words) is read by the screen itself, so
     // typing a search does not rebuild the page.
     let route = Memo::new(move |_| Route::parse(&address.path()));
+    let kiosk = kiosk::on_this_device(address.query("kiosk").as_deref()).map(|id| {
+        let load = move || -> ScreenFetch { Box::pin(screens::scan(AtTheTill::Kiosk(id.clone()))) };
+        view! { <LazyScreen load=Callback::new(move |()| load()) /> }
+    });
     view! {
         <AppBar />
+        {kiosk}
         <main id="main">{move || screen(route.get())}</main>
     }
 }
@@ -53,7 +59,8 @@ fn screen(route: Route) -> AnyView {
             Route::Product(code) => Box::pin(screens::product(code)),
             Route::StoreEntrance(store) => Box::pin(screens::store_entrance(store)),
             Route::Bag => Box::pin(screens::bag()),
-            Route::Order(number) => Box::pin(screens::order(number)),
+            Route::Order(number) => Box::pin(screens::order(LeavingTheBag::Order(number))),
+            Route::Claim(code) => Box::pin(screens::order(LeavingTheBag::Claim(code))),
             Route::Member => Box::pin(screens::scan(AtTheTill::MemberCode)),
             Route::Me => Box::pin(screens::scan(AtTheTill::History)),
             Route::Cashier => Box::pin(screens::scan(AtTheTill::Cashier)),

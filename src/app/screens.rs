@@ -1,11 +1,12 @@
 //! The screens' split points (see `crate::lazy`): each screen is its own chunk, fetched the
 //! first time the shopper opens it.
 
+use crate::features::kiosk::KioskId;
 use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use crate::pages::{
-    BagPage, CashierPage, Home, MePage, MemberPage, NotFound, OrderPage, ProductPage, ScanPage,
-    StoreEntrance,
+    BagPage, CashierPage, ClaimPage, Home, KioskFrame, MePage, MemberPage, NotFound, OrderPage,
+    ProductPage, ScanPage, StoreEntrance,
 };
 use leptos::prelude::*;
 
@@ -24,6 +25,8 @@ pub enum AtTheTill {
     MemberCode,
     /// Her history with the brand, a tap from her member code.
     History,
+    /// What a kiosk adds around every screen (it scans anyway).
+    Kiosk(KioskId),
 }
 
 split_point! { scan:
@@ -38,6 +41,7 @@ split_point! { scan:
             AtTheTill::Cashier => view! { <CashierPage /> }.into_any(),
             AtTheTill::MemberCode => view! { <MemberPage /> }.into_any(),
             AtTheTill::History => view! { <MePage /> }.into_any(),
+            AtTheTill::Kiosk(id) => view! { <KioskFrame id /> }.into_any(),
         })
     }
 }
@@ -60,9 +64,19 @@ split_point! { bag:
     }
 }
 
+/// The screens of the order chunk: lines leaving a bag, by an order or for her phone.
+pub enum LeavingTheBag {
+    Order(String),
+    /// A kiosk's bag, claimed on her phone.
+    Claim(String),
+}
+
 split_point! { order:
-    pub fn order(number: String) -> Result<AnyView, ChunkError> {
-        Ok(view! { <OrderPage number /> }.into_any())
+    pub fn order(screen: LeavingTheBag) -> Result<AnyView, ChunkError> {
+        Ok(match screen {
+            LeavingTheBag::Order(number) => view! { <OrderPage number /> }.into_any(),
+            LeavingTheBag::Claim(code) => view! { <ClaimPage code /> }.into_any(),
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::api::member::{Consent, CouponStatus, History, MemberCoupon};
 use crate::api::{Client, Fetch, Timestamp};
 use crate::components::{use_lang, Price, Skeleton};
-use crate::features::member::{forget_her, MemberStyle, Membership};
+use crate::features::member::{MemberStyle, Membership};
 use crate::i18n::*;
 use crate::route::Route;
 use leptos::prelude::*;
@@ -74,7 +74,7 @@ fn Mine(membership: RwSignal<Option<Membership>>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client.erase_me().await {
                 Ok(()) => {
-                    forget_her();
+                    crate::storage::forget_shopper();
                 }
                 Err(_) => erase_problem.set(Some(i18n.me_erase_failed().to_string())),
             }

@@ -5,9 +5,8 @@ use crate::api::member::{CouponStatus, Me};
 use crate::api::{ApiError, Client, ErrorCode};
 use crate::components::{use_lang, Price};
 use crate::features::bag::use_bag;
-use crate::features::member::{
-    forget_her, CodeCard, DraftProblem, MemberStyle, Membership, SignInDraft,
-};
+use crate::features::kiosk;
+use crate::features::member::{CodeCard, DraftProblem, MemberStyle, Membership, SignInDraft};
 use crate::i18n::*;
 use crate::route::Route;
 use leptos::prelude::*;
@@ -25,6 +24,9 @@ pub fn MemberPage() -> impl IntoView {
             {move || {
                 if signed.get() {
                     view! { <Signed membership /> }.into_any()
+                } else if kiosk::this_device().is_some() {
+                    // A kiosk is shared by strangers: nobody signs in on it.
+                    view! { <p class="notice">{move || i18n.kiosk_no_sign_in()}</p> }.into_any()
                 } else {
                     view! { <SignIn membership /> }.into_any()
                 }
@@ -56,7 +58,7 @@ fn Signed(membership: RwSignal<Option<Membership>>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             // Offline, the server's session simply runs out; the device forgets her either way.
             let _ = client.sign_out().await;
-            forget_her();
+            crate::storage::forget_shopper();
         });
     };
     view! {

@@ -2,7 +2,9 @@
 
 mod bag;
 mod cashier;
+mod claim;
 mod home;
+mod kiosk;
 mod me;
 mod member;
 mod not_found;
@@ -13,7 +15,9 @@ mod store_entrance;
 
 pub use bag::BagPage;
 pub use cashier::CashierPage;
+pub use claim::ClaimPage;
 pub use home::Home;
+pub use kiosk::KioskFrame;
 pub use me::MePage;
 pub use member::MemberPage;
 pub use not_found::NotFound;

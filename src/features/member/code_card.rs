@@ -4,7 +4,7 @@
 //! where the browser has it). "Hide code" blurs it until tapped; "Pause code" makes the server
 //! refuse this device's codes until she turns it back on.
 
-use super::drawing::{self, Drawing};
+use super::drawing;
 use super::Membership;
 use crate::api::member::code::seconds_left;
 use crate::api::member::MemberCode;
@@ -111,8 +111,8 @@ fn Symbols(code: String, hidden: RwSignal<bool>) -> impl IntoView {
     let label = i18n.member_code_label(spaced.clone()).to_string();
     view! {
         <figure class="symbols" class:hidden=move || hidden.get() data-code=code>
-            {qr.map(|d| symbol(d, "qr", label.clone()))}
-            {bars.map(|d| symbol(d, "bars", label.clone()))}
+            {qr.map(|d| d.svg("qr", label.clone()))}
+            {bars.map(|d| d.svg("bars", label.clone()))}
             <figcaption class="digits">{spaced}</figcaption>
             <Show when=move || hidden.get()>
                 <button type="button" class="reveal" on:click=move |_| hidden.set(false)>
@@ -120,26 +120,6 @@ fn Symbols(code: String, hidden: RwSignal<bool>) -> impl IntoView {
                 </button>
             </Show>
         </figure>
-    }
-}
-
-fn symbol(drawing: Drawing, class: &'static str, label: String) -> impl IntoView {
-    let Drawing {
-        width,
-        height,
-        path,
-    } = drawing;
-    view! {
-        <svg
-            class=class
-            viewBox=format!("0 0 {width} {height}")
-            role="img"
-            aria-label=label
-            shape-rendering="crispEdges"
-        >
-            <rect width=width height=height fill="#fff" />
-            <path d=path fill="#000" />
-        </svg>
     }
 }
 

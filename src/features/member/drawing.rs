@@ -1,8 +1,9 @@
 //! The member code as pictures: a QR code and a Code 128 barcode of the same 18 digits. The
 //! symbols come from kept encoders (`qrcode`, `barcoders`); this only turns their modules into
-//! SVG path data, one square or bar per dark module.
+//! SVG path data, one square or bar per dark module, and that into an SVG image.
 
 use barcoders::sym::code128::Code128;
+use leptos::prelude::*;
 use qrcode::{Color, EcLevel, QrCode};
 
 /// A drawing: its size in modules and an SVG path of its dark modules.
@@ -11,6 +12,29 @@ pub struct Drawing {
     pub width: usize,
     pub height: usize,
     pub path: String,
+}
+
+impl Drawing {
+    /// The drawing as an SVG image, black on white, labelled for screen readers.
+    pub fn svg(self, class: &'static str, label: String) -> impl IntoView {
+        let Drawing {
+            width,
+            height,
+            path,
+        } = self;
+        view! {
+            <svg
+                class=class
+                viewBox=format!("0 0 {width} {height}")
+                role="img"
+                aria-label=label
+                shape-rendering="crispEdges"
+            >
+                <rect width=width height=height fill="#fff" />
+                <path d=path fill="#000" />
+            </svg>
+        }
+    }
 }
 
 /// Modules of light margin around each symbol (the quiet zone scanners need).

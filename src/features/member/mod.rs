@@ -1,6 +1,6 @@
 //! Her membership on this device: who she is (kept, so the member code and her points show in
-//! airplane mode), the device's member-code secret, signing in, and what signing out takes off
-//! the device.
+//! airplane mode), the device's member-code secret, and signing in. Signing out takes her off the
+//! device with `storage::forget_shopper`.
 
 mod code_card;
 pub mod drawing;
@@ -8,13 +8,8 @@ pub mod drawing;
 pub use code_card::CodeCard;
 
 use crate::api::member::{DeviceRegistered, Me, Phone, SignInRequest};
-use crate::reflect::{call, get};
-use crate::route::Route;
 use crate::{json, storage};
-use leptos::prelude::window;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
 
 const KEY: &str = "shopbag.member";
 
@@ -44,52 +39,6 @@ impl Membership {
 
     pub fn save(&self) -> Result<(), storage::Refused> {
         storage::write(KEY, self)
-    }
-}
-
-/// The device's own settings, which stay when she signs out: they say nothing about her.
-const DEVICE_SETTINGS: [&str; 5] = [
-    "shopbag.language",
-    "shopbag.camera",
-    "shopbag.scan.beep",
-    "shopbag.store",
-    "shopbag.cashier",
-];
-
-/// Whether a stored key holds something of hers (her bag, its products, sizes she chose,
-/// reminders she was shown, her membership): signing out removes all of those.
-pub fn is_personal(key: &str) -> bool {
-    key.starts_with("shopbag.") && !DEVICE_SETTINGS.contains(&key)
-}
-
-/// The device forgets her: everything of hers goes from its storage, and the app starts again
-/// on the start page, so nothing of hers stays in memory either (the bag starts empty, with a
-/// token of its own). Storage and navigation are reached by name (see `crate::reflect`).
-pub fn forget_her() {
-    let window = JsValue::from(window());
-    remove_personal();
-    // A write already on its way (a sync answer storing the bag) could land before the page
-    // goes: what is hers is removed once more as it goes, when nothing can write any more.
-    let again = Closure::once_into_js(remove_personal);
-    call(&window, "addEventListener", &["pagehide".into(), again]);
-    if let Some(location) = get(&window, "location") {
-        call(&location, "replace", &[Route::Home.href().into()]);
-    }
-}
-
-fn remove_personal() {
-    let Some(storage) = get(&window().into(), "localStorage") else {
-        return;
-    };
-    let count = get(&storage, "length")
-        .and_then(|n| n.as_f64())
-        .unwrap_or(0.0) as u32;
-    let keys: Vec<String> = (0..count)
-        .filter_map(|i| call(&storage, "key", &[i.into()])?.as_string())
-        .filter(|key| is_personal(key))
-        .collect();
-    for key in keys {
-        storage::remove(&key);
     }
 }
 
@@ -125,23 +74,6 @@ impl SignInDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signing_out_takes_her_things_and_leaves_the_devices_settings() {
-        for hers in [
-            "shopbag.bag",
-            "shopbag.products",
-            "shopbag.member",
-            "shopbag.size.coat",
-            "shopbag.notified",
-            "shopbag.prompted",
-        ] {
-            assert!(is_personal(hers), "{hers}");
-        }
-        for kept in DEVICE_SETTINGS.iter().chain(&["other.app.key"]) {
-            assert!(!is_personal(kept), "{kept}");
-        }
-    }
 
     #[test]
     fn a_draft_signs_in_with_a_mainland_number_and_six_digits() {

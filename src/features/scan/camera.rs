@@ -3,11 +3,15 @@
 //!
 //! Thin glue over `getUserMedia` rather than leptos-use's `use_user_media`: switching lenses
 //! needs new constraints per start, and the reason for a refusal lives in the DOMException name.
+//! Every camera API is reached by name (see `crate::reflect`): as web-sys bindings they were
+//! imports of the main module, in every page's first load, for the scanner screen alone.
 
+use crate::reflect::{call, get};
+use crate::storage;
 use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use leptos::prelude::window;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MediaStream, MediaStreamConstraints, MediaStreamTrack};
 
 /// Why the camera cannot be used; each has its own message and way out on the scanner screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,54 +49,48 @@ impl CameraProblem {
 const CHOICE_KEY: &str = "shopbag.camera";
 
 pub fn remembered_camera() -> Option<String> {
-    storage()?.get_item(CHOICE_KEY).ok().flatten()
+    storage::read_text(CHOICE_KEY)
 }
 
 pub fn remember_camera(device_id: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(CHOICE_KEY, device_id);
-    }
+    let _ = storage::write_text(CHOICE_KEY, device_id);
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
+/// A running camera: its `MediaStream`.
+#[derive(Clone)]
+pub struct Stream(JsValue);
 
 /// Starts the camera: `device` if given (and still there), else the rear lens.
-pub async fn open(device: Option<String>) -> Result<MediaStream, CameraProblem> {
-    let window = web_sys::window().ok_or(CameraProblem::Unsupported)?;
-    if !window.is_secure_context() {
+pub async fn open(device: Option<String>) -> Result<Stream, CameraProblem> {
+    let window = JsValue::from(window());
+    if !get(&window, "isSecureContext").is_some_and(|s| s.is_truthy()) {
         return Err(CameraProblem::Insecure);
     }
-    let navigator = window.navigator();
-    let media = Reflect::get(&navigator, &"mediaDevices".into()).unwrap_or(JsValue::UNDEFINED);
-    let has_gum = !media.is_undefined()
-        && Reflect::get(&media, &"getUserMedia".into()).is_ok_and(|f| f.is_function());
-    if !has_gum {
+    let media = get(&window, "navigator").and_then(|n| get(&n, "mediaDevices"));
+    let Some(media) = media.filter(|m| get(m, "getUserMedia").is_some_and(|f| f.is_function()))
+    else {
         return Err(CameraProblem::Unsupported);
-    }
-    let media: web_sys::MediaDevices = media.unchecked_into();
+    };
     let attempt = |device: Option<&str>| {
-        let constraints = MediaStreamConstraints::new();
-        constraints.set_audio(&JsValue::FALSE);
-        constraints.set_video(&video_constraints(device));
-        media.get_user_media_with_constraints(&constraints)
+        let constraints = Object::new();
+        let _ = Reflect::set(&constraints, &"audio".into(), &JsValue::FALSE);
+        let _ = Reflect::set(&constraints, &"video".into(), &video_constraints(device));
+        let promise = call(&media, "getUserMedia", &[constraints.into()]);
+        async move {
+            let promise = promise.ok_or(JsValue::UNDEFINED)?;
+            JsFuture::from(js_sys::Promise::from(promise)).await
+        }
     };
-    let opened = match attempt(device.as_deref()) {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(error) => Err(error),
-    };
-    match opened {
-        Ok(stream) => Ok(stream.unchecked_into()),
+    match attempt(device.as_deref()).await {
+        Ok(stream) => Ok(Stream(stream)),
         // A remembered lens that is gone (another phone, a detached USB camera): use the default.
         Err(error)
             if device.is_some() && CameraProblem::from_error(&error) == CameraProblem::NoCamera =>
         {
-            let promise = attempt(None).map_err(|e| CameraProblem::from_error(&e))?;
-            let stream = JsFuture::from(promise)
+            let stream = attempt(None)
                 .await
                 .map_err(|e| CameraProblem::from_error(&e))?;
-            Ok(stream.unchecked_into())
+            Ok(Stream(stream))
         }
         Err(error) => Err(CameraProblem::from_error(&error)),
     }
@@ -125,88 +123,89 @@ fn video_constraints(device: Option<&str>) -> JsValue {
 
 /// The device ids of every camera, in the browser's order (labels need permission; ids do not).
 pub async fn cameras() -> Vec<String> {
-    let Some(media) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else {
+    let media = get(&window().navigator().into(), "mediaDevices");
+    let Some(promise) = media.and_then(|m| call(&m, "enumerateDevices", &[])) else {
         return Vec::new();
     };
-    let Ok(promise) = media.enumerate_devices() else {
-        return Vec::new();
-    };
-    let Ok(devices) = JsFuture::from(promise).await else {
+    let Ok(devices) = JsFuture::from(js_sys::Promise::from(promise)).await else {
         return Vec::new();
     };
     Array::from(&devices)
         .iter()
-        .filter_map(|d| {
-            let d: web_sys::MediaDeviceInfo = d.unchecked_into();
-            (d.kind() == web_sys::MediaDeviceKind::Videoinput).then(|| d.device_id())
-        })
+        .filter(|d| get(d, "kind").and_then(|k| k.as_string()).as_deref() == Some("videoinput"))
+        .filter_map(|d| get(&d, "deviceId")?.as_string())
         .filter(|id| !id.is_empty())
         .collect()
 }
 
-pub fn video_track(stream: &MediaStream) -> Option<MediaStreamTrack> {
-    stream.get_video_tracks().get(0).dyn_into().ok()
+impl Stream {
+    fn video_track(&self) -> Option<JsValue> {
+        let tracks = call(&self.0, "getVideoTracks", &[])?;
+        Some(Array::from(&tracks).get(0)).filter(|t| t.is_object())
+    }
+
+    /// Shows the camera in `video` and starts it playing.
+    pub fn show_in(&self, video: &JsValue) {
+        let _ = Reflect::set(video, &"srcObject".into(), &self.0);
+        call(video, "play", &[]);
+    }
+
+    pub fn device(&self) -> Option<String> {
+        let settings = call(&self.video_track()?, "getSettings", &[])?;
+        get(&settings, "deviceId")?.as_string()
+    }
+
+    /// What the lens can do beyond taking pictures; only what the track reports is offered.
+    pub fn abilities(&self) -> Abilities {
+        // getCapabilities is missing in some browsers (Firefox): then nothing is offered.
+        let capabilities = self
+            .video_track()
+            .and_then(|track| call(&track, "getCapabilities", &[]));
+        let Some(capabilities) = capabilities else {
+            return Abilities::default();
+        };
+        let torch = get(&capabilities, "torch").is_some_and(|t| t.is_truthy());
+        let zoom = get(&capabilities, "zoom")
+            .filter(|z| z.is_object())
+            .and_then(|z| {
+                let min = get(&z, "min")?.as_f64()?;
+                let max = get(&z, "max")?.as_f64()?;
+                let step = get(&z, "step").and_then(|s| s.as_f64()).unwrap_or(0.1);
+                (max > min).then_some((min, max, step))
+            });
+        Abilities { torch, zoom }
+    }
+
+    /// Applies `{advanced: [{name: value}]}`: torch and zoom are not in the basic constraint set.
+    pub fn apply(&self, name: &str, value: JsValue) {
+        let Some(track) = self.video_track() else {
+            return;
+        };
+        let setting = Object::new();
+        let _ = Reflect::set(&setting, &name.into(), &value);
+        let constraints = Object::new();
+        let _ = Reflect::set(&constraints, &"advanced".into(), &Array::of1(&setting));
+        if let Some(promise) = call(&track, "applyConstraints", &[constraints.into()]) {
+            // A refusal leaves the lens as it was; nothing else to do.
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+            });
+        }
+    }
+
+    pub fn stop(&self) {
+        if let Some(tracks) = call(&self.0, "getTracks", &[]) {
+            for track in Array::from(&tracks).iter() {
+                call(&track, "stop", &[]);
+            }
+        }
+    }
 }
 
-pub fn device_of(stream: &MediaStream) -> Option<String> {
-    let settings = video_track(stream)?.get_settings();
-    Reflect::get(&settings, &"deviceId".into())
-        .ok()?
-        .as_string()
-}
-
-/// What the lens can do beyond taking pictures; only what the track reports is offered.
+/// What the lens can do beyond taking pictures.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Abilities {
     pub torch: bool,
     /// min, max, step
     pub zoom: Option<(f64, f64, f64)>,
-}
-
-pub fn abilities(stream: &MediaStream) -> Abilities {
-    let Some(track) = video_track(stream) else {
-        return Abilities::default();
-    };
-    // getCapabilities is missing in some browsers (Firefox): then nothing is offered.
-    let capabilities = Reflect::get(&track, &"getCapabilities".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(&track).ok());
-    let Some(capabilities) = capabilities else {
-        return Abilities::default();
-    };
-    let get = |target: &JsValue, key: &str| Reflect::get(target, &key.into()).ok();
-    let torch = get(&capabilities, "torch").is_some_and(|t| t.is_truthy());
-    let zoom = get(&capabilities, "zoom")
-        .filter(|z| z.is_object())
-        .and_then(|z| {
-            let min = get(&z, "min")?.as_f64()?;
-            let max = get(&z, "max")?.as_f64()?;
-            let step = get(&z, "step").and_then(|s| s.as_f64()).unwrap_or(0.1);
-            (max > min).then_some((min, max, step))
-        });
-    Abilities { torch, zoom }
-}
-
-/// Applies `{advanced: [{name: value}]}`: torch and zoom are not in the basic constraint set.
-pub fn apply(stream: &MediaStream, name: &str, value: JsValue) {
-    let Some(track) = video_track(stream) else {
-        return;
-    };
-    let setting = Object::new();
-    let _ = Reflect::set(&setting, &name.into(), &value);
-    let constraints = web_sys::MediaTrackConstraints::new();
-    constraints.set_advanced(&Array::of1(&setting));
-    if let Ok(promise) = track.apply_constraints_with_constraints(&constraints) {
-        // A refusal leaves the lens as it was; nothing else to do.
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = JsFuture::from(promise).await;
-        });
-    }
-}
-
-pub fn stop(stream: &MediaStream) {
-    for track in stream.get_tracks() {
-        track.unchecked_into::<MediaStreamTrack>().stop();
-    }
 }

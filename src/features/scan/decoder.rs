@@ -1,8 +1,10 @@
 //! The decoder worker seen from the page: loaded when the scanner opens, one picture in flight,
 //! and a watchdog that replaces a worker that panicked or stopped answering. The rules are
-//! `shopbag_scanner::protocol::Watchdog` (plain Rust, tested natively); this is the glue.
+//! `shopbag_scanner::protocol::Watchdog` (plain Rust, tested natively); this is the glue. The
+//! `Worker` is reached by name (see `crate::reflect`): its bindings would be main-module imports.
 
 use super::frames::Grab;
+use crate::reflect::{call, construct, get};
 use futures::channel::oneshot;
 use js_sys::Array;
 use leptos::prelude::*;
@@ -12,7 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, MessageEvent, Worker};
+use web_sys::Blob;
 
 /// Trunk's loader for the worker (`data-loader-shim` in index.html); not hashed, so stable.
 const WORKER_URL: &str = "/decoder-worker_loader.js";
@@ -23,7 +25,8 @@ pub struct Decoder(Rc<Inner>);
 
 struct Inner {
     watchdog: RefCell<Watchdog>,
-    worker: RefCell<Option<Worker>>,
+    /// The `Worker`.
+    worker: RefCell<Option<JsValue>>,
     /// Callers waiting for their turn (the worker to be ready, or the picture in flight).
     waiting: RefCell<Vec<oneshot::Sender<()>>>,
     pending: RefCell<Option<Pending>>,
@@ -137,14 +140,14 @@ impl Decoder {
         });
         *inner.pending.borrow_mut() = Some(Pending { reply, timer });
         let message = Array::of2(&request, &picture);
-        let sent = match (inner.worker.borrow().as_ref(), transfer) {
-            (Some(worker), Some(transfer)) => {
-                worker.post_message_with_transfer(&message, &Array::of1(&transfer))
-            }
-            (Some(worker), None) => worker.post_message(&message),
-            (None, _) => Err(JsValue::NULL),
-        };
-        if sent.is_err() {
+        let mut args = vec![message.into()];
+        args.extend(transfer.map(|transfer| JsValue::from(Array::of1(&transfer))));
+        let sent = inner
+            .worker
+            .borrow()
+            .as_ref()
+            .and_then(|worker| call(worker, "postMessage", &args));
+        if sent.is_none() {
             settle(inner, id);
             return Err(Trouble::Unavailable);
         }
@@ -156,7 +159,7 @@ fn spawn_worker(inner: &Rc<Inner>) {
     if inner.watchdog.borrow().turn() == Turn::Closed {
         return;
     }
-    let Ok(worker) = Worker::new(WORKER_URL) else {
+    let Some(worker) = construct("Worker", &[WORKER_URL.into()]) else {
         inner.watchdog.borrow_mut().shut_down();
         inner.waiting.borrow_mut().clear();
         return;
@@ -164,7 +167,7 @@ fn spawn_worker(inner: &Rc<Inner>) {
     let weak = Rc::downgrade(inner);
     let on_message = Listener::new(move |event: JsValue| {
         if let Some(inner) = weak.upgrade() {
-            let data = event.unchecked_into::<MessageEvent>().data();
+            let data = get(&event, "data").unwrap_or_default();
             if let Ok(answer) = serde_wasm_bindgen::from_value(data) {
                 heard(&inner, answer);
             }
@@ -173,13 +176,13 @@ fn spawn_worker(inner: &Rc<Inner>) {
     let weak = Rc::downgrade(inner);
     // Fires when the script cannot load or an exception escapes the worker.
     let on_error = Listener::new(move |event: JsValue| {
-        event.unchecked_ref::<web_sys::Event>().prevent_default();
+        call(&event, "preventDefault", &[]);
         if let Some(inner) = weak.upgrade() {
             replace_worker(&inner, Trouble::Crashed);
         }
     });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let _ = js_sys::Reflect::set(&worker, &"onmessage".into(), on_message.as_ref());
+    let _ = js_sys::Reflect::set(&worker, &"onerror".into(), on_error.as_ref());
     *inner.listeners.borrow_mut() = vec![on_message, on_error];
     *inner.worker.borrow_mut() = Some(worker);
 }
@@ -188,9 +191,9 @@ fn spawn_worker(inner: &Rc<Inner>) {
 /// error after a panic) must not reach listeners that are about to be dropped.
 fn end_worker(inner: &Inner) {
     if let Some(worker) = inner.worker.borrow_mut().take() {
-        worker.set_onmessage(None);
-        worker.set_onerror(None);
-        worker.terminate();
+        let _ = js_sys::Reflect::set(&worker, &"onmessage".into(), &JsValue::NULL);
+        let _ = js_sys::Reflect::set(&worker, &"onerror".into(), &JsValue::NULL);
+        call(&worker, "terminate", &[]);
     }
 }
 

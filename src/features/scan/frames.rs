@@ -1,14 +1,14 @@
 //! The camera frames that go to the decoder: only the viewfinder region, one at a time.
 
 use super::decoder::{Decoder, Trouble};
+use crate::reflect::{call, get};
+use js_sys::{Object, Reflect};
 use shopbag_scanner::protocol::Crop;
 use shopbag_scanner::Decoded;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlVideoElement, ImageBitmap, ImageBitmapOptions};
 
 /// The viewfinder region as shares of the frame. The scanner screen draws its frame from the same
 /// numbers (`style/main.css`, `.viewfinder-region`).
@@ -24,7 +24,7 @@ extern "C" {
     /// WebCodecs' `VideoFrame` (web-sys has it only behind its unstable APIs flag).
     pub type VideoFrame;
     #[wasm_bindgen(constructor, catch)]
-    fn new(source: &HtmlVideoElement) -> Result<VideoFrame, JsValue>;
+    fn new(source: &JsValue) -> Result<VideoFrame, JsValue>;
     #[wasm_bindgen(method)]
     fn close(this: &VideoFrame);
 }
@@ -35,8 +35,8 @@ pub enum Grab {
     /// viewfinder's luma straight out of it.
     Video(VideoFrame),
     /// The viewfinder region, cropped and scaled by the browser and read back through a canvas
-    /// in the worker: where WebCodecs is missing.
-    Bitmap(ImageBitmap),
+    /// in the worker: where WebCodecs is missing. (An `ImageBitmap`.)
+    Bitmap(JsValue),
 }
 
 impl Grab {
@@ -44,7 +44,7 @@ impl Grab {
     pub fn picture(&self) -> JsValue {
         match self {
             Grab::Video(frame) => frame.into(),
-            Grab::Bitmap(bitmap) => bitmap.into(),
+            Grab::Bitmap(bitmap) => bitmap.clone(),
         }
     }
 
@@ -56,7 +56,9 @@ impl Grab {
     pub fn close(self) {
         match self {
             Grab::Video(frame) => frame.close(),
-            Grab::Bitmap(bitmap) => bitmap.close(),
+            Grab::Bitmap(bitmap) => {
+                call(&bitmap, "close", &[]);
+            }
         }
     }
 }
@@ -69,7 +71,7 @@ const MAX_GRAB_WIDTH: f64 = 800.0;
 /// `on_code` with each code that passed every gate and the time its frame was taken. Returns
 /// early if the decoder cannot be loaded at all.
 pub async fn watch(
-    video: HtmlVideoElement,
+    video: JsValue,
     decoder: Decoder,
     active: impl Fn() -> bool,
     on_code: impl Fn(Decoded, f64),
@@ -82,7 +84,7 @@ pub async fn watch(
             continue;
         }
         // HAVE_CURRENT_DATA: a frame can be drawn.
-        if video.ready_state() < 2 || video.video_width() == 0 {
+        if number(&video, "readyState") < 2.0 || number(&video, "videoWidth") == 0.0 {
             sleep(100).await;
             continue;
         }
@@ -115,7 +117,7 @@ pub async fn watch(
 
 /// The current frame: as a `VideoFrame` where the browser has WebCodecs, else the viewfinder
 /// region as a bitmap, cropped (and scaled) by the browser.
-async fn grab(video: &HtmlVideoElement) -> Option<Grab> {
+async fn grab(video: &JsValue) -> Option<Grab> {
     let has_webcodecs = web_sys::window()
         .is_some_and(|w| js_sys::Reflect::has(&w, &"VideoFrame".into()).unwrap_or(false));
     if has_webcodecs {
@@ -123,31 +125,33 @@ async fn grab(video: &HtmlVideoElement) -> Option<Grab> {
             return Some(Grab::Video(frame));
         }
     }
-    let region = REGION.pixels(video.video_width(), video.video_height());
-    let (sx, sy, sw, sh) = (
-        region.x as i32,
-        region.y as i32,
-        f64::from(region.width),
-        f64::from(region.height),
-    );
-    let window = web_sys::window()?;
-    let promise = if sw > MAX_GRAB_WIDTH {
-        let options = ImageBitmapOptions::new();
-        options.set_resize_width(MAX_GRAB_WIDTH as u32);
-        options.set_resize_height((sh * MAX_GRAB_WIDTH / sw).round() as u32);
-        window
-            .create_image_bitmap_with_html_video_element_and_a_sx_and_a_sy_and_a_sw_and_a_sh_and_a_options(
-                video, sx, sy, sw as i32, sh as i32, &options,
-            )
-    } else {
-        window.create_image_bitmap_with_html_video_element_and_a_sx_and_a_sy_and_a_sw_and_a_sh(
-            video, sx, sy, sw as i32, sh as i32,
-        )
-    };
-    JsFuture::from(promise.ok()?)
+    let size = |name| number(video, name) as u32;
+    let region = REGION.pixels(size("videoWidth"), size("videoHeight"));
+    let (sw, sh) = (f64::from(region.width), f64::from(region.height));
+    let mut args: Vec<JsValue> = vec![
+        video.clone(),
+        region.x.into(),
+        region.y.into(),
+        region.width.into(),
+        region.height.into(),
+    ];
+    if sw > MAX_GRAB_WIDTH {
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"resizeWidth".into(), &MAX_GRAB_WIDTH.into());
+        let height = (sh * MAX_GRAB_WIDTH / sw).round();
+        let _ = Reflect::set(&options, &"resizeHeight".into(), &height.into());
+        args.push(options.into());
+    }
+    let promise = call(&web_sys::window()?.into(), "createImageBitmap", &args)?;
+    JsFuture::from(js_sys::Promise::from(promise))
         .await
         .ok()
-        .map(|bitmap| Grab::Bitmap(bitmap.unchecked_into()))
+        .map(Grab::Bitmap)
+}
+
+/// A number property of a browser object (0 when it has none).
+fn number(target: &JsValue, name: &str) -> f64 {
+    get(target, name).and_then(|n| n.as_f64()).unwrap_or(0.0)
 }
 
 pub fn now() -> f64 {

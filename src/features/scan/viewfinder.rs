@@ -12,8 +12,7 @@ use leptos_use::use_document_visibility;
 use shopbag_scanner::Decoded;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::MediaStream;
+use wasm_bindgen::JsValue;
 
 /// Where the camera is at.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +35,7 @@ pub fn Viewfinder(
     let i18n = use_i18n();
     let video = NodeRef::<html::Video>::new();
     let lens = RwSignal::new(Lens::Starting);
-    let stream = StoredValue::new_local(None::<MediaStream>);
+    let stream = StoredValue::new_local(None::<camera::Stream>);
     let cameras = RwSignal::new(Vec::<String>::new());
     let torch = RwSignal::new(false);
     // Off unless the shopper turned it on: a shop floor is no place for surprise noises.
@@ -57,7 +56,7 @@ pub fn Viewfinder(
 
     let stop_camera = move || {
         if let Some(s) = stream.try_update_value(Option::take).flatten() {
-            camera::stop(&s);
+            s.stop();
         }
     };
     let start_camera = move |device: Option<String>| {
@@ -67,10 +66,9 @@ pub fn Viewfinder(
             match camera::open(device).await {
                 Ok(s) => {
                     if let Some(video) = video.get_untracked() {
-                        video.set_src_object(Some(&s));
-                        let _ = video.play();
+                        s.show_in(&video.into());
                     }
-                    lens.set(Lens::On(camera::abilities(&s)));
+                    lens.set(Lens::On(s.abilities()));
                     torch.set(false);
                     stream.set_value(Some(s));
                     cameras.set(camera::cameras().await);
@@ -97,7 +95,7 @@ pub fn Viewfinder(
         let Some(element) = video.get() else {
             return false;
         };
-        let element: web_sys::HtmlVideoElement = element.unchecked_into();
+        let element = JsValue::from(element);
         // Read without panicking: the loop may wake once more after the screen is gone.
         let active = move || {
             matches!(lens.try_get_untracked(), Some(Lens::On(_)))
@@ -121,7 +119,7 @@ pub fn Viewfinder(
     });
 
     let switch_camera = move |_| {
-        let current = stream.with_value(|s| s.as_ref().and_then(camera::device_of));
+        let current = stream.with_value(|s| s.as_ref().and_then(camera::Stream::device));
         let list = cameras.get_untracked();
         let at = list.iter().position(|id| Some(id) == current.as_ref());
         let next = list.get(at.map_or(0, |i| (i + 1) % list.len())).cloned();
@@ -135,7 +133,7 @@ pub fn Viewfinder(
         torch.set(on);
         stream.with_value(|s| {
             if let Some(s) = s {
-                camera::apply(s, "torch", on.into());
+                s.apply("torch", on.into());
             }
         });
     };
@@ -143,7 +141,7 @@ pub fn Viewfinder(
         let value: f64 = event_target_value(&ev).parse().unwrap_or(1.0);
         stream.with_value(|s| {
             if let Some(s) = s {
-                camera::apply(s, "zoom", value.into());
+                s.apply("zoom", value.into());
             }
         });
     };

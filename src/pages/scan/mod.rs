@@ -8,6 +8,7 @@ mod fallbacks;
 mod hit_sheet;
 
 use crate::api::bag::Intent;
+use crate::api::handoff::ClaimCode;
 use crate::api::{Client, CodeMatch, ScannedCode};
 use crate::components::{lang_of, LookupProblem};
 use crate::features::bag::{use_bag, Bag};
@@ -15,6 +16,8 @@ use crate::features::scan::decoder::Decoder;
 use crate::features::scan::{feedback, frames, use_wedge, Cooldown, Viewfinder};
 use crate::features::store::{use_here, Here};
 use crate::i18n::*;
+use crate::navigation::{use_address, Address};
+use crate::route::Route;
 use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
 use leptos::prelude::*;
@@ -40,6 +43,7 @@ pub(super) struct Scanner {
     client: StoredValue<Client>,
     bag: Bag,
     here: Here,
+    address: Address,
     i18n: I18n,
 }
 
@@ -59,6 +63,7 @@ impl Scanner {
             client: StoredValue::new(expect_context::<Client>()),
             bag: use_bag(),
             here: use_here(),
+            address: use_address(),
             i18n: use_i18n(),
         }
     }
@@ -71,6 +76,11 @@ impl Scanner {
         if source == Source::Camera && !fresh {
             let i18n = self.i18n;
             self.announcement.set(i18n.scan_already_added().to_string());
+            return;
+        }
+        // A kiosk's "take this bag with you" code, read by our scanner.
+        if let Some(claim) = ClaimCode::from_link(&code) {
+            self.address.go(&Route::Claim(claim.expose().to_string()));
             return;
         }
         self.hit.set(Some(Hit::Looking(code.clone())));
