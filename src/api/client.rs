@@ -11,8 +11,8 @@ use shopbag_api::handoff::{
 };
 use shopbag_api::looks::{LooksResponse, Sizes};
 use shopbag_api::member::{
-    CodeRequest, CodeSent, Consent, DeviceRecord, DeviceRegistered, History, Me, Profile, Purchase,
-    PurchaseRequest, SignInRequest, Verified, VerifyRequest,
+    CodeRequest, CodeSent, Consent, DeviceRecord, DeviceRegistered, History, HostTokenRequest, Me,
+    Profile, Purchase, PurchaseRequest, SignInRequest, Verified, VerifyRequest,
 };
 use shopbag_api::promotions::Calendar;
 use shopbag_api::reminders::{Reminder, ReminderRequest, RemindersResponse};
@@ -249,6 +249,18 @@ impl Client {
             builder = builder.header("Authorization", &bearer(token));
         }
         send(builder, Some(request)).await
+    }
+
+    /// Signs in with a super-app host's token for its user; with the bag token as above.
+    pub async fn host_sign_in(&self, token: &str, bag: Option<&BagToken>) -> Result<Me, ApiError> {
+        let mut builder = Request::post(&self.url("/auth/host-token"));
+        if let Some(bag) = bag {
+            builder = builder.header("Authorization", &bearer(bag));
+        }
+        let request = HostTokenRequest {
+            token: token.to_string(),
+        };
+        send(builder, Some(&request)).await
     }
 
     pub async fn sign_out(&self) -> Result<(), ApiError> {

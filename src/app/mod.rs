@@ -11,18 +11,22 @@ use crate::features::bag::provide_bag;
 use crate::features::kiosk;
 use crate::features::scan::provide_wedge;
 use crate::features::store::{provide_stores, Here};
+use crate::i18n::*;
 use crate::navigation::provide_address;
 use crate::route::Route;
 use app_bar::AppBar;
 use leptos::prelude::*;
 use screens::{AtTheTill, LeavingTheBag};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn App() -> impl IntoView {
-    keep_app_on_device();
+    let updated = keep_app_on_device();
     view! {
         <Translated>
             <Shell />
+            <NewRelease updated />
         </Translated>
     }
 }
@@ -72,13 +76,50 @@ fn screen(route: Route) -> AnyView {
 
 /// Registers the service worker that keeps the app for offline starts. Browsers offer it only in
 /// secure contexts (HTTPS, localhost); elsewhere the app simply needs the network to start.
-fn keep_app_on_device() {
+///
+/// A page a service worker already served learns of the next release when the new worker takes
+/// over (public/sw.js): the answer turns true, and the shell offers a reload. (The first worker
+/// of a first visit takes over too, but the page runs that release already.)
+fn keep_app_on_device() -> RwSignal<bool> {
+    let updated = RwSignal::new(false);
     let Some(window) = web_sys::window() else {
-        return;
+        return updated;
     };
     let navigator = window.navigator();
     let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
     if supported {
-        let _ = navigator.service_worker().register("/sw.js");
+        let container = navigator.service_worker();
+        let _ = container.register("/sw.js");
+        // Served by a worker already, or (on a first visit) from the first worker's takeover on.
+        let controller = js_sys::Reflect::get(&container, &"controller".into());
+        let mut served = controller.is_ok_and(|worker| worker.is_truthy());
+        let taken_over = Closure::<dyn FnMut()>::new(move || {
+            if served {
+                updated.set(true);
+            }
+            served = true;
+        });
+        let _ = container.add_event_listener_with_callback(
+            "controllerchange",
+            taken_over.into_js_value().unchecked_ref(),
+        );
+    }
+    updated
+}
+
+/// "A new version is ready", with a reload, once a new release took over this page. Always on
+/// the page and hidden until then: the cheapest view for the first load (no `Show`, whose
+/// machinery no other part of the shell needs).
+#[component]
+fn NewRelease(updated: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = move |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <div class="new-release" role="status" hidden=move || !updated.get()>
+            <span>{move || i18n.update_ready()}</span>
+            <button type="button" class="button" on:click=reload>{move || i18n.update_reload()}</button>
+        </div>
     }
 }

@@ -5,9 +5,12 @@ use crate::api::member::{CouponStatus, Me};
 use crate::api::{ApiError, Client, ErrorCode};
 use crate::components::{use_lang, Price};
 use crate::features::bag::use_bag;
+use crate::features::host::{self, Host};
 use crate::features::kiosk;
 use crate::features::member::{CodeCard, DraftProblem, MemberStyle, Membership, SignInDraft};
 use crate::i18n::*;
+use crate::navigation::use_address;
+use crate::reflect::get;
 use crate::route::Route;
 use leptos::prelude::*;
 
@@ -148,27 +151,53 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
             }
         }
     });
+    let signed_in = move |me: Me| {
+        let signed = Membership {
+            me,
+            device: None,
+            paused: false,
+        };
+        let _ = signed.save();
+        bag.wake_sync();
+        // Shown signed in, which registers this device for her code.
+        membership.set(Some(signed));
+    };
+    let host_client = client.clone();
     let sign_in = Action::new_local(move |request: &crate::api::member::SignInRequest| {
         let (client, request) = (client.clone(), request.clone());
         async move {
             // The bag on this device joins hers (a new, empty one for a device without).
             let token = bag.lasting_token();
             match client.sign_in(&request, token.as_ref()).await {
-                Ok(me) => {
-                    let signed = Membership {
-                        me,
-                        device: None,
-                        paused: false,
-                    };
-                    let _ = signed.save();
-                    bag.wake_sync();
-                    // Shown signed in, which registers this device for her code.
-                    membership.set(Some(signed));
+                Ok(me) => signed_in(me),
+                Err(error) => problem.set(Some(say(&error))),
+            }
+        }
+    });
+    // A super-app that opened this page with its token for its user (see `features::host`).
+    let host_name = Host::of_this_page().map_or("shopbag", Host::name);
+    let address = use_address();
+    let host_sign_in = Action::new_local(move |token: &String| {
+        let (client, token) = (host_client.clone(), token.clone());
+        async move {
+            // The token goes from the address once used (a reload must not replay it).
+            address.replace(&Route::Member);
+            match client
+                .host_sign_in(&token, bag.lasting_token().as_ref())
+                .await
+            {
+                Ok(me) => signed_in(me),
+                Err(error) if error.code() == Some(ErrorCode::SignInFailed) => {
+                    problem.set(Some(i18n.sign_in_host_failed(host_name)));
                 }
                 Err(error) => problem.set(Some(say(&error))),
             }
         }
     });
+    let fragment = get(&window().location().into(), "hash").and_then(|h| h.as_string());
+    if let Some(token) = fragment.as_deref().and_then(host::token_in) {
+        host_sign_in.dispatch(token);
+    }
     let send_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
@@ -191,6 +220,9 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
         }
     };
     view! {
+        <Show when=move || host_sign_in.pending().get()>
+            <p role="status">{move || i18n.sign_in_with_host(host_name)}</p>
+        </Show>
         <p>{move || i18n.sign_in_intro()}</p>
         <form class="sign-in" on:submit=send_code>
             <label for="phone">{move || i18n.sign_in_phone()}</label>

@@ -1,6 +1,7 @@
 // The app split by screen: every screen opens cold from its own chunks, opens offline once the
 // app is kept on the device, says so (with a retry that works) when its chunk cannot be fetched,
-// and a page left open across a new release still navigates.
+// a page left open across a new release still navigates, and one kept on the device offers the
+// new release with a reload.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import {
   copyOfApp,
   deployNextRelease,
   releaseOf,
+  axeViolations,
 } from './harness.mjs';
 
 let server;
@@ -56,6 +58,14 @@ function screens() {
       shows: (page) => page.getByText("We can't find this order for this bag."),
       logs404: true,
       offline: (page) => page.getByRole('alert').getByText("We can't reach the shop right now"),
+    },
+    // A kiosk's claim code no kiosk offered: the API says 404.
+    {
+      path: '/claim/0123456789ABCDEFGHJK',
+      split: 'order',
+      shows: (page) => page.getByRole('alert').getByText("This code is not known: scan the kiosk's code again."),
+      logs404: true,
+      offline: (page) => page.getByRole('alert').getByText('That did not reach us: check your connection and try again.'),
     },
     { path: '/nowhere', split: 'not_found', shows: heading('Page not found') },
   ];
@@ -151,6 +161,49 @@ test('after one visit, every screen opens with no network at all', async () => {
   await page.locator('.app-bar .bag-link').click();
   await page.getByRole('heading', { level: 1, name: 'Your bag' }).waitFor();
   await context.close();
+});
+
+test('the app installs with its icons, and a release deployed later is offered with a reload', async () => {
+  const manifest = await getJson(`${server.url}/manifest.webmanifest`);
+  const purposes = manifest.icons.map((icon) => `${icon.sizes} ${icon.purpose ?? 'any'}`);
+  for (const wanted of ['192x192 any', '512x512 any', '512x512 maskable']) assert.ok(purposes.includes(wanted), wanted);
+  for (const icon of manifest.icons) {
+    const response = await fetch(`${server.url}${icon.src}`);
+    assert.equal(response.status, 200, icon.src);
+    assert.equal(response.headers.get('content-type'), icon.type, icon.src);
+  }
+
+  const dist = copyOfApp();
+  const own = await startServer({ dist });
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => localStorage.setItem('shopbag.language', 'en'));
+    await page.goto(own.url);
+    await page.getByRole('heading', { level: 1, name: 'Find a product' }).waitFor();
+    await appKeptOnDevice(page);
+    const offer = page.getByRole('status').filter({ hasText: 'A new version of shopbag is ready.' });
+    assert.equal(await offer.count(), 0, 'no offer for the release the page runs');
+    const next = deployNextRelease(dist);
+    // The browser's own check for a new service worker, made now.
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    await offer.waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    await offer.getByRole('button', { name: 'Reload' }).click();
+    await page.waitForFunction((next) => document.querySelector('meta[name="shopbag-release"]')?.content === next, next);
+    await page.getByRole('heading', { level: 1, name: 'Find a product' }).waitFor();
+    assert.equal(await offer.count(), 0);
+    // The new release is the one kept: it starts with no network.
+    await appKeptOnDevice(page);
+    await context.setOffline(true);
+    await page.goto(`${own.url}/bag`);
+    await page.getByRole('heading', { level: 1, name: 'Your bag' }).waitFor();
+    assert.equal(await page.locator('meta[name="shopbag-release"]').getAttribute('content'), next);
+  } finally {
+    await context.close();
+    await own.stop();
+    rmSync(dist, { recursive: true, force: true });
+  }
 });
 
 test('a screen whose chunk cannot be fetched says so, and its retry works', async () => {

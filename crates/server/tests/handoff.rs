@@ -38,6 +38,11 @@ async fn kiosk_offer(f: &Fixture) -> (BagToken, BagState, HandoffOffer) {
     (kiosk, bag.clone(), response.json().await.unwrap())
 }
 
+/// Claims `code` into the bag of `into`.
+async fn claim(f: &Fixture, into: Option<&BagToken>, code: &str) -> reqwest::Response {
+    post(f, "/api/v1/handoffs/claim", into, json!({ "code": code })).await
+}
+
 async fn status(f: &Fixture, kiosk: &BagToken) -> HandoffStatus {
     let request = f.server.client.get(f.server.url("/api/v1/handoffs/latest"));
     let response = f.server.with_token(request, kiosk).send().await.unwrap();
@@ -118,22 +123,10 @@ async fn expired_unknown_and_malformed_codes_get_clear_errors_and_change_nothing
         assert_error(response, 404, "claim_not_found").await;
     }
     // Claiming needs a bag to claim into.
-    let response = post(
-        &f,
-        "/api/v1/handoffs/claim",
-        None,
-        json!({ "code": offer.code }),
-    )
-    .await;
+    let response = claim(&f, None, &offer.code).await;
     assert_error(response, 401, "unauthorized").await;
     // The kiosk cannot claim its own offer.
-    let response = post(
-        &f,
-        "/api/v1/handoffs/claim",
-        Some(&kiosk),
-        json!({ "code": offer.code }),
-    )
-    .await;
+    let response = claim(&f, Some(&kiosk), &offer.code).await;
     assert_error(response, 422, "invalid_operation").await;
 
     // Five minutes later (the row's time moved back, as the clock cannot be).
@@ -142,13 +135,7 @@ async fn expired_unknown_and_malformed_codes_get_clear_errors_and_change_nothing
         .await
         .unwrap();
     assert_eq!(status(&f, &kiosk).await.state, HandoffState::Expired);
-    let response = post(
-        &f,
-        "/api/v1/handoffs/claim",
-        Some(&phone),
-        json!({ "code": offer.code }),
-    )
-    .await;
+    let response = claim(&f, Some(&phone), &offer.code).await;
     assert_error(response, 410, "claim_expired").await;
     assert!(f.server.bag(&phone).await.lines.is_empty());
     // The kiosk's lines stay until it wipes itself.
@@ -169,21 +156,9 @@ async fn a_new_offer_ends_the_kiosks_earlier_one() {
     let second: HandoffOffer = response.json().await.unwrap();
     assert_ne!(first.code, second.code);
     let phone = token();
-    let response = post(
-        &f,
-        "/api/v1/handoffs/claim",
-        Some(&phone),
-        json!({ "code": first.code }),
-    )
-    .await;
+    let response = claim(&f, Some(&phone), &first.code).await;
     assert_error(response, 404, "claim_not_found").await;
-    let response = post(
-        &f,
-        "/api/v1/handoffs/claim",
-        Some(&phone),
-        json!({ "code": second.code }),
-    )
-    .await;
+    let response = claim(&f, Some(&phone), &second.code).await;
     assert_eq!(response.status(), 200);
 }
 
@@ -230,13 +205,7 @@ async fn the_claim_code_never_reaches_the_log() {
     // The claim page's address, as the phone's camera app opens it.
     f.server.get(&format!("/claim/{}", offer.code)).await;
     let phone = token();
-    let response = post(
-        &f,
-        "/api/v1/handoffs/claim",
-        Some(&phone),
-        json!({ "code": offer.code }),
-    )
-    .await;
+    let response = claim(&f, Some(&phone), &offer.code).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         quantities(&f.server.bag(&phone).await),

@@ -90,6 +90,10 @@ pub fn CodeCard(membership: RwSignal<Option<Membership>>) -> impl IntoView {
                 }
                 .into_any(),
             }}
+            // The silent timer's news, said politely when the code changes.
+            <p class="visually-hidden" aria-live="polite">
+                {move || code.get().map(|c| i18n.member_code_new(&c[c.len().saturating_sub(4)..]))}
+            </p>
             <p class="problem" role="alert">{move || problem.get()}</p>
         </section>
     }

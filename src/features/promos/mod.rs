@@ -210,11 +210,19 @@ fn Banner(
             let _ = save_calendar(calendar, lines, lang, i18n).await;
         });
     };
+    // Said politely once a minute (the timer itself is silent: every second would drown her
+    // screen reader).
+    let minute = Memo::new(move |_| now.get().0 / 60_000);
+    let said = move || {
+        minute.track();
+        untrack(text)
+    };
     move || {
         text().map(|text| {
             view! {
                 <aside class="festival-banner" aria-label=move || i18n.festival_title()>
                     <p role="timer">{text}</p>
+                    <p class="visually-hidden" aria-live="polite">{said}</p>
                     <button type="button" class="button" on:click=download>
                         {move || i18n.add_to_calendar()}
                     </button>

@@ -12,6 +12,7 @@ use crate::api::handoff::ClaimCode;
 use crate::api::{Client, CodeMatch, ScannedCode};
 use crate::components::{lang_of, LookupProblem};
 use crate::features::bag::{use_bag, Bag};
+use crate::features::host::{Host, HostScan};
 use crate::features::scan::decoder::Decoder;
 use crate::features::scan::{feedback, frames, use_wedge, Cooldown, Viewfinder};
 use crate::features::store::{use_here, Here};
@@ -154,17 +155,51 @@ pub fn ScanPage() -> impl IntoView {
 
     on_cleanup(move || decoder.with_value(Decoder::shut_down));
 
+    // In a super-app with its own scanner, that scanner opens first; ours is a tap away.
+    let host = Host::of_this_page().filter(|host| host.has_scanner());
+    let own_camera = RwSignal::new(host.is_none());
+    let scan_with_host = move |host: Host| {
+        spawn_local(async move {
+            match host.scan().await {
+                Ok(code) => scanner.hit(code, Source::Deliberate),
+                Err(HostScan::Cancelled) => {}
+                Err(_) => {
+                    let i18n = scanner.i18n;
+                    scanner.announcement.set(i18n.scan_host_failed(host.name()));
+                    own_camera.set(true);
+                }
+            }
+        });
+    };
+    if let Some(host) = host {
+        scan_with_host(host);
+    }
+
     view! {
         <section class="page scan">
             <h1>{move || i18n.scan_title()}</h1>
-            <Viewfinder
-                on_code=Callback::new(move |code| scanner.hit(code, Source::Camera))
-                decoder
-                paused=Signal::derive(move || {
-                    scanner.hit.with(Option::is_some) || typing.get() || reading.get()
-                })
-                restarts
-            />
+            {host.map(|host| view! {
+                <div class="host-scan">
+                    <button type="button" class="button primary" on:click=move |_| scan_with_host(host)>
+                        {move || i18n.scan_with_host(host.name())}
+                    </button>
+                    <Show when=move || !own_camera.get()>
+                        <button type="button" class="button" on:click=move |_| own_camera.set(true)>
+                            {move || i18n.scan_own_camera()}
+                        </button>
+                    </Show>
+                </div>
+            })}
+            <Show when=move || own_camera.get()>
+                <Viewfinder
+                    on_code=Callback::new(move |code| scanner.hit(code, Source::Camera))
+                    decoder
+                    paused=Signal::derive(move || {
+                        scanner.hit.with(Option::is_some) || typing.get() || reading.get()
+                    })
+                    restarts
+                />
+            </Show>
             <p class="scan-announcement" role="status" aria-live="polite">
                 {move || scanner.announcement.get()}
             </p>
