@@ -51,10 +51,10 @@ pub fn KioskFrame(id: KioskId) -> impl IntoView {
         let last_input = (last_active.get() as i64).max(continued.get());
         kiosk::idle(now.get().0, last_input, on_start() && bag.count() == 0)
     });
-    Effect::new(move |_| {
-        if idle.get() == Idle::StartOver {
-            storage::forget_shopper();
-        }
+    Effect::new(move |_| match idle.get() {
+        Idle::StartOver => storage::forget_shopper(),
+        Idle::Tidy => storage::remove_personal(),
+        Idle::InUse | Idle::Warning { .. } => {}
     });
     let warning = Memo::new(move |_| matches!(idle.get(), Idle::Warning { .. }));
     let seconds_left = Signal::derive(move || match idle.get() {

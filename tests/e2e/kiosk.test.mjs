@@ -156,9 +156,13 @@ test('a kiosk left alone warns after a minute; Continue keeps the bag, silence s
   await stand.getByText('Scan a hang tag to start').waitFor();
   assert.deepEqual(await personalKeys(stand), []);
   assert.equal(await bagCount(stand), '0');
-  // At rest on the start screen with an empty bag, it no longer interrupts anybody.
+  // At rest on the start screen with an empty bag, it no longer interrupts anybody; anything of
+  // a shopper's still stored (a size she chose before emptying her bag) goes without a word.
+  await stand.evaluate(() => localStorage.setItem('shopbag.size.coats', '"M"'));
   await stand.clock.runFor(120_000);
   assert.equal(await warning.count(), 0);
+  assert.deepEqual(await personalKeys(stand), []);
+  await stand.getByText('Scan a hang tag to start').waitFor();
   assert.deepEqual(stand.consoleErrors, []);
   await stand.context().close();
 });

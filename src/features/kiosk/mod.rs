@@ -75,8 +75,11 @@ pub const WARNING_MS: i64 = 15_000;
 /// Where a kiosk is with the shopper in front of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Idle {
-    /// She is using it, or nobody is and nothing of anybody's is on it.
+    /// She is using it, or it is at rest and was not left alone long.
     InUse,
+    /// At rest and left alone as long as a warning would have taken: anything of a shopper's
+    /// still stored (a size she chose, then emptied her bag) goes, without a word or a reload.
+    Tidy,
     /// "Are you still there?", with the whole seconds left.
     Warning { seconds_left: u32 },
     /// Time is up: wipe and start over.
@@ -84,11 +87,13 @@ pub enum Idle {
 }
 
 /// Where the kiosk is `now`, with the last input at `last_input` (ms). A kiosk at rest (the
-/// start screen, an empty bag) has nothing to protect and no reason to interrupt anybody.
+/// start screen, an empty bag) shows nothing of anybody's: no reason to interrupt anybody.
 pub fn idle(now: i64, last_input: i64, at_rest: bool) -> Idle {
     let quiet = now - last_input;
-    if at_rest || quiet < IDLE_MS {
+    if quiet < IDLE_MS || (at_rest && quiet < IDLE_MS + WARNING_MS) {
         Idle::InUse
+    } else if at_rest {
+        Idle::Tidy
     } else if quiet < IDLE_MS + WARNING_MS {
         let left = IDLE_MS + WARNING_MS - quiet;
         Idle::Warning {
@@ -147,8 +152,12 @@ mod tests {
     }
 
     #[test]
-    fn a_kiosk_at_rest_is_never_interrupted() {
-        assert_eq!(idle(10_000_000, 0, true), Idle::InUse);
+    fn a_kiosk_at_rest_is_never_interrupted_only_tidied() {
+        let t = 1_000_000;
+        assert_eq!(idle(t + 60_000, t, true), Idle::InUse);
+        assert_eq!(idle(t + 74_999, t, true), Idle::InUse);
+        assert_eq!(idle(t + 75_000, t, true), Idle::Tidy);
+        assert_eq!(idle(t + 10_000_000, t, true), Idle::Tidy);
     }
 
     #[test]
