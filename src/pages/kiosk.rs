@@ -26,7 +26,8 @@ use wasm_bindgen::JsValue;
 const POLL_MS: u64 = 2_000;
 /// How long the thanks stay before the kiosk starts over.
 const THANKS_MS: f64 = 5_000.0;
-/// The browser session's mark that this kiosk already started over once (sessionStorage).
+/// Marks (in sessionStorage) that this browser session's first page already made sure nothing
+/// of an earlier shopper's is stored.
 const SESSION: &str = "shopbag.kiosk.session";
 
 #[component]
