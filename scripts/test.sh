@@ -5,6 +5,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_build
 setup_test
 
+# A CI run builds once from nothing: incremental caches would only double what target/ holds.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
@@ -48,11 +51,13 @@ fi
 
 step "Unit and server integration tests (cargo test)"
 cargo test --workspace
-cargo test -p shopbag-server --features fault-injection --test faults
+# The fault switch and the tag renderer are built with the whole workspace selected too: the same
+# features for every dependency, so only our own crates compile again, never tokio, sqlx and axum.
+cargo test --workspace --features shopbag-server/fault-injection --test faults
 
 build_app
 step "Building the server for the browser tests (with its test-only fault switch)"
-cargo build -p shopbag-server --features fault-injection
+cargo build --workspace --features shopbag-server/fault-injection --bin shopbag-server
 
 step "Browser tests of the app (wasm-bindgen-test in headless Chromium)"
 start_server
@@ -70,7 +75,7 @@ CHROMEDRIVER="$(command -v chromedriver)" \
   cargo test -p shopbag-scanner --target wasm32-unknown-unknown --test browser
 
 step "Building the tag renderer for the fake camera"
-cargo build -p shopbag-scanner --example tag_pictures
+cargo build --workspace --example tag_pictures
 
 step "End-to-end flows (Playwright on Debian's Chromium, release build, real server)"
 SHOPBAG_SERVER_BIN="$ROOT/target/debug/shopbag-server" node --test --test-concurrency=1 tests/e2e/
