@@ -58,13 +58,26 @@ setup_build() {
 }
 
 setup_test() {
+  local packages=()
   # The CJK font: layout tests measure Chinese text as a phone draws it, not as empty boxes.
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
     || [ -z "$(fc-list 'Noto Sans CJK SC' 2>/dev/null)" ]; then
-    step "Installing Chromium, ChromeDriver and the Noto CJK fonts from Debian"
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk
+    packages+=(chromium chromium-driver fonts-noto-cjk)
   fi
+  # The server's suite runs on PostgreSQL too (a throwaway cluster of the test script's own).
+  if [ -z "$(postgres_bin)" ]; then
+    packages+=(postgresql)
+  fi
+  if [ "${#packages[@]}" -gt 0 ]; then
+    step "Installing ${packages[*]} from Debian"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
+  fi
+}
+
+# The newest installed PostgreSQL's programs (initdb, pg_ctl), or nothing.
+postgres_bin() {
+  find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1
 }
 
 build_app() {

@@ -10,11 +10,37 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
+PG_DIR=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
+  [ -n "$PG_DIR" ] && as_postgres "$(postgres_bin)/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$WORK" ${PG_DIR:+"$PG_DIR"}
 }
 trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# PostgreSQL refuses to run as root: as root, its programs run as Debian's postgres user.
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts a throwaway PostgreSQL cluster in a temporary folder, on a free loopback port; sets
+# PG_URL. Tests make a database each there. It is a scratch cluster: fsync is off.
+start_postgres() {
+  PG_DIR="$(mktemp -d)"
+  [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+  local bin port
+  bin="$(postgres_bin)"
+  port="$(free_port)"
+  as_postgres "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --encoding=UTF8 \
+    --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; return 1; }
+  as_postgres "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-h 127.0.0.1 -p $port -k $PG_DIR -c max_connections=400 -c fsync=off" start >/dev/null
+  PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
 
 # Starts the server on a free port with a fresh database; sets SERVER_URL.
 start_server() {
@@ -36,7 +62,7 @@ cargo fmt --all -- --check
 
 step "Lints (clippy -D warnings), native and wasm32"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p shopbag-server --all-targets --features fault-injection -- -D warnings
+cargo clippy --workspace --all-targets --features shopbag-server/fault-injection -- -D warnings
 cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warnings
 # The app as the release build cuts it (its split points are only split with this feature).
 cargo clippy -p shopbag --target wasm32-unknown-unknown --features split -- -D warnings
@@ -49,15 +75,18 @@ if cargo tree -p shopbag-scanner --target wasm32-unknown-unknown -e normal | gre
   exit 1
 fi
 
-step "Unit and server integration tests (cargo test)"
+step "Unit and server integration tests (cargo test), on SQLite"
 cargo test --workspace
-# The fault switch and the tag renderer are built with the whole workspace selected too: the same
-# features for every dependency, so only our own crates compile again, never tokio, sqlx and axum.
-cargo test --workspace --features shopbag-server/fault-injection --test faults
+# Again with the server's test-only fault switch, its own tests included; the workspace as a
+# whole each time, so every dependency keeps its features and only the server compiles again.
+# This leaves the server the browser tests run (target/debug/shopbag-server).
+cargo test --workspace --features shopbag-server/fault-injection
+
+step "The server's integration tests on PostgreSQL (a throwaway cluster, three replicas too)"
+start_postgres
+SHOPBAG_TEST_POSTGRES="$PG_URL" cargo test --workspace --features shopbag-server/fault-injection
 
 build_app
-step "Building the server for the browser tests (with its test-only fault switch)"
-cargo build --workspace --features shopbag-server/fault-injection --bin shopbag-server
 
 step "Browser tests of the app (wasm-bindgen-test in headless Chromium)"
 start_server

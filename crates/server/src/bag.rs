@@ -3,6 +3,7 @@
 //! A bag is stored as the operations it received (`bag_ops`), keyed by the SHA-256 of its token;
 //! its lines are folded from them by the contract's [`OpLog`], exactly as on the devices.
 
+use crate::db::Statement;
 use crate::error::AppError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
@@ -13,7 +14,7 @@ use shopbag_api::bag::{
     BagError, BagState, BagToken, Change, Op, OpId, OpLog, COMPACTION_HORIZON_MS, MAX_KEPT_OPS,
     MAX_OPS_PER_BATCH,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::{BTreeSet, HashSet};
 
 /// The key a bag is stored under: the SHA-256 of its token.
@@ -39,9 +40,9 @@ impl BagKey {
     }
 
     /// The bag this key opens: a signed-in device's own bag key leads to her member bag.
-    pub async fn opened(self, pool: &SqlitePool) -> Result<BagKey, sqlx::Error> {
+    pub async fn opened(self, pool: &AnyPool) -> Result<BagKey, sqlx::Error> {
         let member_bag: Option<(Vec<u8>,)> =
-            sqlx::query_as("SELECT bag FROM bag_aliases WHERE alias = ?")
+            sqlx::query_as("SELECT bag FROM bag_aliases WHERE alias = $1")
                 .bind(self.as_bytes())
                 .fetch_optional(pool)
                 .await?;
@@ -92,8 +93,8 @@ impl BagKey {
 }
 
 /// The bag's operations as stored, folded into a log.
-pub async fn log(conn: &mut SqliteConnection, bag: &BagKey) -> Result<OpLog, AppError> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT op FROM bag_ops WHERE bag = ?")
+pub async fn log(conn: &mut AnyConnection, bag: &BagKey) -> Result<OpLog, AppError> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT op FROM bag_ops WHERE bag = $1")
         .bind(bag.as_bytes())
         .fetch_all(&mut *conn)
         .await?;
@@ -109,15 +110,10 @@ pub async fn log(conn: &mut SqliteConnection, bag: &BagKey) -> Result<OpLog, App
 }
 
 /// Stores operations; one already stored under its id is left as it is (a replay).
-pub async fn append(
-    conn: &mut SqliteConnection,
-    bag: &BagKey,
-    ops: &[&Op],
-) -> Result<(), AppError> {
+pub async fn append(conn: &mut AnyConnection, bag: &BagKey, ops: &[&Op]) -> Result<(), AppError> {
     // A batch of MAX_OPS_PER_BATCH binds three times that many values: far below SQLite's limit.
     for chunk in ops.chunks(MAX_OPS_PER_BATCH) {
-        let mut insert =
-            QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO bag_ops (bag, id, op) ");
+        let mut insert = Statement::new("INSERT INTO bag_ops (bag, id, op)");
         let mut rows = Vec::with_capacity(chunk.len());
         for op in chunk {
             let json = serde_json::to_string(op).map_err(|error| {
@@ -126,11 +122,11 @@ pub async fn append(
             })?;
             rows.push((op.id.as_str().to_string(), json));
         }
-        insert.push_values(rows, |mut row, (id, json)| {
-            row.push_bind(bag.as_bytes().to_vec())
-                .push_bind(id)
-                .push_bind(json);
-        });
+        insert
+            .values(rows, |row, (id, json)| {
+                row.bind(bag.as_bytes().to_vec()).bind(id).bind(json);
+            })
+            .push(" ON CONFLICT DO NOTHING");
         insert.build().execute(&mut *conn).await?;
     }
     Ok(())
@@ -152,18 +148,14 @@ fn skus(batch: &[Op]) -> BTreeSet<&str> {
 
 /// Of `skus`, those that are not a variant in the catalogue.
 pub(crate) async fn unknown_skus(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     skus: &BTreeSet<&str>,
 ) -> Result<Vec<String>, AppError> {
     if skus.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = QueryBuilder::<Sqlite>::new("SELECT sku FROM variants WHERE sku IN (");
-    let mut list = query.separated(", ");
-    for sku in skus {
-        list.push_bind(sku.to_string());
-    }
-    query.push(")");
+    let mut query = Statement::new("SELECT sku FROM variants WHERE sku IN ");
+    query.list(skus.iter().map(|sku| sku.to_string()));
     let known: Vec<(String,)> = query.build_query_as().fetch_all(pool).await?;
     let known: HashSet<String> = known.into_iter().map(|(sku,)| sku).collect();
     Ok(skus
@@ -174,7 +166,7 @@ pub(crate) async fn unknown_skus(
 }
 
 /// What the bag holds now.
-pub async fn state(pool: &SqlitePool, bag: &BagKey) -> Result<BagState, AppError> {
+pub async fn state(pool: &AnyPool, bag: &BagKey) -> Result<BagState, AppError> {
     let mut conn = pool.acquire().await?;
     Ok(BagState::from(&log(&mut conn, bag).await?))
 }
@@ -204,7 +196,7 @@ pub async fn apply(state: &AppState, bag: &BagKey, batch: &[Op]) -> Result<BagSt
 /// Takes the batch into the stored log and forgets what compaction may (see
 /// `OpLog::compact`), so the log a batch reads stays bounded by [`MAX_KEPT_OPS`].
 pub(crate) async fn apply_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     bag: &BagKey,
     batch: &[Op],
     now: i64,
@@ -241,21 +233,17 @@ pub(crate) async fn apply_in(
 
 /// Deletes the operations compaction forgot.
 async fn forget(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     bag: &BagKey,
     ids: &HashSet<OpId>,
 ) -> Result<(), AppError> {
     let ids: Vec<&OpId> = ids.iter().collect();
     for chunk in ids.chunks(MAX_OPS_PER_BATCH) {
-        let mut delete = QueryBuilder::<Sqlite>::new("DELETE FROM bag_ops WHERE bag = ");
+        let mut delete = Statement::new("DELETE FROM bag_ops WHERE bag = ");
         delete
-            .push_bind(bag.as_bytes().to_vec())
-            .push(" AND id IN (");
-        let mut list = delete.separated(", ");
-        for id in chunk {
-            list.push_bind(id.as_str().to_string());
-        }
-        delete.push(")");
+            .bind(bag.as_bytes().to_vec())
+            .push(" AND id IN ")
+            .list(chunk.iter().map(|id| id.as_str().to_string()));
         delete.build().execute(&mut *conn).await?;
     }
     Ok(())

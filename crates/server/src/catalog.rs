@@ -1,10 +1,11 @@
 //! Catalogue queries: reads stores, products, stock and codes from SQLite into the contract's types.
 
+use crate::db::Statement;
 use shopbag_api::{
     Category, Colour, GeoPoint, Localized, Money, Product, ProductSummary, Store, StoreStock,
     Variant,
 };
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::HashMap;
 
 #[derive(FromRow)]
@@ -37,15 +38,15 @@ impl From<StoreRow> for Store {
 const STORE_COLUMNS: &str =
     "SELECT id, name_zh, name_en, address_zh, address_en, opening_hours, lat, lng FROM stores";
 
-pub async fn stores(pool: &SqlitePool) -> Result<Vec<Store>, sqlx::Error> {
+pub async fn stores(pool: &AnyPool) -> Result<Vec<Store>, sqlx::Error> {
     let rows: Vec<StoreRow> = sqlx::query_as(&format!("{STORE_COLUMNS} ORDER BY position"))
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(Store::from).collect())
 }
 
-pub async fn store(pool: &SqlitePool, id: &str) -> Result<Option<Store>, sqlx::Error> {
-    let row: Option<StoreRow> = sqlx::query_as(&format!("{STORE_COLUMNS} WHERE id = ?"))
+pub async fn store(pool: &AnyPool, id: &str) -> Result<Option<Store>, sqlx::Error> {
+    let row: Option<StoreRow> = sqlx::query_as(&format!("{STORE_COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await?;
@@ -105,15 +106,15 @@ struct VariantRow {
 }
 
 /// One product with every variant, and stock in every store (0 where it has none).
-pub async fn product(pool: &SqlitePool, id: &str) -> Result<Option<Product>, sqlx::Error> {
+pub async fn product(pool: &AnyPool, id: &str) -> Result<Option<Product>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     product_on(&mut conn, id).await
 }
 
-async fn product_on(conn: &mut SqliteConnection, id: &str) -> Result<Option<Product>, sqlx::Error> {
+async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product>, sqlx::Error> {
     let Some(row): Option<ProductRow> = sqlx::query_as(
         "SELECT id, name_zh, name_en, brand, category, description_zh, description_en \
-         FROM products WHERE id = ?",
+         FROM products WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -123,19 +124,19 @@ async fn product_on(conn: &mut SqliteConnection, id: &str) -> Result<Option<Prod
     };
     let colours: Vec<ColourRow> = sqlx::query_as(
         "SELECT product_id, code, name_zh, name_en, hex FROM product_colours \
-         WHERE product_id = ? ORDER BY position",
+         WHERE product_id = $1 ORDER BY position",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     let sizes: Vec<(String,)> =
-        sqlx::query_as("SELECT size FROM product_sizes WHERE product_id = ? ORDER BY position")
+        sqlx::query_as("SELECT size FROM product_sizes WHERE product_id = $1 ORDER BY position")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
     let variants: Vec<VariantRow> = sqlx::query_as(
         "SELECT sku, colour, size, ean13, in_store_code, price, online_stock FROM variants \
-         WHERE product_id = ? ORDER BY position",
+         WHERE product_id = $1 ORDER BY position",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -145,7 +146,7 @@ async fn product_on(conn: &mut SqliteConnection, id: &str) -> Result<Option<Prod
         .await?;
     let stock: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT s.sku, s.store_id, s.quantity FROM stock s \
-         JOIN variants v ON v.sku = s.sku WHERE v.product_id = ?",
+         JOIN variants v ON v.sku = s.sku WHERE v.product_id = $1",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -230,11 +231,8 @@ fn like_pattern(term: &str) -> String {
     pattern
 }
 
-pub async fn search(
-    pool: &SqlitePool,
-    search: &Search,
-) -> Result<Vec<ProductSummary>, sqlx::Error> {
-    let mut query = QueryBuilder::<Sqlite>::new(
+pub async fn search(pool: &AnyPool, search: &Search) -> Result<Vec<ProductSummary>, sqlx::Error> {
+    let mut query = Statement::new(
         "SELECT p.id, p.name_zh, p.name_en, p.brand, p.category, \
          (SELECT MIN(v.price) FROM variants v WHERE v.product_id = p.id) AS price, \
          (SELECT v.ean13 FROM variants v WHERE v.product_id = p.id ORDER BY v.position LIMIT 1) AS ean13 \
@@ -242,39 +240,36 @@ pub async fn search(
     );
     for term in &search.terms {
         let pattern = like_pattern(term);
-        // SQLite's LIKE ignores ASCII case, which is what English names and brands need.
+        // Case is ignored (ASCII on SQLite, all of Unicode on PostgreSQL), which is what English
+        // names and brands need; lower() on both sides, since only SQLite's LIKE ignores it.
         query
-            .push(" AND (p.name_zh LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR p.name_en LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR p.brand LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
+            .push(" AND (lower(p.name_zh) LIKE lower(")
+            .bind(pattern.clone())
+            .push(") ESCAPE '\\' OR lower(p.name_en) LIKE lower(")
+            .bind(pattern.clone())
+            .push(") ESCAPE '\\' OR lower(p.brand) LIKE lower(")
+            .bind(pattern)
+            .push(") ESCAPE '\\')");
     }
     if let Some(category) = search.category {
-        query
-            .push(" AND p.category = ")
-            .push_bind(category.as_str());
+        query.push(" AND p.category = ").bind(category.as_str());
     }
     query
         .push(" ORDER BY p.id LIMIT ")
-        .push_bind(i64::from(search.limit))
+        .bind(i64::from(search.limit))
         .push(" OFFSET ")
-        .push_bind(i64::from(search.offset));
+        .bind(i64::from(search.offset));
     let rows: Vec<SummaryRow> = query.build_query_as().fetch_all(pool).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
 
-    let mut colours_query = QueryBuilder::<Sqlite>::new(
-        "SELECT product_id, code, name_zh, name_en, hex FROM product_colours WHERE product_id IN (",
+    let mut colours_query = Statement::new(
+        "SELECT product_id, code, name_zh, name_en, hex FROM product_colours WHERE product_id IN ",
     );
-    let mut ids = colours_query.separated(", ");
-    for row in &rows {
-        ids.push_bind(row.id.clone());
-    }
-    colours_query.push(") ORDER BY product_id, position");
+    colours_query
+        .list(rows.iter().map(|row| row.id.clone()))
+        .push(" ORDER BY product_id, position");
     let colour_rows: Vec<ColourRow> = colours_query.build_query_as().fetch_all(pool).await?;
     let mut colours: HashMap<String, Vec<Colour>> = HashMap::new();
     for row in colour_rows {
@@ -308,10 +303,10 @@ pub struct CodeRow {
     pub kind: String,
 }
 
-pub async fn code(pool: &SqlitePool, gtin: &str) -> Result<Option<CodeRow>, sqlx::Error> {
+pub async fn code(pool: &AnyPool, gtin: &str) -> Result<Option<CodeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.sku, v.product_id, c.kind FROM codes c \
-         JOIN variants v ON v.sku = c.sku WHERE c.gtin = ?",
+         JOIN variants v ON v.sku = c.sku WHERE c.gtin = $1",
     )
     .bind(gtin)
     .fetch_optional(pool)

@@ -41,7 +41,9 @@ pub struct Config {
     #[arg(long, env = "SHOPBAG_PORT", default_value_t = 8080)]
     pub port: u16,
 
-    /// SQLite database; the file and its directory are created on first start and seeded.
+    /// The database: a SQLite file (`sqlite://<file>`; the file and its directory are created on
+    /// first start), or PostgreSQL (`postgres://<user>:<password>@<host>/<database>`, the
+    /// database already made), which several servers can share. Migrated and seeded at start.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/shopbag.db")]
     pub database_url: String,
 
@@ -166,10 +168,12 @@ fn listens_safely(addr: IpAddr, fault_switch: bool) -> Result<(), String> {
 
 /// `tls` next to the database file of a `sqlite:` URL, else `tls` in the working directory.
 fn default_tls_dir(database_url: &str) -> PathBuf {
-    let rest = database_url
+    let Some(rest) = database_url
         .strip_prefix("sqlite://")
         .or_else(|| database_url.strip_prefix("sqlite:"))
-        .unwrap_or(database_url);
+    else {
+        return PathBuf::from("tls");
+    };
     let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
     let in_memory =
         file.is_empty() || file == ":memory:" || query.split('&').any(|p| p == "mode=memory");
@@ -254,6 +258,10 @@ mod tests {
         assert_eq!(dir("sqlite:shop.db"), PathBuf::from("tls"));
         assert_eq!(dir("sqlite::memory:"), PathBuf::from("tls"));
         assert_eq!(dir("sqlite://x.db?mode=memory"), PathBuf::from("tls"));
+        assert_eq!(
+            dir("postgres://shop@db.internal/shopbag"),
+            PathBuf::from("tls")
+        );
         let chosen =
             Config::try_parse_from(["shopbag-server", "--tls-dir", "/etc/shopbag"]).unwrap();
         assert_eq!(chosen.tls_dir(), PathBuf::from("/etc/shopbag"));

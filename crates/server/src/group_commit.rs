@@ -9,7 +9,7 @@ use crate::bag::{self, BagKey};
 use crate::db::Writer;
 use crate::error::AppError;
 use shopbag_api::bag::{BagState, Op};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most batches in one transaction: enough to absorb a burst, few enough that the first of them
@@ -95,7 +95,7 @@ async fn commit(writer: &Writer, group: Vec<Job>) {
     }
 }
 
-async fn in_savepoint(conn: &mut SqliteConnection, job: &Job) -> Result<BagState, AppError> {
+async fn in_savepoint(conn: &mut AnyConnection, job: &Job) -> Result<BagState, AppError> {
     sqlx::query("SAVEPOINT batch").execute(&mut *conn).await?;
     let result = bag::apply_in(conn, &job.bag, &job.batch, job.now).await;
     if result.is_err() {

@@ -16,7 +16,7 @@ use shopbag_api::handoff::{
     ClaimCode, HandoffOffer, HandoffState, HandoffStatus, OfferedBag, CLAIM_LIFETIME_MS,
 };
 use shopbag_api::ErrorCode;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::BTreeSet;
 
 /// Handoffs that ended are deleted a day later (their lines went at the claim already).
@@ -86,13 +86,13 @@ pub async fn offer(
     let json = serde_json::to_string(lines).map_err(|_| AppError::internal())?;
     let mut tx = state.writer.begin().await?;
     let done = async {
-        sqlx::query("DELETE FROM handoffs WHERE bag = ? AND claimed_at IS NULL")
+        sqlx::query("DELETE FROM handoffs WHERE bag = $1 AND claimed_at IS NULL")
             .bind(kiosk.as_bytes())
             .execute(&mut *tx)
             .await?;
         sqlx::query(
             "INSERT INTO handoffs (code_hash, bag, lines, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(hash(&code))
         .bind(kiosk.as_bytes())
@@ -111,9 +111,9 @@ pub async fn offer(
 }
 
 /// What became of the kiosk's latest offer (404 when it made none, or it ended a day ago).
-pub async fn status(pool: &SqlitePool, kiosk: &BagKey) -> Result<HandoffStatus, AppError> {
+pub async fn status(pool: &AnyPool, kiosk: &BagKey) -> Result<HandoffStatus, AppError> {
     let latest: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT expires_at, claimed_at FROM handoffs WHERE bag = ? \
+        "SELECT expires_at, claimed_at FROM handoffs WHERE bag = $1 \
          ORDER BY created_at DESC LIMIT 1",
     )
     .bind(kiosk.as_bytes())
@@ -138,10 +138,10 @@ struct Offered {
 }
 
 /// The offer under `code` that can still be claimed: 404, 409 once claimed, 410 past its time.
-async fn offered(conn: &mut SqliteConnection, code: &str) -> Result<Offered, AppError> {
+async fn offered(conn: &mut AnyConnection, code: &str) -> Result<Offered, AppError> {
     let code_hash = hash(&parse(code)?);
     let row: Option<(Vec<u8>, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT bag, lines, expires_at, claimed_at FROM handoffs WHERE code_hash = ?",
+        "SELECT bag, lines, expires_at, claimed_at FROM handoffs WHERE code_hash = $1",
     )
     .bind(&code_hash)
     .fetch_optional(&mut *conn)
@@ -174,7 +174,7 @@ async fn offered(conn: &mut SqliteConnection, code: &str) -> Result<Offered, App
 }
 
 /// The lines under `code`, for the phone to show before she takes them.
-pub async fn open(pool: &SqlitePool, code: &str) -> Result<OfferedBag, AppError> {
+pub async fn open(pool: &AnyPool, code: &str) -> Result<OfferedBag, AppError> {
     let mut conn = pool.acquire().await?;
     let offer = offered(&mut conn, code).await?;
     Ok(OfferedBag {
@@ -196,12 +196,12 @@ pub async fn claim(state: &AppState, into: &BagKey, code: &str) -> Result<BagSta
         }
         let now = now_ms();
         let bag = bag::apply_in(&mut tx, into, &adds(&offer.lines, now)?, now).await?;
-        sqlx::query("UPDATE handoffs SET claimed_at = ?, lines = '[]' WHERE code_hash = ?")
+        sqlx::query("UPDATE handoffs SET claimed_at = $1, lines = '[]' WHERE code_hash = $2")
             .bind(now)
             .bind(&offer.code_hash)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM bag_ops WHERE bag = ?")
+        sqlx::query("DELETE FROM bag_ops WHERE bag = $1")
             .bind(&offer.bag)
             .execute(&mut *tx)
             .await?;
@@ -214,7 +214,7 @@ pub async fn claim(state: &AppState, into: &BagKey, code: &str) -> Result<BagSta
 /// Forgets handoffs that ended more than a day ago.
 pub async fn forget_ended(state: &AppState) -> Result<(), sqlx::Error> {
     let mut tx = state.writer.begin().await?;
-    let done = sqlx::query("DELETE FROM handoffs WHERE expires_at < ?")
+    let done = sqlx::query("DELETE FROM handoffs WHERE expires_at < $1")
         .bind(now_ms() - KEEP_ENDED_MS)
         .execute(&mut *tx)
         .await;

@@ -39,7 +39,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::routing::any;
 use axum::Router;
 use error::AppError;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -71,7 +71,7 @@ pub fn now_ms() -> i64 {
 #[derive(Clone)]
 pub struct AppState {
     /// For reads; they never wait for writers (WAL).
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     /// For bag and order writes, one at a time.
     pub writer: db::Writer,
     /// Bag batches, committed in groups on the writer.
@@ -91,7 +91,7 @@ pub struct AppState {
 
 impl AppState {
     /// Starts the bag's commit task: call within the server's runtime.
-    pub fn new(pool: SqlitePool, dist: impl Into<PathBuf>) -> Self {
+    pub fn new(pool: AnyPool, dist: impl Into<PathBuf>) -> Self {
         let writer = db::Writer::new(pool.clone());
         AppState {
             bag_commits: group_commit::BagCommits::start(writer.clone()),
@@ -224,7 +224,10 @@ impl Server {
         }
         let mut state = AppState::new(pool, config.dist.clone());
         state.request_timeout = config.limits().request;
-        state.throttle = Arc::new(throttle::Throttle::new(config.rates()));
+        state.throttle = Arc::new(throttle::Throttle::for_database(
+            config.rates(),
+            &state.pool,
+        ));
         state.pay_within_ms = config.pay_within_ms();
         state.members = Arc::new(config.members());
         state.dist.refresh().await;
@@ -291,7 +294,9 @@ async fn upkeep(state: AppState) {
         if let Err(error) = orders::expire_due(&state).await {
             tracing::warn!(?error, "could not expire unpaid orders; trying again later");
         }
-        state.throttle.forget_idle();
+        if let Err(error) = state.throttle.forget_idle().await {
+            tracing::warn!(%error, "could not forget full rate-limit buckets; trying again later");
+        }
         if forgot.elapsed() > Duration::from_secs(600) {
             forgot = std::time::Instant::now();
             if let Err(error) = handoff::forget_ended(&state).await {

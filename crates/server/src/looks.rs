@@ -6,7 +6,7 @@ use crate::catalog;
 use crate::error::AppError;
 use shopbag_api::looks::{candidates, complete, Look, Sizes, StyledLook, Wearer};
 use shopbag_api::{product_id_of, Category, Localized, Product};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::collections::HashMap;
 
 /// Looks whose products are read for one answer, best fitting first: enough to fill
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 const LOOKS_READ: usize = 8;
 
 /// Every look the stylists made, items in their order.
-pub async fn styled(pool: &SqlitePool) -> Result<Vec<StyledLook>, sqlx::Error> {
+pub async fn styled(pool: &AnyPool) -> Result<Vec<StyledLook>, sqlx::Error> {
     let looks: Vec<(String, String, String)> =
         sqlx::query_as("SELECT id, name_zh, name_en FROM looks ORDER BY id")
             .fetch_all(pool)
@@ -44,7 +44,7 @@ pub async fn styled(pool: &SqlitePool) -> Result<Vec<StyledLook>, sqlx::Error> {
 /// What her bag holds, for [`Wearer`]: its products, and the size of each category she bagged
 /// (the latest line's), filling in what `sizes` does not say.
 pub async fn bag_wearer(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     bag: &BagKey,
     mut sizes: Sizes,
 ) -> Result<Wearer, AppError> {
@@ -55,7 +55,7 @@ pub async fn bag_wearer(
     for line in &lines {
         let product_id = product_id_of(&line.sku);
         let category: Option<(String,)> =
-            sqlx::query_as("SELECT category FROM products WHERE id = ?")
+            sqlx::query_as("SELECT category FROM products WHERE id = $1")
                 .bind(product_id)
                 .fetch_optional(pool)
                 .await?;
@@ -85,7 +85,7 @@ pub async fn bag_wearer(
 }
 
 /// The looks to show `wearer`.
-pub async fn for_wearer(pool: &SqlitePool, wearer: &Wearer) -> Result<Vec<Look>, sqlx::Error> {
+pub async fn for_wearer(pool: &AnyPool, wearer: &Wearer) -> Result<Vec<Look>, sqlx::Error> {
     let looks = styled(pool).await?;
     let fitting = candidates(&looks, wearer);
     let read = &fitting[..fitting.len().min(LOOKS_READ)];

@@ -6,6 +6,7 @@
 //! payment and every half minute). A bag has at most `MAX_OPEN_ORDERS` awaiting payment.
 
 use crate::bag::{self, BagKey};
+use crate::db::Statement;
 use crate::error::AppError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
@@ -16,7 +17,7 @@ use shopbag_api::{
     DeliveryAddress, ErrorCode, Fulfilment, Localized, Money, Order, OrderLine, OrderRequest,
     OrderStatus, MAX_OPEN_ORDERS,
 };
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::{HashMap, HashSet};
 
 /// The `Idempotency-Key` header: 32 lowercase hex digits, one per order the shopper meant to place.
@@ -132,13 +133,13 @@ pub async fn place(
 
 /// The order this bag placed with this key, if the request asks for the same thing.
 async fn earlier(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     bag: &BagKey,
     key: &IdempotencyKey,
     request: &OrderRequest,
 ) -> Result<Option<Order>, AppError> {
     let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, request FROM orders WHERE bag = ? AND idempotency_key = ?")
+        sqlx::query_as("SELECT id, request FROM orders WHERE bag = $1 AND idempotency_key = $2")
             .bind(bag.as_bytes())
             .bind(key.as_str())
             .fetch_optional(&mut *conn)
@@ -172,21 +173,17 @@ struct VariantRow {
 }
 
 async fn variants(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     skus: &[String],
 ) -> Result<HashMap<String, VariantRow>, AppError> {
-    let mut query = QueryBuilder::<Sqlite>::new(
+    let mut query = Statement::new(
         "SELECT v.sku, v.product_id, p.name_zh, p.name_en, c.name_zh AS colour_zh, \
          c.name_en AS colour_en, v.size, v.price FROM variants v \
          JOIN products p ON p.id = v.product_id \
          JOIN product_colours c ON c.product_id = v.product_id AND c.code = v.colour \
-         WHERE v.sku IN (",
+         WHERE v.sku IN ",
     );
-    let mut list = query.separated(", ");
-    for sku in skus {
-        list.push_bind(sku.clone());
-    }
-    query.push(")");
+    query.list(skus.iter().cloned());
     let rows: Vec<VariantRow> = query.build_query_as().fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(|r| (r.sku.clone(), r)).collect())
 }
@@ -194,7 +191,7 @@ async fn variants(
 /// Takes `quantity` of `sku` from where the order is fulfilled; false when there is not enough.
 /// The condition in the UPDATE is what keeps stock from going negative.
 async fn reserve(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     fulfilment: &Fulfilment,
     sku: &str,
     quantity: u8,
@@ -203,8 +200,8 @@ async fn reserve(
     let result = match fulfilment {
         Fulfilment::Pickup { store_id } => {
             sqlx::query(
-                "UPDATE stock SET quantity = quantity - ? \
-                 WHERE sku = ? AND store_id = ? AND quantity >= ?",
+                "UPDATE stock SET quantity = quantity - $1 \
+                 WHERE sku = $2 AND store_id = $3 AND quantity >= $4",
             )
             .bind(quantity)
             .bind(sku)
@@ -215,8 +212,8 @@ async fn reserve(
         }
         Fulfilment::Delivery { .. } => {
             sqlx::query(
-                "UPDATE variants SET online_stock = online_stock - ? \
-                 WHERE sku = ? AND online_stock >= ?",
+                "UPDATE variants SET online_stock = online_stock - $1 \
+                 WHERE sku = $2 AND online_stock >= $3",
             )
             .bind(quantity)
             .bind(sku)
@@ -229,7 +226,7 @@ async fn reserve(
 }
 
 async fn place_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     bag: &BagKey,
     key: &IdempotencyKey,
     request: &OrderRequest,
@@ -242,11 +239,12 @@ async fn place_in(
     let created_at = crate::now_ms();
     // Stock held by unpaid orders past their deadline is free again before this one reserves.
     expire_due_in(conn, created_at).await?;
-    let (open,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM orders WHERE bag = ? AND status = 'awaiting_payment'")
-            .bind(bag.as_bytes())
-            .fetch_one(&mut *conn)
-            .await?;
+    let (open,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM orders WHERE bag = $1 AND status = 'awaiting_payment'",
+    )
+    .bind(bag.as_bytes())
+    .fetch_one(&mut *conn)
+    .await?;
     if open >= MAX_OPEN_ORDERS as i64 {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -297,10 +295,9 @@ async fn place_in(
     }
 
     // The next number of a sequence that never gives one twice (see the migration).
-    let id = sqlx::query("INSERT INTO order_numbers DEFAULT VALUES")
-        .execute(&mut *conn)
-        .await?
-        .last_insert_rowid();
+    let (id,): (i64,) = sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING id")
+        .fetch_one(&mut *conn)
+        .await?;
     let total: Money = request
         .skus
         .iter()
@@ -308,7 +305,7 @@ async fn place_in(
         .sum();
     sqlx::query(
         "INSERT INTO orders (id, number, bag, idempotency_key, request, status, fulfilment, \
-         total, created_at, pay_by) VALUES (?, ?, ?, ?, ?, 'awaiting_payment', ?, ?, ?, ?)",
+         total, created_at, pay_by) VALUES ($1, $2, $3, $4, $5, 'awaiting_payment', $6, $7, $8, $9)",
     )
     .bind(id)
     .bind(order_number(id, created_at))
@@ -322,27 +319,24 @@ async fn place_in(
     .execute(&mut *conn)
     .await?;
 
-    let mut insert = QueryBuilder::<Sqlite>::new(
+    let mut insert = Statement::new(
         "INSERT INTO order_lines (order_id, position, sku, product_id, name_zh, name_en, \
-         colour_zh, colour_en, size, quantity, unit_price) ",
+         colour_zh, colour_en, size, quantity, unit_price)",
     );
-    insert.push_values(
-        request.skus.iter().enumerate(),
-        |mut row, (position, sku)| {
-            let v = &catalogue[sku];
-            row.push_bind(id)
-                .push_bind(position as i64)
-                .push_bind(v.sku.clone())
-                .push_bind(v.product_id.clone())
-                .push_bind(v.name_zh.clone())
-                .push_bind(v.name_en.clone())
-                .push_bind(v.colour_zh.clone())
-                .push_bind(v.colour_en.clone())
-                .push_bind(v.size.clone())
-                .push_bind(i64::from(quantities[sku.as_str()]))
-                .push_bind(v.price);
-        },
-    );
+    insert.values(request.skus.iter().enumerate(), |row, (position, sku)| {
+        let v = &catalogue[sku];
+        row.bind(id)
+            .bind(position as i64)
+            .bind(v.sku.clone())
+            .bind(v.product_id.clone())
+            .bind(v.name_zh.clone())
+            .bind(v.name_en.clone())
+            .bind(v.colour_zh.clone())
+            .bind(v.colour_en.clone())
+            .bind(v.size.clone())
+            .bind(i64::from(quantities[sku.as_str()]))
+            .bind(v.price);
+    });
     insert.build().execute(&mut *conn).await?;
 
     // The ordered lines leave the bag the way a device would remove them: a removal of the adds
@@ -397,16 +391,16 @@ struct LineRow {
 }
 
 /// The stored order, in the contract's shape.
-async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
+async fn load(conn: &mut AnyConnection, id: i64) -> Result<Order, AppError> {
     let row: OrderRow = sqlx::query_as(
-        "SELECT number, status, pay_by, fulfilment, total, created_at FROM orders WHERE id = ?",
+        "SELECT number, status, pay_by, fulfilment, total, created_at FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
     let lines: Vec<LineRow> = sqlx::query_as(
         "SELECT sku, product_id, name_zh, name_en, colour_zh, colour_en, size, quantity, \
-         unit_price FROM order_lines WHERE order_id = ? ORDER BY position",
+         unit_price FROM order_lines WHERE order_id = $1 ORDER BY position",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -440,13 +434,9 @@ async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
 }
 
 /// The order with this number, if this bag placed it. Another bag's order is simply not found.
-pub async fn find(
-    pool: &SqlitePool,
-    bag: &BagKey,
-    number: &str,
-) -> Result<Option<Order>, AppError> {
+pub async fn find(pool: &AnyPool, bag: &BagKey, number: &str) -> Result<Option<Order>, AppError> {
     let mut conn = pool.acquire().await?;
-    let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE number = ? AND bag = ?")
+    let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE number = $1 AND bag = $2")
         .bind(number)
         .bind(bag.as_bytes())
         .fetch_optional(&mut *conn)
@@ -477,9 +467,9 @@ pub async fn expire_due(state: &AppState) -> Result<usize, AppError> {
     tx.finish(result).await
 }
 
-async fn expire_due_in(conn: &mut SqliteConnection, now: i64) -> Result<usize, AppError> {
+async fn expire_due_in(conn: &mut AnyConnection, now: i64) -> Result<usize, AppError> {
     let due: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, fulfilment FROM orders WHERE status = 'awaiting_payment' AND pay_by <= ?",
+        "SELECT id, fulfilment FROM orders WHERE status = 'awaiting_payment' AND pay_by <= $1",
     )
     .bind(now)
     .fetch_all(&mut *conn)
@@ -490,14 +480,14 @@ async fn expire_due_in(conn: &mut SqliteConnection, now: i64) -> Result<usize, A
             AppError::internal()
         })?;
         let lines: Vec<(String, i64)> =
-            sqlx::query_as("SELECT sku, quantity FROM order_lines WHERE order_id = ?")
+            sqlx::query_as("SELECT sku, quantity FROM order_lines WHERE order_id = $1")
                 .bind(id)
                 .fetch_all(&mut *conn)
                 .await?;
         for (sku, quantity) in lines {
             release(conn, &fulfilment, &sku, quantity).await?;
         }
-        sqlx::query("UPDATE orders SET status = 'expired' WHERE id = ?")
+        sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -506,7 +496,7 @@ async fn expire_due_in(conn: &mut SqliteConnection, now: i64) -> Result<usize, A
 }
 
 /// When the next unpaid order reaches its deadline, if any awaits payment.
-pub async fn next_deadline(pool: &SqlitePool) -> Result<Option<i64>, AppError> {
+pub async fn next_deadline(pool: &AnyPool) -> Result<Option<i64>, AppError> {
     let (due,): (Option<i64>,) =
         sqlx::query_as("SELECT MIN(pay_by) FROM orders WHERE status = 'awaiting_payment'")
             .fetch_one(pool)
@@ -516,22 +506,24 @@ pub async fn next_deadline(pool: &SqlitePool) -> Result<Option<i64>, AppError> {
 
 /// Puts `quantity` of `sku` back where [`reserve`] took it from.
 async fn release(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     fulfilment: &Fulfilment,
     sku: &str,
     quantity: i64,
 ) -> Result<(), AppError> {
     match fulfilment {
         Fulfilment::Pickup { store_id } => {
-            sqlx::query("UPDATE stock SET quantity = quantity + ? WHERE sku = ? AND store_id = ?")
-                .bind(quantity)
-                .bind(sku)
-                .bind(store_id)
-                .execute(&mut *conn)
-                .await?
+            sqlx::query(
+                "UPDATE stock SET quantity = quantity + $1 WHERE sku = $2 AND store_id = $3",
+            )
+            .bind(quantity)
+            .bind(sku)
+            .bind(store_id)
+            .execute(&mut *conn)
+            .await?
         }
         Fulfilment::Delivery { .. } => {
-            sqlx::query("UPDATE variants SET online_stock = online_stock + ? WHERE sku = ?")
+            sqlx::query("UPDATE variants SET online_stock = online_stock + $1 WHERE sku = $2")
                 .bind(quantity)
                 .bind(sku)
                 .execute(&mut *conn)
@@ -549,14 +541,14 @@ pub async fn pay(state: &AppState, bag: &BagKey, number: &str) -> Result<Option<
 }
 
 async fn pay_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     bag: &BagKey,
     number: &str,
 ) -> Result<Option<Order>, AppError> {
     let now = crate::now_ms();
     expire_due_in(conn, now).await?;
     let row: Option<(i64, String, i64)> =
-        sqlx::query_as("SELECT id, status, pay_by FROM orders WHERE number = ? AND bag = ?")
+        sqlx::query_as("SELECT id, status, pay_by FROM orders WHERE number = $1 AND bag = $2")
             .bind(number)
             .bind(bag.as_bytes())
             .fetch_optional(&mut *conn)
@@ -566,7 +558,7 @@ async fn pay_in(
     };
     match status_of(&status)?.pay(pay_by, now) {
         Ok(_) => {
-            sqlx::query("UPDATE orders SET status = 'confirmed' WHERE id = ?")
+            sqlx::query("UPDATE orders SET status = 'confirmed' WHERE id = $1")
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;

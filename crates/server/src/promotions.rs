@@ -4,7 +4,7 @@ use shopbag_api::promotions::{
     Calendar, EventPrice, Offer, Phase, PhaseKind, PriceRule, Promotion, Timestamp,
 };
 use shopbag_api::{Category, Localized, Money};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 
 fn corrupt(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {what} `{value}` in the database").into())
@@ -41,7 +41,8 @@ struct RuleRow {
     threshold_fen: Option<i64>,
     discount_fen: Option<i64>,
     deposit_fen: Option<i64>,
-    repeats: bool,
+    /// 1 or 0: flags are integers in both engines.
+    repeats: i64,
 }
 
 impl RuleRow {
@@ -59,7 +60,7 @@ impl RuleRow {
             "threshold" => Offer::Threshold {
                 threshold: money(self.threshold_fen),
                 discount: money(self.discount_fen),
-                repeats: self.repeats,
+                repeats: self.repeats != 0,
             },
             "deposit" => Offer::Deposit {
                 category,
@@ -73,7 +74,7 @@ impl RuleRow {
 
 /// Every festival with its phases (in start order) and rules, in start order, and the event
 /// prices of `skus`.
-pub async fn calendar(pool: &SqlitePool, skus: &[String]) -> Result<Calendar, sqlx::Error> {
+pub async fn calendar(pool: &AnyPool, skus: &[String]) -> Result<Calendar, sqlx::Error> {
     let promotions: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT id, name_zh, name_en, time_zone FROM promotions")
             .fetch_all(pool)
@@ -123,7 +124,7 @@ pub async fn calendar(pool: &SqlitePool, skus: &[String]) -> Result<Calendar, sq
         .sort_by_key(|p| p.phases.first().map(|ph| ph.starts_at));
     for sku in skus {
         let prices: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT promotion_id, phase, price FROM event_prices WHERE sku = ? \
+            "SELECT promotion_id, phase, price FROM event_prices WHERE sku = $1 \
              ORDER BY promotion_id, phase",
         )
         .bind(sku)

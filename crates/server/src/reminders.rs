@@ -12,7 +12,7 @@ use shopbag_api::reminders::{
     Due, Reminder, ReminderKind, ReminderRequest, RemindersResponse, MAX_REMINDERS,
 };
 use shopbag_api::{product_id_of, ErrorCode, Localized, Money, Product, Timestamp, Variant};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 #[derive(FromRow)]
 struct Row {
@@ -127,8 +127,8 @@ fn to_reminder(row: Row, calendar: &Calendar) -> Result<Reminder, AppError> {
     })
 }
 
-async fn rows(conn: &mut SqliteConnection, bag: &BagKey) -> Result<Vec<Row>, sqlx::Error> {
-    sqlx::query_as(&format!("{COLUMNS} WHERE r.bag = ? ORDER BY r.id"))
+async fn rows(conn: &mut AnyConnection, bag: &BagKey) -> Result<Vec<Row>, sqlx::Error> {
+    sqlx::query_as(&format!("{COLUMNS} WHERE r.bag = $1 ORDER BY r.id"))
         .bind(bag.as_bytes())
         .fetch_all(conn)
         .await
@@ -137,7 +137,7 @@ async fn rows(conn: &mut SqliteConnection, bag: &BagKey) -> Result<Vec<Row>, sql
 /// The bag's reminders, with those whose moment has come decided and written down now.
 pub async fn list(state: &AppState, bag: &BagKey) -> Result<RemindersResponse, AppError> {
     follow_up(state, bag).await?;
-    let skus: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT sku FROM reminders WHERE bag = ?")
+    let skus: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT sku FROM reminders WHERE bag = $1")
         .bind(bag.as_bytes())
         .fetch_all(&state.pool)
         .await?;
@@ -154,7 +154,7 @@ pub async fn list(state: &AppState, bag: &BagKey) -> Result<RemindersResponse, A
 /// reminder (online or in any store), decided and told like one she asked for.
 async fn follow_up(state: &AppState, bag: &BagKey) -> Result<(), AppError> {
     let consented: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM members WHERE bag = ? AND follow_up = 1 AND erased_at IS NULL",
+        "SELECT 1 FROM members WHERE bag = $1 AND follow_up = 1 AND erased_at IS NULL",
     )
     .bind(bag.as_bytes())
     .fetch_optional(&state.pool)
@@ -181,7 +181,7 @@ async fn follow_up(state: &AppState, bag: &BagKey) -> Result<(), AppError> {
     let result = async {
         for sku in &sold_out {
             sqlx::query(
-                "INSERT INTO reminders (bag, sku, kind, created_at) VALUES (?, ?, 'restock', ?) \
+                "INSERT INTO reminders (bag, sku, kind, created_at) VALUES ($1, $2, 'restock', $3) \
                  ON CONFLICT (bag, sku, kind) DO NOTHING",
             )
             .bind(bag.as_bytes())
@@ -197,8 +197,8 @@ async fn follow_up(state: &AppState, bag: &BagKey) -> Result<(), AppError> {
 }
 
 async fn list_in(
-    conn: &mut SqliteConnection,
-    pool: &SqlitePool,
+    conn: &mut AnyConnection,
+    pool: &AnyPool,
     bag: &BagKey,
     calendar: &Calendar,
     now: Timestamp,
@@ -209,7 +209,7 @@ async fn list_in(
             let product = catalog::product(pool, product_id_of(&row.sku)).await?;
             if let Some(due) = product.and_then(|p| decide(&row, calendar, &p, now)) {
                 sqlx::query(
-                    "UPDATE reminders SET due_at = ?, due_was_fen = ?, due_now_fen = ? WHERE id = ?",
+                    "UPDATE reminders SET due_at = $1, due_was_fen = $2, due_now_fen = $3 WHERE id = $4",
                 )
                 .bind(due.at.0)
                 .bind(due.was.map(Money::as_fen))
@@ -269,7 +269,7 @@ pub async fn create(
     };
     let mut tx = state.writer.begin().await?;
     let result = async {
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reminders WHERE bag = ?")
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reminders WHERE bag = $1")
             .bind(bag.as_bytes())
             .fetch_one(&mut *tx)
             .await?;
@@ -282,7 +282,7 @@ pub async fn create(
         }
         sqlx::query(
             "INSERT INTO reminders (bag, sku, kind, store_id, created_at, promotion_id, baseline_fen) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bag, sku, kind) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (bag, sku, kind) DO NOTHING",
         )
         .bind(bag.as_bytes())
         .bind(&request.sku)
@@ -293,7 +293,7 @@ pub async fn create(
         .bind(baseline)
         .execute(&mut *tx)
         .await?;
-        let row: Row = sqlx::query_as(&format!("{COLUMNS} WHERE r.bag = ? AND r.sku = ? AND r.kind = ?"))
+        let row: Row = sqlx::query_as(&format!("{COLUMNS} WHERE r.bag = $1 AND r.sku = $2 AND r.kind = $3"))
             .bind(bag.as_bytes())
             .bind(&request.sku)
             .bind(request.kind.as_str())
@@ -308,7 +308,7 @@ pub async fn create(
 /// Forgets one of the bag's reminders; false when it has no such reminder.
 pub async fn forget(state: &AppState, bag: &BagKey, id: i64) -> Result<bool, AppError> {
     let mut tx = state.writer.begin().await?;
-    let result = sqlx::query("DELETE FROM reminders WHERE id = ? AND bag = ?")
+    let result = sqlx::query("DELETE FROM reminders WHERE id = $1 AND bag = $2")
         .bind(id)
         .bind(bag.as_bytes())
         .execute(&mut *tx)
@@ -323,13 +323,13 @@ pub async fn seen(state: &AppState, bag: &BagKey, id: i64) -> Result<Option<Remi
     let calendar = promotions::calendar(&state.pool, &[]).await?;
     let mut tx = state.writer.begin().await?;
     let result = async {
-        sqlx::query("UPDATE reminders SET seen_at = COALESCE(seen_at, ?) WHERE id = ? AND bag = ? AND due_at IS NOT NULL")
+        sqlx::query("UPDATE reminders SET seen_at = COALESCE(seen_at, $1) WHERE id = $2 AND bag = $3 AND due_at IS NOT NULL")
             .bind(crate::now_ms())
             .bind(id)
             .bind(bag.as_bytes())
             .execute(&mut *tx)
             .await?;
-        let row: Option<Row> = sqlx::query_as(&format!("{COLUMNS} WHERE r.id = ? AND r.bag = ?"))
+        let row: Option<Row> = sqlx::query_as(&format!("{COLUMNS} WHERE r.id = $1 AND r.bag = $2"))
             .bind(id)
             .bind(bag.as_bytes())
             .fetch_optional(&mut *tx)

@@ -9,18 +9,18 @@ use crate::error::AppError;
 use crate::AppState;
 use shopbag_api::member::{Consent, Export, History, OrderRecord, PointsEntry, Profile};
 use shopbag_api::{Fulfilment, Money, Timestamp};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
-pub async fn history(conn: &mut SqliteConnection, member: &str) -> Result<History, AppError> {
+pub async fn history(conn: &mut AnyConnection, member: &str) -> Result<History, AppError> {
     let orders: Vec<(String, i64, String, i64)> = sqlx::query_as(
         "SELECT o.number, o.total, o.status, o.created_at FROM orders o \
-         JOIN members m ON m.bag = o.bag WHERE m.id = ? ORDER BY o.created_at DESC",
+         JOIN members m ON m.bag = o.bag WHERE m.id = $1 ORDER BY o.created_at DESC",
     )
     .bind(member)
     .fetch_all(&mut *conn)
     .await?;
     let points: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT change, reason, at FROM points_history WHERE member_id = ? ORDER BY at DESC, id DESC",
+        "SELECT change, reason, at FROM points_history WHERE member_id = $1 ORDER BY at DESC, id DESC",
     )
     .bind(member)
     .fetch_all(&mut *conn)
@@ -54,8 +54,8 @@ pub async fn set_consent(
 ) -> Result<Profile, AppError> {
     let mut tx = state.writer.begin().await?;
     let result = async {
-        sqlx::query("UPDATE members SET follow_up = ? WHERE id = ?")
-            .bind(consent.follow_up)
+        sqlx::query("UPDATE members SET follow_up = $1 WHERE id = $2")
+            .bind(i64::from(consent.follow_up))
             .bind(member)
             .execute(&mut *tx)
             .await?;
@@ -65,8 +65,8 @@ pub async fn set_consent(
     tx.finish(result).await
 }
 
-pub async fn export(conn: &mut SqliteConnection, member: &str) -> Result<Export, AppError> {
-    let (phone,): (Option<String>,) = sqlx::query_as("SELECT phone FROM members WHERE id = ?")
+pub async fn export(conn: &mut AnyConnection, member: &str) -> Result<Export, AppError> {
+    let (phone,): (Option<String>,) = sqlx::query_as("SELECT phone FROM members WHERE id = $1")
         .bind(member)
         .fetch_one(&mut *conn)
         .await?;
@@ -85,13 +85,13 @@ pub async fn export(conn: &mut SqliteConnection, member: &str) -> Result<Export,
 pub async fn erase(state: &AppState, member: &str) -> Result<(), AppError> {
     let mut tx = state.writer.begin().await?;
     let result = async {
-        let (bag,): (Option<Vec<u8>>,) = sqlx::query_as("SELECT bag FROM members WHERE id = ?")
+        let (bag,): (Option<Vec<u8>>,) = sqlx::query_as("SELECT bag FROM members WHERE id = $1")
             .bind(member)
             .fetch_one(&mut *tx)
             .await?;
         if let Some(bag) = bag.as_deref().and_then(BagKey::from_stored) {
             let orders: Vec<(i64, String)> =
-                sqlx::query_as("SELECT id, fulfilment FROM orders WHERE bag = ?")
+                sqlx::query_as("SELECT id, fulfilment FROM orders WHERE bag = $1")
                     .bind(bag.as_bytes())
                     .fetch_all(&mut *tx)
                     .await?;
@@ -99,7 +99,7 @@ pub async fn erase(state: &AppState, member: &str) -> Result<(), AppError> {
                 let kept = anonymous(&fulfilment);
                 // A fresh random key: the order belongs to no bag any more.
                 sqlx::query(
-                    "UPDATE orders SET bag = ?, fulfilment = ?, request = '{}' WHERE id = ?",
+                    "UPDATE orders SET bag = $1, fulfilment = $2, request = '{}' WHERE id = $3",
                 )
                 .bind(&super::random::<32>()[..])
                 .bind(kept)
@@ -108,9 +108,9 @@ pub async fn erase(state: &AppState, member: &str) -> Result<(), AppError> {
                 .await?;
             }
             for statement in [
-                "DELETE FROM bag_ops WHERE bag = ?",
-                "DELETE FROM reminders WHERE bag = ?",
-                "DELETE FROM bag_aliases WHERE bag = ?",
+                "DELETE FROM bag_ops WHERE bag = $1",
+                "DELETE FROM reminders WHERE bag = $1",
+                "DELETE FROM bag_aliases WHERE bag = $1",
             ] {
                 sqlx::query(statement)
                     .bind(bag.as_bytes())
@@ -119,17 +119,18 @@ pub async fn erase(state: &AppState, member: &str) -> Result<(), AppError> {
             }
         }
         for statement in [
-            "DELETE FROM sessions WHERE member_id = ?",
-            "DELETE FROM member_devices WHERE member_id = ?",
-            "DELETE FROM host_users WHERE member_id = ?",
-            "DELETE FROM points_history WHERE member_id = ?",
-            "DELETE FROM coupons WHERE member_id = ?",
-            "UPDATE purchases SET member_id = NULL WHERE member_id = ?",
+            "DELETE FROM sessions WHERE member_id = $1",
+            "DELETE FROM member_devices WHERE member_id = $1",
+            "DELETE FROM host_users WHERE member_id = $1",
+            "DELETE FROM points_history WHERE member_id = $1",
+            "DELETE FROM coupons WHERE member_id = $1",
+            "UPDATE purchases SET member_id = NULL WHERE member_id = $1",
             "UPDATE members SET phone = NULL, phone_masked = '', display_name = '', points = 0, \
-             follow_up = 0, bag = NULL, erased_at = unixepoch('subsec') * 1000 WHERE id = ?",
+             follow_up = 0, bag = NULL, erased_at = $2 WHERE id = $1",
         ] {
             sqlx::query(statement)
                 .bind(member)
+                .bind(crate::now_ms())
                 .execute(&mut *tx)
                 .await?;
         }

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use sha2::{Digest, Sha256};
 use shopbag_api::member::{CouponStatus, Me, MemberCoupon, Profile, Tier};
 use shopbag_api::{Localized, Money, Timestamp};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::{AnyConnection, FromRow};
 
 /// What the member endpoints need from the configuration.
 #[derive(Clone)]
@@ -76,7 +76,8 @@ struct ProfileRow {
     tier: String,
     points: i64,
     joined_on: String,
-    follow_up: bool,
+    /// 1 or 0: flags are integers in both engines.
+    follow_up: i64,
 }
 
 fn tier(text: &str) -> Tier {
@@ -87,10 +88,10 @@ fn tier(text: &str) -> Tier {
     }
 }
 
-pub async fn profile(conn: &mut SqliteConnection, member: &str) -> Result<Profile, AppError> {
+pub async fn profile(conn: &mut AnyConnection, member: &str) -> Result<Profile, AppError> {
     let row: ProfileRow = sqlx::query_as(
         "SELECT display_name, phone_masked, tier, points, joined_on, follow_up FROM members \
-         WHERE id = ? AND erased_at IS NULL",
+         WHERE id = $1 AND erased_at IS NULL",
     )
     .bind(member)
     .fetch_optional(&mut *conn)
@@ -102,7 +103,7 @@ pub async fn profile(conn: &mut SqliteConnection, member: &str) -> Result<Profil
         tier: tier(&row.tier),
         points: row.points,
         joined_on: row.joined_on,
-        follow_up: row.follow_up,
+        follow_up: row.follow_up != 0,
     })
 }
 
@@ -120,13 +121,13 @@ struct CouponRow {
 
 /// Her coupons, as they stand at `now`, soonest to end first.
 pub async fn coupons(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     member: &str,
     now: Timestamp,
 ) -> Result<Vec<MemberCoupon>, AppError> {
     let rows: Vec<CouponRow> = sqlx::query_as(
         "SELECT code, title_zh, title_en, discount_fen, min_spend_fen, valid_from, valid_until, \
-         redeemed_at FROM coupons WHERE member_id = ? ORDER BY code",
+         redeemed_at FROM coupons WHERE member_id = $1 ORDER BY code",
     )
     .bind(member)
     .fetch_all(&mut *conn)
@@ -165,7 +166,7 @@ pub async fn coupons(
     Ok(coupons)
 }
 
-pub async fn me(conn: &mut SqliteConnection, member: &str) -> Result<Me, AppError> {
+pub async fn me(conn: &mut AnyConnection, member: &str) -> Result<Me, AppError> {
     let now = Timestamp(crate::now_ms());
     Ok(Me {
         profile: profile(conn, member).await?,

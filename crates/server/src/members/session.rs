@@ -10,7 +10,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use shopbag_api::ErrorCode;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 pub const COOKIE: &str = "shopbag_session";
 /// A session lasts 30 days from sign-in.
@@ -51,7 +51,7 @@ impl FromRequestParts<AppState> for Session {
         let token_hash = digest(&[token.as_bytes()]);
         let member: Option<(String,)> = sqlx::query_as(
             "SELECT s.member_id FROM sessions s JOIN members m ON m.id = s.member_id \
-             WHERE s.token_hash = ? AND s.expires_at > ? AND m.erased_at IS NULL",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND m.erased_at IS NULL",
         )
         .bind(&token_hash[..])
         .bind(crate::now_ms())
@@ -74,7 +74,7 @@ pub async fn lead_new_bag(
     };
     let token_hash = digest(&[token.as_bytes()]);
     let unled: Option<(String,)> = sqlx::query_as(
-        "SELECT member_id FROM sessions WHERE token_hash = ? AND alias IS NULL AND expires_at > ?",
+        "SELECT member_id FROM sessions WHERE token_hash = $1 AND alias IS NULL AND expires_at > $2",
     )
     .bind(&token_hash[..])
     .bind(crate::now_ms())
@@ -86,7 +86,7 @@ pub async fn lead_new_bag(
     let mut tx = state.writer.begin().await?;
     let result = async {
         super::sign_in::join_bag(&mut tx, &member, device).await?;
-        sqlx::query("UPDATE sessions SET alias = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE sessions SET alias = $1 WHERE token_hash = $2")
             .bind(device.as_bytes())
             .bind(&token_hash[..])
             .execute(&mut *tx)
@@ -100,7 +100,7 @@ pub async fn lead_new_bag(
 /// Opens a session for `member`, with `alias` (the device's own bag key) leading to her bag
 /// until it ends. Returns the cookie's value.
 pub async fn open(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     member: &str,
     alias: Option<&BagKey>,
     now: i64,
@@ -108,7 +108,7 @@ pub async fn open(
     let token: String = random::<32>().iter().map(|b| format!("{b:02x}")).collect();
     sqlx::query(
         "INSERT INTO sessions (token_hash, member_id, alias, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&digest(&[token.as_bytes()])[..])
     .bind(member)
@@ -121,14 +121,14 @@ pub async fn open(
 }
 
 /// Ends the session: the device's bag key goes back to being its own (empty) bag.
-pub async fn end(conn: &mut SqliteConnection, session: &Session) -> Result<(), sqlx::Error> {
+pub async fn end(conn: &mut AnyConnection, session: &Session) -> Result<(), sqlx::Error> {
     let alias: Option<(Option<Vec<u8>>,)> =
-        sqlx::query_as("DELETE FROM sessions WHERE token_hash = ? RETURNING alias")
+        sqlx::query_as("DELETE FROM sessions WHERE token_hash = $1 RETURNING alias")
             .bind(&session.token_hash[..])
             .fetch_optional(&mut *conn)
             .await?;
     if let Some((Some(alias),)) = alias {
-        sqlx::query("DELETE FROM bag_aliases WHERE alias = ?")
+        sqlx::query("DELETE FROM bag_aliases WHERE alias = $1")
             .bind(alias)
             .execute(&mut *conn)
             .await?;

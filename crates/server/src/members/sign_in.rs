@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use shopbag_api::member::{Phone, SIGN_IN_CODE_LEN};
 use shopbag_api::{ErrorCode, Timestamp};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A code lasts this long.
 pub const CODE_LASTS_MS: i64 = 5 * 60 * 1000;
@@ -47,7 +47,7 @@ fn code_hash(phone: &Phone, code: &str) -> [u8; 32] {
 /// Makes a new code for `phone` (the one before it stops working) and hands it to the demo's
 /// courier, the log. Returns when it expires.
 pub async fn send_code(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     phone: &Phone,
     now: i64,
 ) -> Result<Timestamp, AppError> {
@@ -55,7 +55,7 @@ pub async fn send_code(
     let code = format!("{number:0width$}", width = SIGN_IN_CODE_LEN);
     let expires_at = now + CODE_LASTS_MS;
     sqlx::query(
-        "INSERT INTO sign_in_codes (phone, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0) \
+        "INSERT INTO sign_in_codes (phone, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) \
          ON CONFLICT (phone) DO UPDATE SET code_hash = excluded.code_hash, \
          expires_at = excluded.expires_at, attempts = 0",
     )
@@ -75,25 +75,26 @@ pub async fn send_code(
 /// Takes the code if it is the live one for `phone` (it works once); false, and a try counted,
 /// when it is not. Commit either way.
 pub async fn take_code(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     phone: &Phone,
     code: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let live: Option<(Vec<u8>, i64, i64)> =
-        sqlx::query_as("SELECT code_hash, expires_at, attempts FROM sign_in_codes WHERE phone = ?")
-            .bind(phone.digits())
-            .fetch_optional(&mut *conn)
-            .await?;
+    let live: Option<(Vec<u8>, i64, i64)> = sqlx::query_as(
+        "SELECT code_hash, expires_at, attempts FROM sign_in_codes WHERE phone = $1",
+    )
+    .bind(phone.digits())
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some((hash, expires_at, attempts)) = live else {
         return Ok(false);
     };
     let spent = expires_at <= now || attempts >= MOST_TRIES;
     let right = !spent && same_secret(&hash, &code_hash(phone, code));
     let statement = if right || spent || attempts + 1 >= MOST_TRIES {
-        "DELETE FROM sign_in_codes WHERE phone = ?"
+        "DELETE FROM sign_in_codes WHERE phone = $1"
     } else {
-        "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE phone = ?"
+        "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE phone = $1"
     };
     sqlx::query(statement)
         .bind(phone.digits())
@@ -104,12 +105,12 @@ pub async fn take_code(
 
 /// The member with this number, made a new silver member if there is none.
 pub async fn member_for_phone(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     phone: &Phone,
     now: i64,
 ) -> Result<String, AppError> {
     let found: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM members WHERE phone = ? AND erased_at IS NULL")
+        sqlx::query_as("SELECT id FROM members WHERE phone = $1 AND erased_at IS NULL")
             .bind(phone.digits())
             .fetch_optional(&mut *conn)
             .await?;
@@ -121,7 +122,7 @@ pub async fn member_for_phone(
 }
 
 async fn new_member(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     phone: Option<&Phone>,
     name: &str,
     now: i64,
@@ -136,7 +137,7 @@ async fn new_member(
     let today = Timestamp(now).in_store();
     sqlx::query(
         "INSERT INTO members (id, phone_masked, phone, display_name, tier, points, joined_on) \
-         VALUES (?, ?, ?, ?, 'silver', 0, ?)",
+         VALUES ($1, $2, $3, $4, 'silver', 0, $5)",
     )
     .bind(&id)
     .bind(phone.map(Phone::masked).unwrap_or_default())
@@ -152,8 +153,8 @@ async fn new_member(
 }
 
 /// Her bag's key, made at her first sign-in.
-pub async fn member_bag(conn: &mut SqliteConnection, member: &str) -> Result<BagKey, AppError> {
-    let (stored,): (Option<Vec<u8>>,) = sqlx::query_as("SELECT bag FROM members WHERE id = ?")
+pub async fn member_bag(conn: &mut AnyConnection, member: &str) -> Result<BagKey, AppError> {
+    let (stored,): (Option<Vec<u8>>,) = sqlx::query_as("SELECT bag FROM members WHERE id = $1")
         .bind(member)
         .fetch_one(&mut *conn)
         .await?;
@@ -161,7 +162,7 @@ pub async fn member_bag(conn: &mut SqliteConnection, member: &str) -> Result<Bag
         return Ok(bag);
     }
     let bag = random::<32>();
-    sqlx::query("UPDATE members SET bag = ? WHERE id = ?")
+    sqlx::query("UPDATE members SET bag = $1 WHERE id = $2")
         .bind(&bag[..])
         .bind(member)
         .execute(&mut *conn)
@@ -174,7 +175,7 @@ pub async fn member_bag(conn: &mut SqliteConnection, member: &str) -> Result<Bag
 /// now on the device's key leads to her bag. A device still led to another member's bag (she
 /// never signed out) is led to hers instead, bringing nothing of the other's.
 pub async fn join_bag(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     member: &str,
     device: &BagKey,
 ) -> Result<(), AppError> {
@@ -182,17 +183,20 @@ pub async fn join_bag(
     if bag == *device {
         return Ok(());
     }
-    let led: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bag FROM bag_aliases WHERE alias = ?")
+    let led: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bag FROM bag_aliases WHERE alias = $1")
         .bind(device.as_bytes())
         .fetch_optional(&mut *conn)
         .await?;
     if led.is_none() {
         for statement in [
-            "INSERT OR IGNORE INTO bag_ops (bag, id, op) SELECT ?1, id, op FROM bag_ops WHERE bag = ?2",
-            "DELETE FROM bag_ops WHERE bag = ?2",
-            "UPDATE OR IGNORE reminders SET bag = ?1 WHERE bag = ?2",
-            "DELETE FROM reminders WHERE bag = ?2",
-            "UPDATE orders SET bag = ?1 WHERE bag = ?2",
+            "INSERT INTO bag_ops (bag, id, op) SELECT $1, id, op FROM bag_ops WHERE bag = $2 \
+             ON CONFLICT DO NOTHING",
+            "DELETE FROM bag_ops WHERE bag = $2",
+            // A reminder she already has on her bag stays hers; the device's copy goes below.
+            "UPDATE reminders SET bag = $1 WHERE bag = $2 AND NOT EXISTS (SELECT 1 FROM reminders r \
+             WHERE r.bag = $1 AND r.sku = reminders.sku AND r.kind = reminders.kind)",
+            "DELETE FROM reminders WHERE bag = $2",
+            "UPDATE orders SET bag = $1 WHERE bag = $2",
         ] {
             sqlx::query(statement)
                 .bind(bag.as_bytes())
@@ -202,7 +206,7 @@ pub async fn join_bag(
         }
     }
     sqlx::query(
-        "INSERT INTO bag_aliases (alias, bag) VALUES (?, ?) \
+        "INSERT INTO bag_aliases (alias, bag) VALUES ($1, $2) \
          ON CONFLICT (alias) DO UPDATE SET bag = excluded.bag",
     )
     .bind(device.as_bytes())
@@ -260,13 +264,13 @@ pub fn host_token(secret: &str, claims: &serde_json::Value) -> String {
 /// The member a host's user is: the one linked before, else the one with the phone the host
 /// gave, else a new member.
 pub async fn member_for_host(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     claims: &HostClaims,
     now: i64,
 ) -> Result<String, AppError> {
     let linked: Option<(String,)> = sqlx::query_as(
         "SELECT h.member_id FROM host_users h JOIN members m ON m.id = h.member_id \
-         WHERE h.host = ? AND h.host_user = ? AND m.erased_at IS NULL",
+         WHERE h.host = $1 AND h.host_user = $2 AND m.erased_at IS NULL",
     )
     .bind(&claims.host)
     .bind(&claims.user)
@@ -281,7 +285,7 @@ pub async fn member_for_host(
         None => new_member(conn, None, &claims.name, now).await?,
     };
     sqlx::query(
-        "INSERT INTO host_users (host, host_user, member_id) VALUES (?, ?, ?) \
+        "INSERT INTO host_users (host, host_user, member_id) VALUES ($1, $2, $3) \
          ON CONFLICT (host, host_user) DO UPDATE SET member_id = excluded.member_id",
     )
     .bind(&claims.host)

@@ -12,7 +12,7 @@ use shopbag_api::member::{
 };
 use shopbag_api::promotions::{quote, Coupon, PricedLine, Quote};
 use shopbag_api::{product_id_of, ErrorCode, Money, Timestamp};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// The header store staff devices send their key in.
 pub const CASHIER_KEY_HEADER: &str = "x-cashier-key";
@@ -45,7 +45,7 @@ pub async fn register_device(state: &AppState, member: &str) -> Result<DeviceReg
     let mut tx = state.writer.begin().await?;
     let result = async {
         let (count,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM member_devices WHERE member_id = ?")
+            sqlx::query_as("SELECT COUNT(*) FROM member_devices WHERE member_id = $1")
                 .bind(member)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -53,7 +53,7 @@ pub async fn register_device(state: &AppState, member: &str) -> Result<DeviceReg
             // The oldest goes: a member who keeps changing phones is not locked out.
             sqlx::query(
                 "DELETE FROM member_devices WHERE number = (SELECT number FROM member_devices \
-                 WHERE member_id = ? ORDER BY registered_at LIMIT 1)",
+                 WHERE member_id = $1 ORDER BY registered_at LIMIT 1)",
             )
             .bind(member)
             .execute(&mut *tx)
@@ -65,9 +65,9 @@ pub async fn register_device(state: &AppState, member: &str) -> Result<DeviceReg
             let device = DeviceNumber::new(number).expect("in range");
             let added = sqlx::query(
                 "INSERT INTO member_devices (number, member_id, secret, registered_at) \
-                 VALUES (?, ?, ?, ?) ON CONFLICT (number) DO NOTHING",
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (number) DO NOTHING",
             )
-            .bind(number)
+            .bind(i64::from(number))
             .bind(member)
             .bind(secret.expose())
             .bind(crate::now_ms())
@@ -87,27 +87,28 @@ pub async fn register_device(state: &AppState, member: &str) -> Result<DeviceReg
 
 #[derive(FromRow)]
 struct DeviceRow {
-    number: u32,
-    paused: bool,
+    number: i64,
+    /// 1 or 0: flags are integers in both engines.
+    paused: i64,
     registered_at: i64,
 }
 
 impl DeviceRow {
     fn record(self) -> Option<DeviceRecord> {
         Some(DeviceRecord {
-            device: DeviceNumber::new(self.number)?,
-            paused: self.paused,
+            device: DeviceNumber::new(u32::try_from(self.number).ok()?)?,
+            paused: self.paused != 0,
             registered_at: Timestamp(self.registered_at),
         })
     }
 }
 
 pub async fn devices(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     member: &str,
 ) -> Result<Vec<DeviceRecord>, AppError> {
     let rows: Vec<DeviceRow> = sqlx::query_as(
-        "SELECT number, paused, registered_at FROM member_devices WHERE member_id = ? \
+        "SELECT number, paused, registered_at FROM member_devices WHERE member_id = $1 \
          ORDER BY registered_at",
     )
     .bind(member)
@@ -125,11 +126,11 @@ pub async fn set_paused(
 ) -> Result<Option<DeviceRecord>, AppError> {
     let mut tx = state.writer.begin().await?;
     let result = sqlx::query_as::<_, DeviceRow>(
-        "UPDATE member_devices SET paused = ? WHERE number = ? AND member_id = ? \
+        "UPDATE member_devices SET paused = $1 WHERE number = $2 AND member_id = $3 \
          RETURNING number, paused, registered_at",
     )
-    .bind(paused)
-    .bind(number)
+    .bind(i64::from(paused))
+    .bind(i64::from(number))
     .bind(member)
     .fetch_optional(&mut *tx)
     .await
@@ -143,7 +144,7 @@ fn rejected(why: &str) -> AppError {
 
 /// The till lines as the price engine sees them, with the calendar of their skus.
 async fn priced(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     lines: &[TillLine],
     now: Timestamp,
     coupons: &[Coupon],
@@ -237,17 +238,18 @@ pub async fn verify(state: &AppState, request: &VerifyRequest) -> Result<Verifie
     }
     state
         .throttle
-        .member_code(&request.store_id, code.device.get())?;
-    let device: Option<(String, Vec<u8>, bool)> = sqlx::query_as(
+        .member_code(&request.store_id, code.device.get())
+        .await?;
+    let device: Option<(String, Vec<u8>, i64)> = sqlx::query_as(
         "SELECT d.member_id, d.secret, d.paused FROM member_devices d \
-         JOIN members m ON m.id = d.member_id WHERE d.number = ? AND m.erased_at IS NULL",
+         JOIN members m ON m.id = d.member_id WHERE d.number = $1 AND m.erased_at IS NULL",
     )
-    .bind(code.device.get())
+    .bind(i64::from(code.device.get()))
     .fetch_optional(&state.pool)
     .await?;
     let (member, secret, paused) =
         device.ok_or_else(|| rejected("this code does not come from a member's device"))?;
-    if paused {
+    if paused != 0 {
         return Err(rejected("this member paused her code on that device"));
     }
     let secret = CodeSecret::from_stored(&secret).ok_or_else(AppError::internal)?;
@@ -281,12 +283,12 @@ pub async fn verify(state: &AppState, request: &VerifyRequest) -> Result<Verifie
     let mut tx = state.writer.begin().await?;
     let taken = sqlx::query(
         "INSERT INTO verifications (id, member_id, store_id, device, step, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, step) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device, step) DO NOTHING",
     )
     .bind(&id)
     .bind(&member)
     .bind(&request.store_id)
-    .bind(code.device.get())
+    .bind(i64::from(code.device.get()))
     .bind(step as i64)
     .bind(now)
     .bind(now + CONFIRM_WITHIN_MS)
@@ -358,11 +360,11 @@ impl From<PurchaseRow> for Purchase {
 }
 
 pub(crate) async fn purchases_of(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     member: &str,
 ) -> Result<Vec<Purchase>, sqlx::Error> {
     let rows: Vec<PurchaseRow> = sqlx::query_as(&format!(
-        "{PURCHASE_COLUMNS} WHERE member_id = ? ORDER BY created_at DESC"
+        "{PURCHASE_COLUMNS} WHERE member_id = $1 ORDER BY created_at DESC"
     ))
     .bind(member)
     .fetch_all(&mut *conn)
@@ -372,10 +374,10 @@ pub(crate) async fn purchases_of(
 
 /// The purchase a verification was confirmed with, if it was.
 async fn earlier(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     verification: &str,
 ) -> Result<Option<PurchaseRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{PURCHASE_COLUMNS} WHERE verification = ?"))
+    sqlx::query_as(&format!("{PURCHASE_COLUMNS} WHERE verification = $1"))
         .bind(verification)
         .fetch_optional(conn)
         .await
@@ -390,7 +392,7 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
     }
     let now = crate::now_ms();
     let found: Option<(String, String, i64)> =
-        sqlx::query_as("SELECT member_id, store_id, expires_at FROM verifications WHERE id = ?")
+        sqlx::query_as("SELECT member_id, store_id, expires_at FROM verifications WHERE id = $1")
             .bind(&request.verification)
             .fetch_optional(&state.pool)
             .await?;
@@ -413,16 +415,17 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
         if let Some(row) = earlier(&mut tx, &request.verification).await? {
             return Ok(row.into());
         }
-        let (points,): (i64,) =
-            sqlx::query_as("UPDATE members SET points = points + ? WHERE id = ? RETURNING points")
-                .bind(points_added)
-                .bind(&member)
-                .fetch_one(&mut *tx)
-                .await?;
+        let (points,): (i64,) = sqlx::query_as(
+            "UPDATE members SET points = points + $1 WHERE id = $2 RETURNING points",
+        )
+        .bind(points_added)
+        .bind(&member)
+        .fetch_one(&mut *tx)
+        .await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO purchases (number, verification, member_id, store_id, lines, \
              list_total_fen, total_fen, coupon, points_added, points_after, created_at) \
-             VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ('', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&request.verification)
         .bind(&member)
@@ -437,15 +440,15 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
         .fetch_one(&mut *tx)
         .await?;
         let number = purchase_number(id, now);
-        sqlx::query("UPDATE purchases SET number = ? WHERE id = ?")
+        sqlx::query("UPDATE purchases SET number = $1 WHERE id = $2")
             .bind(&number)
             .bind(id)
             .execute(&mut *tx)
             .await?;
         if let Some(code) = &coupon {
             let redeemed = sqlx::query(
-                "UPDATE coupons SET redeemed_at = ?, redeemed_by = ? \
-                 WHERE code = ? AND redeemed_at IS NULL",
+                "UPDATE coupons SET redeemed_at = $1, redeemed_by = $2 \
+                 WHERE code = $3 AND redeemed_at IS NULL",
             )
             .bind(now)
             .bind(&number)
@@ -459,7 +462,7 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
             }
         }
         sqlx::query(
-            "INSERT INTO points_history (member_id, change, reason, at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO points_history (member_id, change, reason, at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&member)
         .bind(points_added)
@@ -469,9 +472,10 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
         .await?;
         for line in &request.lines {
             sqlx::query(
-                "UPDATE stock SET quantity = MAX(quantity - ?, 0) WHERE sku = ? AND store_id = ?",
+                "UPDATE stock SET quantity = CASE WHEN quantity > $1 THEN quantity - $1 ELSE 0 END \
+                 WHERE sku = $2 AND store_id = $3",
             )
-            .bind(line.quantity)
+            .bind(i64::from(line.quantity))
             .bind(&line.sku)
             .bind(&store)
             .execute(&mut *tx)

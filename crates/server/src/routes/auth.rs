@@ -37,7 +37,7 @@ pub async fn code(
     ApiJson(request): ApiJson<CodeRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), AppError> {
     let phone = phone(&request.phone)?;
-    state.throttle.sign_in_code(phone.digits())?;
+    state.throttle.sign_in_code(phone.digits()).await?;
     let mut tx = state.writer.begin().await?;
     let result = sign_in::send_code(&mut tx, &phone, crate::now_ms()).await;
     let expires_at = tx.finish(result).await?;
@@ -55,7 +55,7 @@ pub async fn code(
 async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
-    member: impl AsyncFnOnce(&mut sqlx::SqliteConnection, i64) -> Result<String, AppError>,
+    member: impl AsyncFnOnce(&mut sqlx::AnyConnection, i64) -> Result<String, AppError>,
 ) -> Result<Response, AppError> {
     let device = BagKey::from_headers(headers).ok();
     let now = crate::now_ms();

@@ -56,6 +56,6 @@ pub async fn ops(
     bag: BagKey,
     ApiJson(batch): ApiJson<OpsBatch>,
 ) -> Result<Json<BagState>, AppError> {
-    state.throttle.write(&bag, client)?;
+    state.throttle.write(&bag, client).await?;
     Ok(Json(bag::apply(&state, &bag, &batch.ops).await?))
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use shopbag_api::{
     CodeKind, CodeMatch, ErrorResponse, ResolveRequest, ResolveResponse, ResolvedCode, ScannedCode,
 };
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// A code that names a variant.
 struct Found {
@@ -18,7 +18,7 @@ struct Found {
 }
 
 /// Tries each reading of the code in order: eight digits can be an EAN-8 or a UPC-E.
-async fn find(pool: &SqlitePool, input: &str) -> Result<Found, AppError> {
+async fn find(pool: &AnyPool, input: &str) -> Result<Found, AppError> {
     ScannedCode::parse(input).map_err(|e| AppError::malformed_code(&e))?;
     for reading in ScannedCode::alternatives(input) {
         if let Some(row) = catalog::code(pool, reading.gtin.as_str()).await? {

@@ -46,8 +46,8 @@ pub async fn place(
     key: IdempotencyKey,
     ApiJson(request): ApiJson<OrderRequest>,
 ) -> Result<Response, AppError> {
-    state.throttle.write(&bag, client)?;
-    state.throttle.order(client)?;
+    state.throttle.write(&bag, client).await?;
+    state.throttle.order(client).await?;
     Ok(match orders::place(&state, &bag, &key, &request).await? {
         Placed::New(order) => {
             let location = format!("{API_PREFIX}/orders/{}", order.number);
@@ -107,7 +107,7 @@ pub async fn confirm(
     bag: BagKey,
     ApiPath(number): ApiPath<String>,
 ) -> Result<Json<Order>, AppError> {
-    state.throttle.write(&bag, client)?;
+    state.throttle.write(&bag, client).await?;
     orders::pay(&state, &bag, &number)
         .await?
         .map(Json)

@@ -3,7 +3,7 @@
 
 use shopbag_api::promotions::{Offer, Phase, PhaseKind, PriceRule, Promotion, Timestamp};
 use shopbag_api::{Category, Localized, Money, Product};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 /// A variant's price during one phase of one festival (a row of `event_prices`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -360,37 +360,39 @@ fn columns(offer: &Offer) -> OfferColumns {
 /// Writes the festivals the database does not hold yet, with their event prices: a database
 /// seeded by an earlier release gets the festivals that came since.
 pub async fn write_missing(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     promotions: &[Promotion],
     prices: &[SeedEventPrice],
 ) -> Result<usize, sqlx::Error> {
     let mut written = 0;
     for promotion in promotions {
-        let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM promotions WHERE id = ?")
+        let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM promotions WHERE id = $1")
             .bind(&promotion.id)
             .fetch_one(&mut **tx)
             .await?;
         if known > 0 {
             continue;
         }
-        sqlx::query("INSERT INTO promotions (id, name_zh, name_en, time_zone) VALUES (?, ?, ?, ?)")
-            .bind(&promotion.id)
-            .bind(&promotion.name.zh)
-            .bind(&promotion.name.en)
-            .bind(&promotion.time_zone)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO promotions (id, name_zh, name_en, time_zone) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&promotion.id)
+        .bind(&promotion.name.zh)
+        .bind(&promotion.name.en)
+        .bind(&promotion.time_zone)
+        .execute(&mut **tx)
+        .await?;
         super::insert_rows(
             tx,
             "INSERT INTO promotion_phases (promotion_id, phase, title_zh, title_en, starts_at, ends_at) ",
             &promotion.phases,
-            |mut row, p| {
-                row.push_bind(promotion.id.clone())
-                    .push_bind(p.kind.as_str())
-                    .push_bind(p.title.zh.clone())
-                    .push_bind(p.title.en.clone())
-                    .push_bind(p.starts_at.to_string())
-                    .push_bind(p.ends_at.to_string());
+            |row, p| {
+                row.bind(promotion.id.clone())
+                    .bind(p.kind.as_str())
+                    .bind(p.title.zh.clone())
+                    .bind(p.title.en.clone())
+                    .bind(p.starts_at.to_string())
+                    .bind(p.ends_at.to_string());
             },
         )
         .await?;
@@ -399,20 +401,20 @@ pub async fn write_missing(
             "INSERT INTO price_rules (id, promotion_id, phase, kind, title_zh, title_en, category, \
              percent_off, threshold_fen, discount_fen, deposit_fen, repeats) ",
             &promotion.rules,
-            |mut row, r| {
+            |row, r| {
                 let (kind, category, percent, threshold, discount, deposit, repeats) = columns(&r.offer);
-                row.push_bind(r.id.clone())
-                    .push_bind(promotion.id.clone())
-                    .push_bind(r.phase.as_str())
-                    .push_bind(kind)
-                    .push_bind(r.title.zh.clone())
-                    .push_bind(r.title.en.clone())
-                    .push_bind(category)
-                    .push_bind(percent)
-                    .push_bind(threshold)
-                    .push_bind(discount)
-                    .push_bind(deposit)
-                    .push_bind(repeats);
+                row.bind(r.id.clone())
+                    .bind(promotion.id.clone())
+                    .bind(r.phase.as_str())
+                    .bind(kind)
+                    .bind(r.title.zh.clone())
+                    .bind(r.title.en.clone())
+                    .bind(category)
+                    .bind(percent)
+                    .bind(threshold)
+                    .bind(discount)
+                    .bind(deposit)
+                    .bind(i64::from(repeats));
             },
         )
         .await?;
@@ -424,11 +426,11 @@ pub async fn write_missing(
             tx,
             "INSERT INTO event_prices (promotion_id, phase, sku, price) ",
             &own,
-            |mut row, p| {
-                row.push_bind(p.promotion)
-                    .push_bind(p.phase.as_str())
-                    .push_bind(p.sku.clone())
-                    .push_bind(p.price.as_fen());
+            |row, p| {
+                row.bind(p.promotion)
+                    .bind(p.phase.as_str())
+                    .bind(p.sku.clone())
+                    .bind(p.price.as_fen());
             },
         )
         .await?;
@@ -438,8 +440,8 @@ pub async fn write_missing(
 }
 
 /// [`write_missing`] in its own transaction, for a database that already holds the catalogue.
-pub async fn add_missing(pool: &SqlitePool, products: &[Product]) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn add_missing(pool: &AnyPool, products: &[Product]) -> Result<usize, sqlx::Error> {
+    let mut tx = crate::db::begin_writing(pool).await?;
     let written = write_missing(&mut tx, &promotions(), &event_prices(products)).await?;
     tx.commit().await?;
     Ok(written)

@@ -5,13 +5,14 @@
 
 pub mod festivals;
 
+use crate::db::{Row, Statement};
 pub use festivals::SeedEventPrice;
 use shopbag_api::code::check_digit;
 use shopbag_api::promotions::Promotion;
 use shopbag_api::{
     Category, Colour, GeoPoint, Localized, Money, Product, Store, StoreStock, Variant,
 };
-use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 use std::collections::HashSet;
 
 /// The fixed seed: change it and every demo code changes.
@@ -981,23 +982,23 @@ const CHUNK: usize = 400;
 
 /// Inserts `rows` into `table` in multi-row statements.
 async fn insert_rows<T>(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     head: &str,
     rows: &[T],
-    bind: impl Fn(sqlx::query_builder::Separated<'_, '_, Sqlite, &'static str>, &T),
+    bind: impl Fn(&mut Row<'_, '_>, &T),
 ) -> Result<(), sqlx::Error> {
     for chunk in rows.chunks(CHUNK) {
-        let mut insert = QueryBuilder::<Sqlite>::new(head);
-        insert.push_values(chunk, &bind);
+        let mut insert = Statement::new(head);
+        insert.values(chunk, &bind);
         insert.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
 
 /// Writes the demo data when the database holds no stores yet. Returns whether it did.
-pub async fn seed_if_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
-    // IMMEDIATE takes the write lock up front, so two servers starting at once cannot both seed.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn seed_if_empty(pool: &AnyPool) -> Result<bool, sqlx::Error> {
+    // The write turn, taken up front, keeps two servers starting at once from both seeding.
+    let mut tx = crate::db::begin_writing(pool).await?;
     let (stores,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM stores")
         .fetch_one(&mut *tx)
         .await?;
@@ -1010,22 +1011,22 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx::Error> {
+async fn write(tx: &mut Transaction<'_, Any>, demo: &Demo) -> Result<(), sqlx::Error> {
     let stores: Vec<(usize, &Store)> = demo.stores.iter().enumerate().collect();
     insert_rows(
         tx,
         "INSERT INTO stores (id, name_zh, name_en, address_zh, address_en, opening_hours, lat, lng, position) ",
         &stores,
-        |mut row, (position, s)| {
-            row.push_bind(s.id.clone())
-                .push_bind(s.name.zh.clone())
-                .push_bind(s.name.en.clone())
-                .push_bind(s.address.zh.clone())
-                .push_bind(s.address.en.clone())
-                .push_bind(s.opening_hours.clone())
-                .push_bind(s.position.lat)
-                .push_bind(s.position.lng)
-                .push_bind(*position as i64);
+        |row, (position, s)| {
+            row.bind(s.id.clone())
+                .bind(s.name.zh.clone())
+                .bind(s.name.en.clone())
+                .bind(s.address.zh.clone())
+                .bind(s.address.en.clone())
+                .bind(s.opening_hours.clone())
+                .bind(s.position.lat)
+                .bind(s.position.lng)
+                .bind(*position as i64);
         },
     )
     .await?;
@@ -1034,14 +1035,14 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO products (id, name_zh, name_en, brand, category, description_zh, description_en) ",
         &demo.products,
-        |mut row, p| {
-            row.push_bind(p.id.clone())
-                .push_bind(p.name.zh.clone())
-                .push_bind(p.name.en.clone())
-                .push_bind(p.brand.clone())
-                .push_bind(p.category.as_str())
-                .push_bind(p.description.zh.clone())
-                .push_bind(p.description.en.clone());
+        |row, p| {
+            row.bind(p.id.clone())
+                .bind(p.name.zh.clone())
+                .bind(p.name.en.clone())
+                .bind(p.brand.clone())
+                .bind(p.category.as_str())
+                .bind(p.description.zh.clone())
+                .bind(p.description.en.clone());
         },
     )
     .await?;
@@ -1060,13 +1061,13 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO product_colours (product_id, code, name_zh, name_en, hex, position) ",
         &colours,
-        |mut row, (product_id, position, c)| {
-            row.push_bind(product_id.to_string())
-                .push_bind(c.code.clone())
-                .push_bind(c.name.zh.clone())
-                .push_bind(c.name.en.clone())
-                .push_bind(c.hex.clone())
-                .push_bind(*position as i64);
+        |row, (product_id, position, c)| {
+            row.bind(product_id.to_string())
+                .bind(c.code.clone())
+                .bind(c.name.zh.clone())
+                .bind(c.name.en.clone())
+                .bind(c.hex.clone())
+                .bind(*position as i64);
         },
     )
     .await?;
@@ -1085,10 +1086,10 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO product_sizes (product_id, size, position) ",
         &sizes,
-        |mut row, (product_id, position, size)| {
-            row.push_bind(product_id.to_string())
-                .push_bind(size.to_string())
-                .push_bind(*position as i64);
+        |row, (product_id, position, size)| {
+            row.bind(product_id.to_string())
+                .bind(size.to_string())
+                .bind(*position as i64);
         },
     )
     .await?;
@@ -1107,16 +1108,16 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO variants (sku, product_id, colour, size, ean13, in_store_code, price, online_stock, position) ",
         &variants,
-        |mut row, (product_id, position, v)| {
-            row.push_bind(v.sku.clone())
-                .push_bind(product_id.to_string())
-                .push_bind(v.colour.clone())
-                .push_bind(v.size.clone())
-                .push_bind(v.ean13.clone())
-                .push_bind(v.in_store_code.clone())
-                .push_bind(v.price.as_fen())
-                .push_bind(i64::from(v.online_stock))
-                .push_bind(*position as i64);
+        |row, (product_id, position, v)| {
+            row.bind(v.sku.clone())
+                .bind(product_id.to_string())
+                .bind(v.colour.clone())
+                .bind(v.size.clone())
+                .bind(v.ean13.clone())
+                .bind(v.in_store_code.clone())
+                .bind(v.price.as_fen())
+                .bind(i64::from(v.online_stock))
+                .bind(*position as i64);
         },
     )
     .await?;
@@ -1129,10 +1130,10 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO stock (sku, store_id, quantity) ",
         &stock,
-        |mut row, (sku, s)| {
-            row.push_bind(sku.to_string())
-                .push_bind(s.store_id.clone())
-                .push_bind(i64::from(s.quantity));
+        |row, (sku, s)| {
+            row.bind(sku.to_string())
+                .bind(s.store_id.clone())
+                .bind(i64::from(s.quantity));
         },
     )
     .await?;
@@ -1141,10 +1142,8 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO codes (gtin, sku, kind) ",
         &demo.codes,
-        |mut row, c| {
-            row.push_bind(c.gtin.clone())
-                .push_bind(c.sku.clone())
-                .push_bind(c.kind);
+        |row, c| {
+            row.bind(c.gtin.clone()).bind(c.sku.clone()).bind(c.kind);
         },
     )
     .await?;
@@ -1153,11 +1152,11 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO looks (id, name_zh, name_en, occasion) ",
         &demo.looks,
-        |mut row, l| {
-            row.push_bind(l.id.clone())
-                .push_bind(l.name.zh.clone())
-                .push_bind(l.name.en.clone())
-                .push_bind(l.occasion);
+        |row, l| {
+            row.bind(l.id.clone())
+                .bind(l.name.zh.clone())
+                .bind(l.name.en.clone())
+                .bind(l.occasion);
         },
     )
     .await?;
@@ -1176,11 +1175,11 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO look_items (look_id, product_id, category, position) ",
         &look_items,
-        |mut row, (look_id, position, (product_id, category))| {
-            row.push_bind(look_id.to_string())
-                .push_bind(product_id.clone())
-                .push_bind(category.as_str())
-                .push_bind(*position as i64);
+        |row, (look_id, position, (product_id, category))| {
+            row.bind(look_id.to_string())
+                .bind(product_id.clone())
+                .bind(category.as_str())
+                .bind(*position as i64);
         },
     )
     .await?;
@@ -1191,14 +1190,14 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         tx,
         "INSERT INTO members (id, phone_masked, phone, display_name, tier, points, joined_on) ",
         &demo.members,
-        |mut row, m| {
-            row.push_bind(m.id)
-                .push_bind(m.phone_masked)
-                .push_bind(m.demo_phone())
-                .push_bind(m.display_name)
-                .push_bind(m.tier)
-                .push_bind(m.points)
-                .push_bind(m.joined_on);
+        |row, m| {
+            row.bind(m.id)
+                .bind(m.phone_masked)
+                .bind(m.demo_phone())
+                .bind(m.display_name)
+                .bind(m.tier)
+                .bind(m.points)
+                .bind(m.joined_on);
         },
     )
     .await?;
@@ -1207,15 +1206,15 @@ async fn write(tx: &mut Transaction<'_, Sqlite>, demo: &Demo) -> Result<(), sqlx
         "INSERT INTO coupons (code, member_id, title_zh, title_en, discount_fen, min_spend_fen, \
          valid_from, valid_until) ",
         &demo.coupons,
-        |mut row, c| {
-            row.push_bind(c.code.clone())
-                .push_bind(c.member_id)
-                .push_bind(c.title.zh.clone())
-                .push_bind(c.title.en.clone())
-                .push_bind(c.discount_fen)
-                .push_bind(c.min_spend_fen)
-                .push_bind(c.valid_from)
-                .push_bind(c.valid_until);
+        |row, c| {
+            row.bind(c.code.clone())
+                .bind(c.member_id)
+                .bind(c.title.zh.clone())
+                .bind(c.title.en.clone())
+                .bind(c.discount_fen)
+                .bind(c.min_spend_fen)
+                .bind(c.valid_from)
+                .bind(c.valid_until);
         },
     )
     .await?;

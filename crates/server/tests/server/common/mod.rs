@@ -1,6 +1,11 @@
-//! Starts a real server (real SQLite file in a temporary directory, real TCP port) for a test.
+//! Starts a real server (real database, real TCP port) for a test: a SQLite file in a temporary
+//! directory, or a database of its own on the PostgreSQL server that `SHOPBAG_TEST_POSTGRES`
+//! names (`postgres://user@host:port/postgres`; the test script starts one and runs the suite on
+//! each engine).
 
 #![allow(dead_code)] // Each test binary uses a different part.
+
+pub mod process;
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -8,9 +13,9 @@ use shopbag_api::bag::{BagState, BagToken, Change, Op, OpId};
 use shopbag_api::Variant;
 use shopbag_server::throttle::Rates;
 use shopbag_server::{Config, Server};
-use sqlx::SqlitePool;
+use sqlx::{AnyPool, Connection};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -23,11 +28,11 @@ pub struct TestServer {
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-pub fn config(database: &Path, dist: &Path) -> Config {
+pub fn config(database_url: &str, dist: &Path) -> Config {
     Config {
         addr: "127.0.0.1".parse().unwrap(),
         port: 0,
-        database_url: format!("sqlite://{}", database.display()),
+        database_url: database_url.to_string(),
         dist: dist.to_path_buf(),
         tls: false,
         tls_dir: None,
@@ -59,6 +64,16 @@ impl TestServer {
         }
     }
 
+    /// A server that runs elsewhere (a process of its own), reached at `base`.
+    pub fn at(base: &str) -> TestServer {
+        TestServer {
+            base: base.to_string(),
+            client: reqwest::Client::new(),
+            stop: None,
+            task: None,
+        }
+    }
+
     /// Stops accepting and waits until the server has let go of its port.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -84,10 +99,81 @@ impl TestServer {
     }
 }
 
+/// The database of one test: a SQLite file in its directory, or a PostgreSQL database of its own
+/// (dropped when the test is done with it).
+pub struct TestDb {
+    pub url: String,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new(dir: &Path) -> TestDb {
+        let Ok(admin) = std::env::var("SHOPBAG_TEST_POSTGRES") else {
+            let file = dir.join("data").join("shopbag.db");
+            return TestDb {
+                url: format!("sqlite://{}", file.display()),
+                postgres: None,
+            };
+        };
+        sqlx::any::install_default_drivers();
+        let name = format!("shopbag_test_{:032x}", random_bits());
+        let mut conn = sqlx::AnyConnection::connect(&admin)
+            .await
+            .expect("the test PostgreSQL server answers");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        let (server, _) = admin.rsplit_once('/').expect("postgres://…/database");
+        TestDb {
+            url: format!("{server}/{name}"),
+            postgres: Some((admin, name)),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// A pool of our own on the test's database, to look at or set what the API cannot.
+    pub async fn pool(&self) -> AnyPool {
+        shopbag_server::db::open(&self.url).await.unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs outside async: a thread of its own with a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut conn = sqlx::AnyConnection::connect(&admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database: {dropped:?}");
+        }
+    }
+}
+
 /// A fresh seeded catalogue and no built app, in its own temporary directory.
 pub struct Fixture {
-    pub dir: TempDir,
+    // Dropped in this order: the server, its database, then the directory.
     pub server: TestServer,
+    pub database: TestDb,
+    pub dir: TempDir,
 }
 
 impl Fixture {
@@ -98,17 +184,20 @@ impl Fixture {
     /// A fixture whose server runs with settings changed by `change`.
     pub async fn with(change: impl FnOnce(&mut Config)) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = config(&database(&dir), &dir.path().join("dist"));
+        let database = TestDb::new(dir.path()).await;
+        let mut config = config(&database.url, &dir.path().join("dist"));
         change(&mut config);
         let server = TestServer::start(&config).await;
-        Fixture { dir, server }
+        Fixture {
+            dir,
+            database,
+            server,
+        }
     }
 
-    /// A second pool on the server's database file, to look at or set what the API cannot.
-    pub async fn db(&self) -> SqlitePool {
-        shopbag_server::db::open(&format!("sqlite://{}", database(&self.dir).display()))
-            .await
-            .unwrap()
+    /// A second pool on the server's database, to look at or set what the API cannot.
+    pub async fn db(&self) -> AnyPool {
+        self.database.pool().await
     }
 }
 
@@ -116,6 +205,32 @@ fn random_bits() -> u128 {
     let mut bits = [0u8; 16];
     getrandom::fill(&mut bits).unwrap();
     u128::from_le_bytes(bits)
+}
+
+/// A fresh `Idempotency-Key`: the same 128-bit hex shape as a token.
+pub fn key() -> String {
+    token().expose().to_string()
+}
+
+/// An order request: `skus` picked up at `store`.
+pub fn pickup_at(store: &str, skus: &[&str]) -> Value {
+    serde_json::json!({"skus": skus, "fulfilment": {"type": "pickup", "store_id": store}})
+}
+
+/// Places the order `request` for `bag` under `key`.
+pub async fn place(
+    server: &TestServer,
+    bag: &BagToken,
+    key: &str,
+    request: &Value,
+) -> reqwest::Response {
+    server
+        .with_token(server.client.post(server.url("/api/v1/orders")), bag)
+        .header("idempotency-key", key)
+        .json(request)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A new anonymous bag, as the app makes one.
@@ -224,10 +339,6 @@ impl TestServer {
             }
         }
     }
-}
-
-pub fn database(dir: &TempDir) -> PathBuf {
-    dir.path().join("data").join("shopbag.db")
 }
 
 /// Asserts the one error shape, `{"error":{"code":…,"message":…}}`, and the status.

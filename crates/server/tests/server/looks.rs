@@ -1,8 +1,6 @@
 //! Pictures, complete the look and the festivals' calendar over HTTP, on a seeded database.
 
-mod common;
-
-use common::{add, assert_error, token, Fixture};
+use crate::common::{add, assert_error, token, Fixture};
 use shopbag_api::looks::complements;
 use shopbag_api::looks::{LooksResponse, Source};
 use shopbag_api::promotions::{Calendar, PhaseKind, Timestamp};
@@ -73,7 +71,7 @@ async fn a_colour_that_changes_gets_a_new_picture_address() {
     let f = Fixture::new().await;
     let coat = product(&f, &styled(Category::Outerwear)).await;
     let old = picture_path(&coat.id, &coat.colours[0]);
-    sqlx::query("UPDATE product_colours SET hex = '#123456' WHERE product_id = ? AND code = ?")
+    sqlx::query("UPDATE product_colours SET hex = '#123456' WHERE product_id = $1 AND code = $2")
         .bind(&coat.id)
         .bind(&coat.colours[0].code)
         .execute(&f.db().await)
@@ -153,7 +151,7 @@ async fn an_item_sold_out_everywhere_in_her_size_is_no_longer_suggested() {
         .expect("an item in a known size");
     let (id, size) = (item.product.id.clone(), item.size.clone().unwrap());
     let db = f.db().await;
-    let sold_out = "WHERE product_id = ? AND size = ?";
+    let sold_out = "WHERE product_id = $1 AND size = $2";
     sqlx::query(&format!("UPDATE variants SET online_stock = 0 {sold_out}"))
         .bind(&id)
         .bind(&size)
@@ -326,10 +324,9 @@ async fn a_database_seeded_before_the_new_festivals_gets_them_at_start() {
         .await
         .unwrap();
     db.close().await;
-    let dir = f.dir;
     f.server.stop().await;
-    let config = common::config(&common::database(&dir), &dir.path().join("dist"));
-    let server = common::TestServer::start(&config).await;
+    let config = crate::common::config(&f.database.url, &f.dir.path().join("dist"));
+    let server = crate::common::TestServer::start(&config).await;
     let (status, calendar) = server.get_json("/api/v1/promotions").await;
     assert_eq!(status, 200);
     assert_eq!(calendar["promotions"].as_array().unwrap().len(), 3);

@@ -1,25 +1,24 @@
 //! Slow and silent clients cannot use the server up: a deadline for headers, a cap on open
 //! connections, a deadline for each API request.
 
-mod common;
-
-use common::{config, database, TestServer};
+use crate::common::{config, TestDb, TestServer};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// A server with small limits, so the tests see them act in a second or two.
+/// A server with small limits, so the tests see them act in a second or two; and its database.
 async fn server_with(
     dir: &tempfile::TempDir,
     connections: usize,
     header_timeout: u64,
     request_timeout: u64,
-) -> TestServer {
-    let mut config = config(&database(dir), &dir.path().join("dist"));
+) -> (TestServer, TestDb) {
+    let database = TestDb::new(dir.path()).await;
+    let mut config = config(&database.url, &dir.path().join("dist"));
     config.max_connections = connections;
     config.header_timeout = header_timeout;
     config.request_timeout = request_timeout;
-    TestServer::start(&config).await
+    (TestServer::start(&config).await, database)
 }
 
 async fn connect(server: &TestServer) -> TcpStream {
@@ -40,7 +39,7 @@ async fn until_closed(stream: &mut TcpStream, within: Duration) -> Option<String
 #[tokio::test]
 async fn a_client_that_trickles_its_headers_is_cut_off() {
     let dir = tempfile::tempdir().unwrap();
-    let server = server_with(&dir, 1024, 1, 30).await;
+    let (server, _database) = server_with(&dir, 1024, 1, 30).await;
     let mut slow = connect(&server).await;
     slow.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: shop\r\n")
         .await
@@ -58,7 +57,7 @@ async fn a_client_that_trickles_its_headers_is_cut_off() {
 #[tokio::test]
 async fn connections_past_the_cap_wait_until_one_closes() {
     let dir = tempfile::tempdir().unwrap();
-    let server = server_with(&dir, 2, 60, 30).await;
+    let (server, _database) = server_with(&dir, 2, 60, 30).await;
     let mut idle = vec![connect(&server).await, connect(&server).await];
     // Both are accepted before the next client comes.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -86,7 +85,7 @@ async fn connections_past_the_cap_wait_until_one_closes() {
 #[tokio::test]
 async fn a_request_whose_body_never_arrives_is_answered_408() {
     let dir = tempfile::tempdir().unwrap();
-    let server = server_with(&dir, 1024, 10, 1).await;
+    let (server, _database) = server_with(&dir, 1024, 10, 1).await;
     let mut stream = connect(&server).await;
     stream
         .write_all(

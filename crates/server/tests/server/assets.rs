@@ -1,9 +1,7 @@
 //! Hosting the built app: precompression, SPA fallback, cache headers and the CSP's script hashes.
 
-mod common;
-
+use crate::common::{assert_error, config, TestDb, TestServer};
 use base64::Engine;
-use common::{assert_error, config, database, TestServer};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -64,7 +62,8 @@ async fn serves_the_built_app() {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     let wasm = make_dist(&dist);
-    let server = TestServer::start(&config(&database(&dir), &dist)).await;
+    let database = TestDb::new(dir.path()).await;
+    let server = TestServer::start(&config(&database.url, &dist)).await;
 
     for file in [
         "index.html",
@@ -163,7 +162,8 @@ async fn picks_up_a_rebuilt_app_without_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     make_dist(&dist);
-    let server = TestServer::start(&config(&database(&dir), &dist)).await;
+    let database = TestDb::new(dir.path()).await;
+    let server = TestServer::start(&config(&database.url, &dist)).await;
     let before = get_with(&server, "/", "br").await;
     assert!(header(&before, "content-security-policy").contains(&sha256(BOOT)));
 
@@ -187,7 +187,8 @@ async fn a_new_release_is_served_while_its_files_are_compressed() {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     make_dist(&dist);
-    let server = TestServer::start(&config(&database(&dir), &dist)).await;
+    let database = TestDb::new(dir.path()).await;
+    let server = TestServer::start(&config(&database.url, &dist)).await;
     // The next release brings a large module (several seconds of brotli at its best level).
     let big: String = (0..100_000u32)
         .map(|i| format!("{:x}", i.wrapping_mul(2_654_435_761)))
@@ -215,7 +216,8 @@ async fn a_new_release_is_served_while_its_files_are_compressed() {
 #[tokio::test]
 async fn without_a_built_app_the_page_says_so_and_the_api_works() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(&config(&database(&dir), &dir.path().join("missing"))).await;
+    let database = TestDb::new(dir.path()).await;
+    let server = TestServer::start(&config(&database.url, &dir.path().join("missing"))).await;
     let home = server.get("/").await;
     assert_eq!(home.status(), 503);
     assert!(header(&home, "content-type").starts_with("text/plain"));

@@ -1,96 +1,13 @@
 //! `--tls`: the real binary serves HTTPS with the certificate it made, reuses it, and never HTTP.
 
-use std::io::{BufRead, BufReader, Read};
+use crate::common::process::ServerProcess;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// A debug build migrates and seeds before it listens; give it time on a busy machine.
-const READY_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// `shopbag-server` started as a process, with the URL from its ready line.
-struct Running {
-    child: Child,
-    url: String,
-    stderr: Option<JoinHandle<String>>,
-}
-
-impl Running {
-    /// Starts the binary with `args` and `envs`, none of the caller's `SHOPBAG_*` settings, and the
-    /// temporary directory as working directory, then waits for the ready line.
-    fn start(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Running {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_shopbag-server"));
-        for variable in [
-            "SHOPBAG_TLS",
-            "SHOPBAG_TLS_DIR",
-            "SHOPBAG_ADDR",
-            "SHOPBAG_PORT",
-        ] {
-            command.env_remove(variable);
-        }
-        let database = format!("sqlite://{}", dir.join("data").join("x.db").display());
-        let mut child = command
-            .args(["--port", "0", "--database-url", &database, "--dist"])
-            .arg(dir.join("dist"))
-            .args(args)
-            .envs(envs.iter().copied())
-            .env("RUST_LOG", "info")
-            .current_dir(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("shopbag-server starts");
-
-        let mut stderr = child.stderr.take().unwrap();
-        let stderr = std::thread::spawn(move || {
-            let mut log = String::new();
-            let _ = stderr.read_to_string(&mut log);
-            log
-        });
-        let (line_tx, line_rx) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let _ = line_tx.send(line);
-            }
-        });
-        let mut running = Running {
-            child,
-            url: String::new(),
-            stderr: Some(stderr),
-        };
-        let line = match line_rx.recv_timeout(READY_TIMEOUT) {
-            Ok(Ok(line)) => line,
-            other => panic!("no ready line ({other:?}); log:\n{}", running.stop()),
-        };
-        let url = line
-            .strip_prefix("shopbag-server listening on ")
-            .unwrap_or_else(|| panic!("ready line: {line}"));
-        running.url = url.to_string();
-        running
-    }
-
-    fn port(&self) -> u16 {
-        self.url.rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    /// Ends the process and returns what it logged.
-    fn stop(&mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.stderr
-            .take()
-            .map(|thread| thread.join().unwrap())
-            .unwrap_or_default()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// The server on a SQLite file in `dir` (the certificate's default folder is next to it).
+fn start(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> ServerProcess {
+    let database = format!("sqlite://{}", dir.join("data").join("x.db").display());
+    ServerProcess::start(dir, &database, args, envs)
 }
 
 /// A client whose only trusted root is `cert_pem`.
@@ -116,7 +33,7 @@ fn text(path: &Path) -> &str {
 async fn serves_https_with_the_certificate_it_made_and_not_http() {
     let dir = tempfile::tempdir().unwrap();
     let tls_dir = dir.path().join("certs");
-    let server = Running::start(dir.path(), &["--tls", "--tls-dir", text(&tls_dir)], &[]);
+    let server = start(dir.path(), &["--tls", "--tls-dir", text(&tls_dir)], &[]);
     assert!(
         server.url.starts_with("https://127.0.0.1:"),
         "{}",
@@ -164,7 +81,7 @@ async fn a_second_start_reuses_the_certificate() {
     let dir = tempfile::tempdir().unwrap();
     // No --tls-dir: the default is `tls` next to the database file, `data/x.db`.
     let tls_dir = dir.path().join("data").join("tls");
-    let mut first = Running::start(dir.path(), &["--tls"], &[]);
+    let mut first = start(dir.path(), &["--tls"], &[]);
     let cert = std::fs::read(tls_dir.join("cert.pem")).expect("cert.pem in data/tls");
     let key = std::fs::read(tls_dir.join("key.pem")).expect("key.pem in data/tls");
     let log = first.stop();
@@ -173,7 +90,7 @@ async fn a_second_start_reuses_the_certificate() {
     assert!(log.contains("browsers warn once"), "{log}");
 
     // Settings by environment this time.
-    let mut second = Running::start(
+    let mut second = start(
         dir.path(),
         &[],
         &[

@@ -1,10 +1,8 @@
 //! The seeded database: the same demo data on every fresh start, and never seeded twice.
 
-mod common;
-
-use common::{config, database, TestServer};
+use crate::common::{config, TestDb, TestServer};
 use serde_json::Value;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::path::Path;
 
 const TABLES: [&str; 12] = [
@@ -22,7 +20,7 @@ const TABLES: [&str; 12] = [
     "members",
 ];
 
-async fn counts(pool: &SqlitePool) -> Vec<i64> {
+async fn counts(pool: &AnyPool) -> Vec<i64> {
     let mut counts = Vec::new();
     for table in TABLES.iter().chain(&["coupons"]) {
         let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
@@ -51,13 +49,11 @@ async fn snapshot(server: &TestServer) -> Vec<Value> {
 }
 
 async fn fresh(dir: &Path) -> (Vec<Value>, Vec<i64>) {
-    let db = dir.join("nested").join("data").join("shopbag.db");
-    let server = TestServer::start(&config(&db, &dir.join("dist"))).await;
+    let database = TestDb::new(dir).await;
+    let server = TestServer::start(&config(&database.url, &dir.join("dist"))).await;
     let snapshot = snapshot(&server).await;
     server.stop().await;
-    let pool = shopbag_server::db::open(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
+    let pool = database.pool().await;
     let counts = counts(&pool).await;
     pool.close().await;
     (snapshot, counts)
@@ -80,20 +76,19 @@ async fn two_fresh_databases_hold_the_same_demo() {
 #[tokio::test]
 async fn a_restart_keeps_the_data_and_does_not_seed_again() {
     let dir = tempfile::tempdir().unwrap();
-    let db = database(&dir);
-    let first = TestServer::start(&config(&db, &dir.path().join("dist"))).await;
+    let database = TestDb::new(dir.path()).await;
+    let first = TestServer::start(&config(&database.url, &dir.path().join("dist"))).await;
     let before = snapshot(&first).await;
     first.stop().await;
 
-    let url = format!("sqlite://{}", db.display());
-    let pool = shopbag_server::db::open(&url).await.unwrap();
+    let pool = database.pool().await;
     let counts_before = counts(&pool).await;
     assert!(!shopbag_server::seed::seed_if_empty(&pool).await.unwrap());
     pool.close().await;
 
-    let second = TestServer::start(&config(&db, &dir.path().join("dist"))).await;
+    let second = TestServer::start(&config(&database.url, &dir.path().join("dist"))).await;
     assert_eq!(snapshot(&second).await, before);
     second.stop().await;
-    let pool = shopbag_server::db::open(&url).await.unwrap();
+    let pool = database.pool().await;
     assert_eq!(counts(&pool).await, counts_before);
 }

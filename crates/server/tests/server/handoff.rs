@@ -3,9 +3,7 @@
 //! log. (A signed-in phone's token leads to her member bag, so a claim lands there: `members.rs`
 //! shows that lead for every bag request.)
 
-mod common;
-
-use common::{add, assert_error, log, logged, token, variants_with, Fixture};
+use crate::common::{add, assert_error, log, logged, token, variants_with, Fixture};
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagState, BagToken};
 use shopbag_api::handoff::{HandoffOffer, HandoffState, HandoffStatus, OfferedBag};

@@ -1,9 +1,7 @@
 //! "Remind me" over HTTP: the server decides when a reminder is due from its own data, so each
 //! test changes the data (stock, price, calendar) and asks again.
 
-mod common;
-
-use common::{assert_error, token, Fixture};
+use crate::common::{assert_error, token, Fixture};
 use serde_json::json;
 use shopbag_api::bag::BagToken;
 use shopbag_api::reminders::{Reminder, ReminderKind, RemindersResponse};
@@ -61,7 +59,7 @@ fn a_sku() -> String {
 async fn a_restock_is_due_once_her_size_is_back_in_her_store_and_stays_told() {
     let f = Fixture::new().await;
     let (bag, sku) = (token(), a_sku());
-    exec(&f, "UPDATE stock SET quantity = 0 WHERE sku = ?", &sku).await;
+    exec(&f, "UPDATE stock SET quantity = 0 WHERE sku = $1", &sku).await;
     let reminder = create(&f, &bag, &sku, "restock").await;
     assert_eq!(
         (reminder.kind, reminder.due.clone()),
@@ -71,14 +69,14 @@ async fn a_restock_is_due_once_her_size_is_back_in_her_store_and_stays_told() {
 
     exec(
         &f,
-        "UPDATE stock SET quantity = 2 WHERE sku = ? AND store_id = 'sh-jingan'",
+        "UPDATE stock SET quantity = 2 WHERE sku = $1 AND store_id = 'sh-jingan'",
         &sku,
     )
     .await;
     let due = list(&f, &bag).await.remove(0);
     assert!(due.due.is_some() && !due.seen);
     // Sold out again before she looked: she is still told it came back.
-    exec(&f, "UPDATE stock SET quantity = 0 WHERE sku = ?", &sku).await;
+    exec(&f, "UPDATE stock SET quantity = 0 WHERE sku = $1", &sku).await;
     assert!(list(&f, &bag).await[0].due.is_some());
 
     let response = f
@@ -105,14 +103,14 @@ async fn a_price_drop_is_due_when_the_price_falls_below_what_she_saw() {
     // Dearer first: still not due.
     exec(
         &f,
-        "UPDATE variants SET price = price + 1000 WHERE sku = ?",
+        "UPDATE variants SET price = price + 1000 WHERE sku = $1",
         &sku,
     )
     .await;
     assert!(list(&f, &bag).await[0].due.is_none());
     exec(
         &f,
-        "UPDATE variants SET price = price - 3000 WHERE sku = ?",
+        "UPDATE variants SET price = price - 3000 WHERE sku = $1",
         &sku,
     )
     .await;
@@ -132,7 +130,7 @@ async fn a_festival_start_is_due_when_the_calendar_says_its_prices_began() {
     assert!(reminder.due.is_none());
     // The store group moves that festival's price phases to the past.
     let start = Timestamp(expected.0 - 400 * 86_400_000).to_string();
-    sqlx::query("UPDATE promotion_phases SET starts_at = ? WHERE starts_at = ?")
+    sqlx::query("UPDATE promotion_phases SET starts_at = $1 WHERE starts_at = $2")
         .bind(&start)
         .bind(expected.to_string())
         .execute(&f.db().await)

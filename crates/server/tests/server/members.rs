@@ -2,9 +2,7 @@
 //! bag joining hers, member codes at the till (once each, one step back, stale, forged, paused,
 //! rate-limited, the cashier's key), purchases confirmed once, and her history, export, erasure.
 
-mod common;
-
-use common::{add, assert_error, log, logged, token, variants_with, Fixture};
+use crate::common::{add, assert_error, log, logged, token, variants_with, Fixture};
 use serde_json::json;
 use shopbag_api::bag::BagToken;
 use shopbag_api::member::{
@@ -680,14 +678,14 @@ async fn she_can_take_her_data_and_erase_her_account_and_her_purchases_stay_anon
     .await;
     assert!(f.server.bag(&bag).await.lines.is_empty());
     let db = f.db().await;
-    let (phones,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members WHERE phone = ?")
+    let (phones,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members WHERE phone = $1")
         .bind(CHEN)
         .fetch_one(&db)
         .await
         .unwrap();
     assert_eq!(phones, 0);
     let (kept, owner): (i64, Option<String>) =
-        sqlx::query_as("SELECT total_fen, member_id FROM purchases WHERE number = ?")
+        sqlx::query_as("SELECT total_fen, member_id FROM purchases WHERE number = $1")
             .bind(&purchase.number)
             .fetch_one(&db)
             .await
@@ -708,8 +706,8 @@ async fn with_her_consent_a_sold_out_size_in_her_bag_is_followed_up_when_it_is_b
     let (cookie, _) = sign_in(&f, CHEN, Some(&bag)).await;
     let db = f.db().await;
     for statement in [
-        "UPDATE stock SET quantity = 0 WHERE sku = ?",
-        "UPDATE variants SET online_stock = 0 WHERE sku = ?",
+        "UPDATE stock SET quantity = 0 WHERE sku = $1",
+        "UPDATE variants SET online_stock = 0 WHERE sku = $1",
     ] {
         sqlx::query(statement)
             .bind(&sku)
@@ -743,7 +741,7 @@ async fn with_her_consent_a_sold_out_size_in_her_bag_is_followed_up_when_it_is_b
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].kind, shopbag_api::reminders::ReminderKind::Restock);
     assert!(kept[0].due.is_none());
-    sqlx::query("UPDATE variants SET online_stock = 4 WHERE sku = ?")
+    sqlx::query("UPDATE variants SET online_stock = 4 WHERE sku = $1")
         .bind(&sku)
         .execute(&db)
         .await

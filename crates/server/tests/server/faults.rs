@@ -1,11 +1,9 @@
 //! The test-only fault switch: failures before the write apply nothing, after the write a retry
 //! with the same ids or key finds the work done. Run with `--features fault-injection`.
 
-#![cfg(feature = "fault-injection")]
-
-mod common;
-
-use common::{add, assert_error, token, variants_with, Fixture, TestServer};
+use crate::common::{
+    add, assert_error, pickup_at, place, token, variants_with, Fixture, TestServer,
+};
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagState, BagToken};
 use shopbag_api::Order;
@@ -31,14 +29,8 @@ async fn get_bag(server: &TestServer, bag: &BagToken) -> reqwest::Response {
         .unwrap()
 }
 
-async fn place(server: &TestServer, bag: &BagToken, key: &str, sku: &str) -> reqwest::Response {
-    server
-        .with_token(server.client.post(server.url("/api/v1/orders")), bag)
-        .header("idempotency-key", key)
-        .json(&json!({"skus": [sku], "fulfilment": {"type": "pickup", "store_id": STORE}}))
-        .send()
-        .await
-        .unwrap()
+async fn order(server: &TestServer, bag: &BagToken, key: &str, sku: &str) -> reqwest::Response {
+    place(server, bag, key, &pickup_at(STORE, &[sku])).await
 }
 
 #[tokio::test]
@@ -56,7 +48,7 @@ async fn fail_next_answers_500_and_applies_nothing() {
     assert_error(f.server.send_ops(&shopper, &batch).await, 500, "internal").await;
     assert_error(get_bag(&f.server, &shopper).await, 500, "internal").await;
     assert_error(
-        place(&f.server, &shopper, token().expose(), sku).await,
+        order(&f.server, &shopper, token().expose(), sku).await,
         500,
         "internal",
     )
@@ -112,13 +104,13 @@ async fn fail_after_commit_applies_and_a_retry_changes_nothing_more() {
     let key = token().expose().to_string();
     set_faults(&f.server, json!({"fail_after_commit_next": 1})).await;
     assert_error(
-        place(&f.server, &shopper, &key, &variant.sku).await,
+        order(&f.server, &shopper, &key, &variant.sku).await,
         500,
         "internal",
     )
     .await;
     assert_eq!(f.server.stock(&variant.sku, Some(STORE)).await, before - 2);
-    let retry = place(&f.server, &shopper, &key, &variant.sku).await;
+    let retry = order(&f.server, &shopper, &key, &variant.sku).await;
     assert_eq!(retry.status(), 200);
     let order: Order = retry.json().await.unwrap();
     assert_eq!(order.lines[0].quantity, 2);

@@ -1,42 +1,22 @@
 //! Orders over HTTP: stock reserved once and never below zero, lines leave the bag, retries are safe.
 
-mod common;
-
-use common::{add, assert_error, token, variants_with, Fixture, TestServer};
+use crate::common::{
+    add, assert_error, key, pickup_at, place, token, variants_with, Fixture, TestServer,
+};
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagToken, Change};
 use shopbag_api::{Order, OrderStatus, Variant, MAX_OPEN_ORDERS};
 
 const STORE: &str = "sh-jingan";
 
-/// A fresh `Idempotency-Key`: the same 128-bit hex shape as a token.
-fn key() -> String {
-    token().expose().to_string()
-}
-
 fn pickup(skus: &[&str]) -> Value {
-    json!({"skus": skus, "fulfilment": {"type": "pickup", "store_id": STORE}})
+    pickup_at(STORE, skus)
 }
 
 fn delivery(skus: &[&str]) -> Value {
     json!({"skus": skus, "fulfilment": {"type": "delivery", "address": {
         "name": "李娜", "phone": "13800138000", "address": "上海市徐汇区衡山路 10 号"
     }}})
-}
-
-async fn place(
-    server: &TestServer,
-    bag: &BagToken,
-    key: &str,
-    request: &Value,
-) -> reqwest::Response {
-    server
-        .with_token(server.client.post(server.url("/api/v1/orders")), bag)
-        .header("idempotency-key", key)
-        .json(request)
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn read(server: &TestServer, bag: &BagToken, number: &str) -> reqwest::Response {
@@ -363,13 +343,13 @@ async fn two_orders_for_the_last_unit_one_wins() {
     let f = Fixture::new().await;
     let last = &variants_with(STORE, 1, 1)[12];
     let pool = f.db().await;
-    sqlx::query("UPDATE stock SET quantity = 1 WHERE sku = ? AND store_id = ?")
+    sqlx::query("UPDATE stock SET quantity = 1 WHERE sku = $1 AND store_id = $2")
         .bind(&last.sku)
         .bind(STORE)
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE variants SET online_stock = 1 WHERE sku = ?")
+    sqlx::query("UPDATE variants SET online_stock = 1 WHERE sku = $1")
         .bind(&last.sku)
         .execute(&pool)
         .await

@@ -1,8 +1,6 @@
 //! The REST API over HTTP against a freshly seeded database: codes, products, stores, errors.
 
-mod common;
-
-use common::{assert_error, Fixture};
+use crate::common::{assert_error, Fixture};
 use serde_json::{json, Value};
 use shopbag_api::code::check_digit;
 use shopbag_api::{CodeMatch, Health, Product, ProductSummary, ResolveResponse, Store};
