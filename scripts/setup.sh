@@ -75,6 +75,18 @@ setup_test() {
   fi
 }
 
+# schemathesis (PyPI), pinned, in a virtual environment of its own under target/; sets SCHEMATHESIS.
+SCHEMATHESIS_VERSION=4.32.5
+setup_schemathesis() {
+  local venv="$ROOT/target/schemathesis"
+  SCHEMATHESIS="$venv/bin/schemathesis"
+  if ! "$SCHEMATHESIS" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    step "Installing schemathesis $SCHEMATHESIS_VERSION from PyPI (a minute, once)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
 # The newest installed PostgreSQL's programs (initdb, pg_ctl), or nothing.
 postgres_bin() {
   find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1

@@ -42,9 +42,12 @@ start_postgres() {
   PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
 
-# Starts the server on a free port with a fresh database; sets SERVER_URL.
+# Starts the server on a free port with a fresh database named $1 (further arguments are the
+# server's); sets SERVER_URL.
 start_server() {
-  target/debug/shopbag-server --port 0 --database-url "sqlite://$WORK/wasm-tests.db" --dist dist \
+  local name="$1"
+  shift
+  target/debug/shopbag-server --port 0 --database-url "sqlite://$WORK/$name.db" --dist dist "$@" \
     >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
@@ -86,10 +89,29 @@ step "The server's integration tests on PostgreSQL (a throwaway cluster, three r
 start_postgres
 SHOPBAG_TEST_POSTGRES="$PG_URL" cargo test --workspace --features shopbag-server/fault-injection
 
+step "API fuzzing: schemathesis, every check, against the server's OpenAPI document (bounded)"
+setup_schemathesis
+# Its limits off (the fuzzer writes faster than any shopper); the test build's fault switch is
+# left out. A bag token, a signed-in member's session and the demo cashier key, so that every
+# operation is fuzzed past its door; the seed is printed to replay a find.
+start_server api-fuzz --writes-per-bag 0 --writes-per-address 0 --orders-per-address 0
+api_fuzz() {
+  "$SCHEMATHESIS" --config-file tests/api/schemathesis.toml run "$SERVER_URL/api/v1/openapi.json" \
+    --url "$SERVER_URL" --checks all --exclude-path-regex '^/api/v1/test/' \
+    --header "Authorization: Bearer $(python3 -c 'import secrets; print(secrets.token_hex(16))')" \
+    --header "Cookie: $(python3 tests/api/sign-in.py "$SERVER_URL" demo-host-secret)" \
+    --header "X-Cashier-Key: demo-cashier-key" --workers 2 --no-color "$@"
+}
+# Everything but what ends the session, then what ends it, with a session of its own.
+api_fuzz --exclude-name 'POST /api/v1/auth/sign-out' --exclude-name 'DELETE /api/v1/me' \
+  --max-time "${API_FUZZ_SECONDS:-120}"
+api_fuzz --include-name 'POST /api/v1/auth/sign-out' --include-name 'DELETE /api/v1/me' --max-time 15
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+
 build_app
 
 step "Browser tests of the app (wasm-bindgen-test in headless Chromium)"
-start_server
+start_server wasm-tests
 SHOPBAG_TEST_API="$SERVER_URL" \
   CHROMEDRIVER="$(command -v chromedriver)" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -249,6 +249,7 @@ pub struct Health {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolveRequest {
     /// At most [`ResolveRequest::MAX_CODES`].
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub codes: Vec<String>,
 }
 

@@ -79,6 +79,8 @@ impl std::fmt::Debug for ClaimCode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandoffRequest {
+    /// At least one, at most a bag's [`MAX_LINES`](crate::bag::MAX_LINES).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
     pub lines: Vec<Line>,
 }
 

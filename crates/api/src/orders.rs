@@ -26,7 +26,9 @@ pub struct DeliveryAddress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRequest {
-    /// Skus of lines in the bag; each is ordered in the bag line's quantity.
+    /// Skus of lines in the bag, each once (not said in the schema: 422); each is ordered in the
+    /// bag line's quantity.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
     pub skus: Vec<String>,
     pub fulfilment: Fulfilment,
 }

@@ -240,7 +240,8 @@ pub async fn create(
     let variant = product.variants.iter().find(|v| v.sku == request.sku);
     if let Some(store) = &request.store {
         if catalog::store(&state.pool, store).await?.is_none() {
-            return Err(AppError::bad_request(format!("no store `{store}`")));
+            // Like a sku we do not sell: a body naming what does not exist.
+            return Err(AppError::invalid_operation(format!("no store `{store}`")));
         }
     }
     let calendar = promotions::calendar(&state.pool, std::slice::from_ref(&request.sku)).await?;

@@ -38,9 +38,23 @@ pub const MAX_KEPT_OPS: usize = 4_000;
 /// A client-generated operation id: 128 random bits as 32 lowercase hex digits. It is also the
 /// idempotency key: the same operation sent twice is stored once.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct OpId(String);
+
+/// In the OpenAPI document: a string of exactly the shape [`OpId::parse`] takes.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for OpId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9a-f]{32}$"))
+            .description(Some("128 random bits as 32 lowercase hex digits"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for OpId {}
 
 impl OpId {
     pub fn parse(text: &str) -> Result<OpId, BagError> {

@@ -8,6 +8,12 @@
 //! ```text
 //! bag-load --url http://127.0.0.1:8080 --rate 1000 --seconds 10 --bags 1000
 //! ```
+//!
+//! Several `--url`s are replicas of one server: requests go to them in turn (round robin), as a
+//! load balancer would send them. With `--orders`, each request is an order instead: a fresh bag
+//! gets one line (its add is not timed), then `POST /orders` picks it up in the first store —
+//! run the server with `--orders-per-address 0` and a short `--pay-within`, so that the stock the
+//! unpaid orders hold comes back while the load goes on.
 
 use clap::Parser;
 use serde_json::json;
@@ -25,9 +31,9 @@ use tokio::net::TcpStream;
     about = "Sends POST /api/v1/bag/ops at a fixed rate and prints throughput and latency"
 )]
 struct Args {
-    /// The running server (plain http).
-    #[arg(long, default_value = "http://127.0.0.1:8080")]
-    url: String,
+    /// The running server (plain http); repeat it for replicas, which take requests in turn.
+    #[arg(long = "url", default_value = "http://127.0.0.1:8080")]
+    urls: Vec<String>,
     /// Requests (one operation each) per second.
     #[arg(long, default_value_t = 1000)]
     rate: u32,
@@ -39,6 +45,9 @@ struct Args {
     /// A request with no answer after this long counts as an error.
     #[arg(long, default_value_t = 5000)]
     timeout_ms: u64,
+    /// Place orders (one line each, picked up in the first store) instead of adding to bags.
+    #[arg(long)]
+    orders: bool,
 }
 
 /// One keep-alive connection to the server.
@@ -67,12 +76,12 @@ impl Connection {
         host: &str,
         method: &str,
         path: &str,
-        token: Option<&str>,
+        headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> io::Result<Answer> {
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
-        if let Some(token) = token {
-            head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         if let Some(body) = body {
             head.push_str(&format!(
@@ -156,17 +165,26 @@ impl Connection {
     }
 }
 
-/// Idle keep-alive connections; a request that finds none opens one.
+/// The server closes a connection that sends nothing for its header timeout (10 s by default):
+/// one idle longer than this is not used again, or a request could meet its closing.
+const IDLE_REUSE: Duration = Duration::from_secs(4);
+
+/// Idle keep-alive connections, each with when it went idle; a request that finds none fresh
+/// enough opens one.
 struct Connections {
     host: String,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<(Connection, Instant)>>,
 }
 
 impl Connections {
     async fn take(&self) -> io::Result<Connection> {
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        match idle {
-            Some(connection) => Ok(connection),
+        let fresh = {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            idle.retain(|(_, since)| since.elapsed() < IDLE_REUSE);
+            idle.pop()
+        };
+        match fresh {
+            Some((connection, _)) => Ok(connection),
             None => Connection::open(&self.host).await,
         }
     }
@@ -175,13 +193,13 @@ impl Connections {
         self.idle
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(connection);
+            .push((connection, Instant::now()));
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
         let mut connection = self.take().await.map_err(|e| e.to_string())?;
         let answer = connection
-            .request(&self.host, "GET", path, None, None)
+            .request(&self.host, "GET", path, &[], None)
             .await
             .map_err(|e| format!("{path}: {e}"))?;
         if answer.status != 200 {
@@ -192,6 +210,116 @@ impl Connections {
         }
         serde_json::from_slice(&answer.body).map_err(|e| format!("{path}: {e}"))
     }
+
+    /// `POST path` with a JSON body and the bag token (and `more` headers); the answer's status.
+    async fn post(
+        &self,
+        path: &str,
+        token: &str,
+        more: &[(&str, &str)],
+        body: &str,
+    ) -> io::Result<u16> {
+        let bearer = format!("Bearer {token}");
+        let mut headers = vec![("Authorization", bearer.as_str())];
+        headers.extend_from_slice(more);
+        let mut connection = self.take().await?;
+        let answer = connection
+            .request(&self.host, "POST", path, &headers, Some(body.as_bytes()))
+            .await?;
+        if answer.keep_alive {
+            self.give_back(connection);
+        }
+        Ok(answer.status)
+    }
+}
+
+/// The skus to load the server with and the first store: with `stocked`, only skus with at least
+/// that many units in that store.
+async fn catalogue(
+    connections: &Connections,
+    stocked: Option<u32>,
+) -> (Vec<String>, Option<String>) {
+    let fail = |error: String| -> ! {
+        eprintln!("bag-load: cannot read the catalogue: {error}");
+        std::process::exit(1)
+    };
+    let stores: Vec<Store> = connections
+        .get_json("/api/v1/stores")
+        .await
+        .unwrap_or_default();
+    let store = stores.first().map(|s| s.id.clone());
+    let summaries: Vec<ProductSummary> = connections
+        .get_json("/api/v1/products?limit=40")
+        .await
+        .unwrap_or_else(|e| fail(e));
+    let mut skus = Vec::new();
+    for summary in &summaries {
+        let product: Product = connections
+            .get_json(&format!("/api/v1/products/{}", summary.id))
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let in_store = |v: &shopbag_api::Variant| {
+            v.store_stock
+                .iter()
+                .find(|s| Some(&s.store_id) == store.as_ref())
+                .map_or(0, |s| s.quantity)
+        };
+        skus.extend(
+            product
+                .variants
+                .iter()
+                .filter(|v| stocked.is_none_or(|least| in_store(v) >= least))
+                .map(|v| v.sku.clone()),
+        );
+    }
+    if skus.is_empty() {
+        fail("no sku to use".into());
+    }
+    (skus, store)
+}
+
+/// One `add` of `sku` to the bag of `token`, as the app sends it.
+fn add(sku: &str, quantity: u8, store: Option<&str>) -> String {
+    json!({"ops": [{
+        "id": OpId::from_bits(random_u128()).as_str(),
+        "at": std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0),
+        "type": "add",
+        "sku": sku,
+        "quantity": quantity,
+        "store": store,
+    }]})
+    .to_string()
+}
+
+/// An order of the bag's one line of `sku`, picked up in `store`: its status, and when the
+/// order itself (not the add before it) was sent.
+async fn order(
+    connections: &Connections,
+    sku: &str,
+    store: Option<&str>,
+) -> io::Result<(u16, Instant)> {
+    let token = BagToken::from_bits(random_u128()).expose().to_string();
+    let added = connections
+        .post("/api/v1/bag/ops", &token, &[], &add(sku, 1, store))
+        .await?;
+    let sent = Instant::now();
+    if added != 200 {
+        return Ok((added, sent));
+    }
+    let key = BagToken::from_bits(random_u128()).expose().to_string();
+    let request = json!({"skus": [sku], "fulfilment": {"type": "pickup", "store_id": store}});
+    let status = connections
+        .post(
+            "/api/v1/orders",
+            &token,
+            &[("Idempotency-Key", &key)],
+            &request.to_string(),
+        )
+        .await?;
+    Ok((status, sent))
 }
 
 fn random_u128() -> u128 {
@@ -206,7 +334,8 @@ struct Outcome {
     since_due: Duration,
     /// From when its bytes were about to be written.
     service: Duration,
-    ok: bool,
+    /// The answer's status; none when the request failed or timed out.
+    status: Option<u16>,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -225,44 +354,24 @@ fn ms(d: Duration) -> String {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args = Args::parse();
-    let Some(host) = args
-        .url
-        .strip_prefix("http://")
-        .map(|rest| rest.trim_end_matches('/').to_string())
-    else {
-        eprintln!("bag-load: --url must be http://HOST:PORT");
-        std::process::exit(2);
-    };
-    let connections = Arc::new(Connections {
-        host,
-        idle: Mutex::new(Vec::new()),
-    });
+    let replicas: Vec<Arc<Connections>> = args
+        .urls
+        .iter()
+        .map(|url| {
+            let Some(host) = url.strip_prefix("http://") else {
+                eprintln!("bag-load: --url must be http://HOST:PORT");
+                std::process::exit(2);
+            };
+            Arc::new(Connections {
+                host: host.trim_end_matches('/').to_string(),
+                idle: Mutex::new(Vec::new()),
+            })
+        })
+        .collect();
+    let connections = &replicas[0];
 
     // Real skus and a real store from the server itself.
-    let summaries: Vec<ProductSummary> =
-        match connections.get_json("/api/v1/products?limit=40").await {
-            Ok(list) => list,
-            Err(error) => {
-                eprintln!("bag-load: cannot read the catalogue: {error}");
-                std::process::exit(1);
-            }
-        };
-    let mut skus = Vec::new();
-    for summary in &summaries {
-        let product: Product = connections
-            .get_json(&format!("/api/v1/products/{}", summary.id))
-            .await
-            .unwrap_or_else(|error| {
-                eprintln!("bag-load: {error}");
-                std::process::exit(1)
-            });
-        skus.extend(product.variants.into_iter().map(|v| v.sku));
-    }
-    let stores: Vec<Store> = connections
-        .get_json("/api/v1/stores")
-        .await
-        .unwrap_or_default();
-    let store = stores.first().map(|s| s.id.clone());
+    let (skus, store) = catalogue(connections, args.orders.then_some(3)).await;
     let tokens: Vec<String> = (0..args.bags.max(1))
         .map(|_| BagToken::from_bits(random_u128()).expose().to_string())
         .collect();
@@ -272,58 +381,47 @@ async fn main() {
     let total = u64::from(args.rate) * u64::from(args.seconds);
     let interval = Duration::from_secs(1) / args.rate.max(1);
     let timeout = Duration::from_millis(args.timeout_ms);
+    let what = if args.orders {
+        "orders".to_string()
+    } else {
+        format!("bag requests over {} bags", tokens.len())
+    };
     println!(
-        "bag-load: {total} requests at {}/s over {} bags ({} skus) to {}",
+        "bag-load: {total} {what} at {}/s ({} skus) to {}",
         args.rate,
-        tokens.len(),
         skus.len(),
-        args.url
+        args.urls.join(", ")
     );
+    let ok_status = if args.orders { 201 } else { 200 };
     let start = Instant::now();
     let mut tasks = Vec::with_capacity(total as usize);
     for i in 0..total {
         let due = start + interval * i as u32;
         tokio::time::sleep_until(due.into()).await;
-        let connections = connections.clone();
+        let connections = replicas[i as usize % replicas.len()].clone();
         let pick = random_u128();
         let token = tokens[(pick % tokens.len() as u128) as usize].clone();
         let sku = skus[((pick >> 64) % skus.len() as u128) as usize].clone();
-        let body = json!({"ops": [{
-            "id": OpId::from_bits(random_u128()).as_str(),
-            "at": std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0),
-            "type": "add",
-            "sku": sku,
-            "quantity": 1 + (pick >> 120) as u8 % 3,
-            "store": store,
-        }]})
-        .to_string();
+        let store = store.clone();
+        let orders = args.orders;
         tasks.push(tokio::spawn(async move {
-            let sent = Instant::now();
+            let mut sent = Instant::now();
             let attempt = tokio::time::timeout(timeout, async {
-                let mut connection = connections.take().await?;
-                let answer = connection
-                    .request(
-                        &connections.host,
-                        "POST",
-                        "/api/v1/bag/ops",
-                        Some(&token),
-                        Some(body.as_bytes()),
-                    )
-                    .await?;
-                if answer.keep_alive {
-                    connections.give_back(connection);
+                if orders {
+                    let (status, order_sent) = order(&connections, &sku, store.as_deref()).await?;
+                    sent = order_sent;
+                    return Ok(status);
                 }
-                Ok::<u16, io::Error>(answer.status)
+                let body = add(&sku, 1 + (pick >> 120) as u8 % 3, store.as_deref());
+                connections
+                    .post("/api/v1/bag/ops", &token, &[], &body)
+                    .await
             })
             .await;
-            let ok = matches!(attempt, Ok(Ok(200)));
             Outcome {
                 since_due: due.elapsed(),
                 service: sent.elapsed(),
-                ok,
+                status: attempt.ok().and_then(Result::ok),
             }
         }));
     }
@@ -335,8 +433,18 @@ async fn main() {
     }
     let elapsed = start.elapsed();
 
-    let ok = outcomes.iter().filter(|o| o.ok).count();
+    let ok = outcomes
+        .iter()
+        .filter(|o| o.status == Some(ok_status))
+        .count();
     let errors = total as usize - ok;
+    let mut failures = std::collections::BTreeMap::new();
+    for outcome in outcomes.iter().filter(|o| o.status != Some(ok_status)) {
+        let what = outcome
+            .status
+            .map_or("no answer".to_string(), |s| s.to_string());
+        *failures.entry(what).or_insert(0) += 1;
+    }
     let mut since_due: Vec<Duration> = outcomes.iter().map(|o| o.since_due).collect();
     let mut service: Vec<Duration> = outcomes.iter().map(|o| o.service).collect();
     since_due.sort();
@@ -357,6 +465,7 @@ async fn main() {
         );
     }
     if errors > 0 {
+        println!("errors by status: {failures:?}");
         std::process::exit(1);
     }
 }

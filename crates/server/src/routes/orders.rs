@@ -20,6 +20,7 @@ use shopbag_api::{ErrorResponse, Order, OrderRequest, API_PREFIX};
     params((
         "Idempotency-Key" = String,
         Header,
+        pattern = "^[0-9a-f]{32}$",
         description = "32 lowercase hex digits, made once per order and sent again on every retry"
     )),
     request_body = OrderRequest,

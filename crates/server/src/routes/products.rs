@@ -11,6 +11,8 @@ use utoipa::IntoParams;
 
 const DEFAULT_LIMIT: u32 = 24;
 const MAX_LIMIT: u32 = 100;
+/// Past every product of any store group's catalogue: larger is a client's mistake, said so.
+const MAX_OFFSET: u32 = 100_000;
 /// Longer queries are not searches a shopper types; refusing them keeps the SQL small.
 const MAX_QUERY_LEN: usize = 200;
 const MAX_TERMS: usize = 8;
@@ -22,8 +24,11 @@ pub struct ProductQuery {
     q: Option<String>,
     #[param(value_type = Option<Category>)]
     category: Option<String>,
-    /// Default 24, at most 100.
+    /// Default 24; more than 100 gets 100 (any 32-bit count is read).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4_294_967_295_i64)]
     limit: Option<u32>,
+    /// Products to skip, at most 100 000.
+    #[param(maximum = 100_000)]
     offset: Option<u32>,
 }
 
@@ -41,7 +46,7 @@ impl ProductQuery {
                 "search with at most {MAX_TERMS} words"
             )));
         }
-        let category = match self.category.as_deref().filter(|c| !c.is_empty()) {
+        let category = match self.category.as_deref() {
             None => None,
             Some(name) => Some(Category::from_str_opt(name).ok_or_else(|| {
                 let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
@@ -51,11 +56,17 @@ impl ProductQuery {
                 ))
             })?),
         };
+        let offset = self.offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(AppError::bad_request(format!(
+                "an offset of at most {MAX_OFFSET}"
+            )));
+        }
         Ok(Search {
             terms,
             category,
             limit: self.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT),
-            offset: self.offset.unwrap_or(0),
+            offset,
         })
     }
 }

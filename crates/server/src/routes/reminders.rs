@@ -36,10 +36,10 @@ pub async fn list(
     request_body = ReminderRequest,
     responses(
         (status = 200, description = "The reminder kept (the same one when asked again)", body = Reminder),
-        (status = 400, description = "Broken JSON, or an unknown store", body = ErrorResponse),
+        (status = 400, description = "Broken JSON", body = ErrorResponse),
         (status = 401, description = "No bag token, or not 32 lowercase hex digits", body = ErrorResponse),
         (status = 409, description = "A festival start asked for with none ahead (`no_promotion_ahead`)", body = ErrorResponse),
-        (status = 422, description = "A sku we do not sell (`unknown_variant`), 600 reminders kept already (`bag_full`), or the wrong shape (`invalid_json`)", body = ErrorResponse),
+        (status = 422, description = "A sku we do not sell (`unknown_variant`), a store that is not ours (`invalid_operation`), 600 reminders kept already (`bag_full`), or the wrong shape (`invalid_json`)", body = ErrorResponse),
     )
 )]
 pub async fn create(

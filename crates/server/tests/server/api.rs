@@ -277,12 +277,16 @@ async fn search_finds_by_name_brand_and_category() {
         assert!(!summary.colours.is_empty());
     }
 
-    assert_error(
-        f.server.get("/api/v1/products?category=hats").await,
-        400,
-        "bad_request",
-    )
-    .await;
+    for category in ["hats", ""] {
+        assert_error(
+            f.server
+                .get(&format!("/api/v1/products?category={category}"))
+                .await,
+            400,
+            "bad_request",
+        )
+        .await;
+    }
     assert_error(
         f.server.get("/api/v1/products?limit=lots").await,
         400,
@@ -458,6 +462,39 @@ async fn openapi_document_lists_the_paths() {
 }
 
 #[tokio::test]
+async fn the_document_is_as_strict_as_the_server() {
+    // What the server refuses, the document forbids: an operation id or idempotency key of any
+    // other shape, an offset past the maximum.
+    let f = Fixture::new().await;
+    let (_, doc) = f.server.get_json("/api/v1/openapi.json").await;
+    let hex32 = "^[0-9a-f]{32}$";
+    assert_eq!(doc["components"]["schemas"]["OpId"]["pattern"], hex32);
+    let order = &doc["paths"]["/api/v1/orders"]["post"];
+    let key = order["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Idempotency-Key")
+        .unwrap();
+    assert_eq!(key["schema"]["pattern"], hex32);
+    let products = doc["paths"]["/api/v1/products"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let offset = products.iter().find(|p| p["name"] == "offset").unwrap();
+    let most = offset["schema"]["maximum"].as_u64().unwrap();
+    let (status, _) = f
+        .server
+        .get_json(&format!("/api/v1/products?offset={most}"))
+        .await;
+    assert_eq!(status, 200);
+    let past = f
+        .server
+        .get(&format!("/api/v1/products?offset={}", most + 1))
+        .await;
+    assert_error(past, 400, "bad_request").await;
+}
+
+#[tokio::test]
 async fn other_origins_may_call_without_credentials() {
     let f = Fixture::new().await;
     let client = &f.server.client;
@@ -518,4 +555,52 @@ async fn json_is_compressed_and_carries_security_headers() {
     assert!(!headers.contains_key("content-security-policy"));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn every_answer_to_a_broken_request_is_in_the_document() {
+    // A body that is not JSON, not sent as JSON, or the wrong shape, and a path parameter that
+    // does not parse: the server's answer is one its OpenAPI document lists for the operation.
+    let f = Fixture::new().await;
+    let (_, doc) = f.server.get_json("/api/v1/openapi.json").await;
+    let token = crate::common::token();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if path.contains("/test/") {
+            continue; // the fault switch of test builds
+        }
+        for (method, operation) in item.as_object().unwrap() {
+            let documented = |status: u16| operation["responses"][status.to_string()].is_object();
+            let url = f.server.url(&path.replace('{', "x").replace('}', ""));
+            let send = |content_type: Option<&str>, body: &'static str| {
+                let mut request = f
+                    .server
+                    .client
+                    .request(method.to_uppercase().parse().unwrap(), url.clone())
+                    .header("authorization", format!("Bearer {}", token.expose()))
+                    .header("idempotency-key", crate::common::key())
+                    .header("x-cashier-key", shopbag_server::config::DEMO_CASHIER_KEY)
+                    .body(body);
+                if let Some(content_type) = content_type {
+                    request = request.header("content-type", content_type);
+                }
+                request.send()
+            };
+            let mut cases = vec![send(None, "")];
+            if operation["requestBody"].is_object() {
+                cases.push(send(None, "{}"));
+                cases.push(send(Some("application/json"), "{"));
+                cases.push(send(Some("application/json"), "7"));
+            }
+            for case in cases {
+                let status = case.await.unwrap().status().as_u16();
+                assert!(
+                    documented(status),
+                    "{method} {path}: {status} is not documented"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "{checked} requests");
 }

@@ -176,7 +176,7 @@ async fn reminders_that_cannot_be_kept_say_why() {
         json!({ "sku": sku, "kind": "restock", "store": "nowhere" }),
     )
     .await;
-    assert_error(response, 400, "bad_request").await;
+    assert_error(response, 422, "invalid_operation").await;
     let response = remind(&f, &bag, json!({ "sku": sku, "kind": "someday" })).await;
     assert_error(response, 422, "invalid_json").await;
     let response = f
