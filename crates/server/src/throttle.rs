@@ -67,7 +67,7 @@ struct Limit {
     name: &'static str,
     per: Duration,
     count: u32,
-    /// This server's own buckets, when the limit is kept in memory (and on: `count` > 0).
+    /// This server's own buckets (none when the limit is off); unused when they are shared.
     local: Option<DefaultKeyedRateLimiter<String>>,
 }
 
@@ -190,15 +190,18 @@ impl Throttle {
     }
 
     async fn admit(&self, limit: &Limit, key: &str, what: &str) -> Result<(), AppError> {
-        let Some(local) = &limit.local else {
+        if limit.count == 0 {
             return Ok(()); // off
-        };
-        match &self.buckets {
-            Buckets::Local => local.check_key(&key.to_string()).map_err(|not_until| {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                AppError::too_many_requests(what, wait)
-            }),
-            Buckets::Shared(pool) => {
+        }
+        match (&self.buckets, &limit.local) {
+            (Buckets::Local, Some(local)) => {
+                local.check_key(&key.to_string()).map_err(|not_until| {
+                    let wait = not_until.wait_time_from(DefaultClock::default().now());
+                    AppError::too_many_requests(what, wait)
+                })
+            }
+            (Buckets::Local, None) => Ok(()),
+            (Buckets::Shared(pool), _) => {
                 let wait = shared_admit(pool, limit, key, crate::now_ms()).await?;
                 match wait {
                     None => Ok(()),

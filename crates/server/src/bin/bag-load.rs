@@ -432,12 +432,18 @@ async fn main() {
         }
     }
     let elapsed = start.elapsed();
+    if !report(&outcomes, total as usize, ok_status, elapsed) {
+        std::process::exit(1);
+    }
+}
 
+/// Prints what came back; whether every request got `ok_status`.
+fn report(outcomes: &[Outcome], total: usize, ok_status: u16, elapsed: Duration) -> bool {
     let ok = outcomes
         .iter()
         .filter(|o| o.status == Some(ok_status))
         .count();
-    let errors = total as usize - ok;
+    let errors = total - ok;
     let mut failures = std::collections::BTreeMap::new();
     for outcome in outcomes.iter().filter(|o| o.status != Some(ok_status)) {
         let what = outcome
@@ -466,6 +472,6 @@ async fn main() {
     }
     if errors > 0 {
         println!("errors by status: {failures:?}");
-        std::process::exit(1);
     }
+    errors == 0
 }

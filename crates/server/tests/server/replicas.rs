@@ -18,10 +18,10 @@ const WRITES_PER_BAG: usize = 100;
 
 /// Three replicas on one fresh database, and a client for each.
 struct Replicas {
-    database: TestDb,
-    // Kept for their lifetime: dropping one stops its process.
+    // Dropped in this order: the processes stop (dropping one kills it), then their database goes.
     _processes: Vec<ServerProcess>,
     servers: Vec<TestServer>,
+    database: TestDb,
     _dir: tempfile::TempDir,
 }
 
@@ -55,9 +55,9 @@ impl Replicas {
         });
         let servers = processes.iter().map(|p| TestServer::at(&p.url)).collect();
         Some(Replicas {
-            database,
             _processes: processes,
             servers,
+            database,
             _dir: dir,
         })
     }
