@@ -7,6 +7,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 use shopbag_api::bag::BagError;
 use shopbag_api::{CodeError, ErrorBody, ErrorCode, ErrorResponse};
 use std::any::Any;
@@ -218,10 +221,63 @@ impl From<PathRejection> for AppError {
     }
 }
 
-/// `axum::Json` whose rejections answer in our error shape.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// `axum::Json` whose rejections answer in our error shape, and which takes a record only as a
+/// JSON object: serde also reads a struct from an array of its fields in order (`[true]` for
+/// `{"follow_up": true}`), which no client of the documented API sends and the document forbids.
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned + Serialize,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(body) = axum::Json::<Value>::from_request(request, state).await?;
+        let wrong_shape = |problem: String| {
+            AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::InvalidJson,
+                format!("Failed to deserialize the JSON body into the target type: {problem}"),
+            )
+        };
+        let value = T::deserialize(&body).map_err(|e| wrong_shape(e.to_string()))?;
+        let read_back = serde_json::to_value(&value).map_err(|e| wrong_shape(e.to_string()))?;
+        match array_for_object(&body, &read_back) {
+            None => Ok(ApiJson(value)),
+            Some(path) if path.is_empty() => Err(wrong_shape("an object, not an array".into())),
+            Some(path) => Err(wrong_shape(format!("`{path}`: an object, not an array"))),
+        }
+    }
+}
+
+/// Where `sent` has an array and `read` (what was made of it, serialised again) an object: the
+/// path to it (`fulfilment.address`, `lines.0`; empty for the body itself).
+fn array_for_object(sent: &Value, read: &Value) -> Option<String> {
+    let within = |step: String, rest: String| match rest.is_empty() {
+        true => step,
+        false => format!("{step}.{rest}"),
+    };
+    match (sent, read) {
+        (Value::Array(_), Value::Object(_)) => Some(String::new()),
+        (Value::Object(sent), Value::Object(read)) => sent.iter().find_map(|(key, sent)| {
+            let rest = array_for_object(sent, read.get(key)?)?;
+            Some(within(key.clone(), rest))
+        }),
+        (Value::Array(sent), Value::Array(read)) => {
+            sent.iter()
+                .zip(read)
+                .enumerate()
+                .find_map(|(i, (sent, read))| {
+                    let rest = array_for_object(sent, read)?;
+                    Some(within(i.to_string(), rest))
+                })
+        }
+        _ => None,
+    }
+}
 
 /// `axum::extract::Query` whose rejections answer in our error shape.
 #[derive(Debug, FromRequestParts)]

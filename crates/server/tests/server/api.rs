@@ -396,6 +396,13 @@ async fn bad_bodies_get_clear_errors() {
         "unsupported_media_type",
     )
     .await;
+    // serde would read a record from an array of its fields; the API takes objects only.
+    assert_error(
+        post_raw(&f, Some("application/json"), r#"[["6971106500012"]]"#).await,
+        422,
+        "invalid_json",
+    )
+    .await;
     assert_error(
         post_raw(&f, None, r#"{"codes": []}"#).await,
         415,
@@ -555,6 +562,20 @@ async fn json_is_compressed_and_carries_security_headers() {
     assert!(!headers.contains_key("content-security-policy"));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn a_record_inside_a_body_is_an_object_too() {
+    let f = Fixture::new().await;
+    let shopper = crate::common::token();
+    let order = json!({"skus": ["P0001-GRY-M"], "fulfilment": {"type": "delivery",
+        "address": ["李娜", "13800138000", "上海市徐汇区衡山路 10 号"]}});
+    let response = crate::common::place(&f.server, &shopper, &crate::common::key(), &order).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_json");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("`fulfilment.address`"), "{message}");
 }
 
 #[tokio::test]
