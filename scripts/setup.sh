@@ -87,6 +87,19 @@ setup_schemathesis() {
   fi
 }
 
+# cargo-fuzz (crates.io), pinned, and the nightly toolchain its instrumentation needs.
+CARGO_FUZZ_VERSION=0.13.2
+setup_fuzz() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    step "Installing the nightly Rust toolchain (cargo fuzz builds with it)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+    step "Installing cargo-fuzz $CARGO_FUZZ_VERSION from crates.io (about 2 minutes, once)"
+    cargo_install cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
 # The newest installed PostgreSQL's programs (initdb, pg_ctl), or nothing.
 postgres_bin() {
   find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1

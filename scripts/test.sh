@@ -62,6 +62,7 @@ start_server() {
 
 step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "Lints (clippy -D warnings), native and wasm32"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -71,6 +72,8 @@ cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warn
 cargo clippy -p shopbag --target wasm32-unknown-unknown --features split -- -D warnings
 # The scanner's library, worker and browser tests (its bench and examples are native tools).
 cargo clippy -p shopbag-scanner --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+# The fuzz targets (their own workspace, built by cargo fuzz below).
+cargo clippy --manifest-path fuzz/Cargo.toml -- -D warnings
 
 step "The decoder worker's wasm stays free of the image codecs (native decode command only)"
 if cargo tree -p shopbag-scanner --target wasm32-unknown-unknown -e normal | grep -q ' image v'; then
@@ -84,6 +87,23 @@ cargo test --workspace
 # whole each time, so every dependency keeps its features and only the server compiles again.
 # This leaves the server the browser tests run (target/debug/shopbag-server).
 cargo test --workspace --features shopbag-server/fault-injection
+
+step "Fuzzing smoke: every cargo-fuzz target for ${FUZZ_SECONDS:-15} s (the long runs: fuzz/README.md)"
+setup_fuzz
+for target in $(cargo fuzz list --fuzz-dir fuzz); do
+  mkdir -p "$WORK/corpus/$target"
+  # Finds go to a fresh corpus; the committed seeds and dictionary, where a target has them, start it.
+  seeds=() && [ -d "fuzz/seeds/$target" ] && seeds=("fuzz/seeds/$target")
+  dict=() && [ -f "fuzz/dicts/$target.dict" ] && dict=("-dict=fuzz/dicts/$target.dict")
+  if ! cargo +nightly fuzz run --fuzz-dir fuzz --sanitizer none --target-dir target/fuzz "$target" \
+    "$WORK/corpus/$target" "${seeds[@]}" -- "${dict[@]}" -max_total_time="${FUZZ_SECONDS:-15}" \
+    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"$WORK/fuzz.log" 2>&1; then
+    cat "$WORK/fuzz.log"
+    echo "the fuzz target $target failed; its input is in fuzz/artifacts/$target/" >&2
+    exit 1
+  fi
+  echo "$target: $(grep -m1 -o 'Done [0-9]* runs in [0-9]* second(s)' "$WORK/fuzz.log")"
+done
 
 step "The server's integration tests on PostgreSQL (a throwaway cluster, three replicas too)"
 start_postgres

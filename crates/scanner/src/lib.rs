@@ -22,7 +22,7 @@ mod linear;
 mod scanner;
 
 #[cfg(feature = "decoder")]
-pub use frame::{Frame, FrameError, Region};
+pub use frame::{Frame, FrameError, Region, MAX_PIXELS};
 #[cfg(feature = "decoder")]
 pub use guard::{Agreement, Refusal, RowReading, Votes};
 #[cfg(feature = "decoder")]

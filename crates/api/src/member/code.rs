@@ -83,7 +83,8 @@ impl CodeSecret {
     }
 
     pub fn from_hex(hex: &str) -> Option<CodeSecret> {
-        if hex.len() != SECRET_BYTES * 2 || !hex.is_ascii() {
+        // Digits only: `from_str_radix` would also take a sign (`+1`).
+        if hex.len() != SECRET_BYTES * 2 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         let bytes = (0..hex.len())

@@ -97,6 +97,17 @@ fn a_secret_never_prints_and_crosses_the_wire_as_hex() {
     assert!(serde_json::from_str::<CodeSecret>(&format!("\"{}\"", "zz".repeat(20))).is_err());
 }
 
+/// Found by the `member_code` fuzz target: each pair went through `u8::from_str_radix`, which
+/// also takes a sign, so `+1` read as the byte 01 and one secret had many spellings.
+#[test]
+fn a_secret_is_hex_digits_only() {
+    let hex = secret().to_hex();
+    let signed = format!("+{}", &hex[1..]);
+    assert_eq!(signed.len(), hex.len());
+    assert_eq!(CodeSecret::from_hex(&signed), None);
+    assert_eq!(CodeSecret::from_hex(&hex.to_uppercase()), Some(secret()));
+}
+
 #[test]
 fn phone_numbers_are_read_as_typed_and_only_shown_masked() {
     for typed in [
