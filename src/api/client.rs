@@ -17,8 +17,7 @@ use shopbag_api::member::{
 use shopbag_api::promotions::Calendar;
 use shopbag_api::reminders::{Reminder, ReminderRequest, RemindersResponse};
 use shopbag_api::{
-    CodeMatch, ErrorResponse, Health, Order, OrderRequest, Product, ProductSummary, Store,
-    API_PREFIX,
+    CodeMatch, ErrorResponse, Order, OrderRequest, Product, ProductSummary, Store, API_PREFIX,
 };
 use wasm_bindgen::JsValue;
 
@@ -53,10 +52,6 @@ impl Client {
         Client {
             base: format!("{}{API_PREFIX}", origin.trim_end_matches('/')),
         }
-    }
-
-    pub async fn health(&self) -> Result<Health, ApiError> {
-        self.get("/health").await
     }
 
     /// The variant a scanned or typed code names. Codes may be tag URLs, hence the encoding.

@@ -303,6 +303,46 @@ test('a keyboard-wedge burst on any page is a scan; people typing are not', asyn
   await page.context().close();
 });
 
+test('two codes scanned in quick succession: both land in the bag, the later stays on screen', async () => {
+  const browser = await launchBrowser();
+  browsers.push(browser);
+  const [slow, fast] = [products[0], products[1]];
+  // The first code's answer is held back until the second has been shown.
+  let release, asked;
+  const held = new Promise((resolve) => (release = resolve));
+  const lookingUp = new Promise((resolve) => (asked = resolve));
+  const page = await scanner(browser, '/scan', (page) =>
+    page.route(`**/api/v1/codes/${slow.ean13}`, async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    }),
+  );
+  // A USB scanner's bursts: the only way in while a code is being looked up.
+  const burst = async (code) => {
+    await page.keyboard.type(code, { delay: 4 });
+    await page.keyboard.press('Enter');
+  };
+  await page.getByRole('heading', { level: 1, name: 'Scan a tag' }).waitFor();
+  await burst(slow.ean13);
+  await lookingUp;
+  await burst(fast.ean13);
+  await added(page, fast);
+  release();
+  // The late answer is taken in: its line is in the bag ...
+  await page.waitForFunction(() => {
+    const saved = JSON.parse(localStorage.getItem('shopbag.bag') ?? 'null');
+    return Object.keys(saved?.log?.ops ?? {}).length === 2;
+  });
+  // ... and the screen still shows the code scanned last.
+  await page.getByRole('heading', { level: 1, name: fast.name }).waitFor();
+  assert.equal(await page.getByRole('heading', { level: 1, name: slow.name }).count(), 0);
+  assert.equal(await page.getByRole('status').filter({ hasText: `Added ${slow.name}` }).count(), 0);
+  const lines = await bagLines(page);
+  assert.deepEqual(lines.map(([sku]) => sku).sort(), [slow.sku, fast.sku].sort());
+  await page.context().close();
+});
+
 test('a blocked camera says why and how to allow it, with photo and typing right there', async () => {
   const video = renderTag('y4m', join(dir, 'blocked.y4m'), { ean13: products[0].ean13 });
   const browser = await launchBrowser(fakeCameraArgs(video, { allow: false }));

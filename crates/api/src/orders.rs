@@ -1,5 +1,9 @@
 //! Orders placed from the bag: which lines, delivered home or picked up in a store.
 
+mod draft;
+
+pub use draft::{DraftProblem, OrderDraft, OrderMethod};
+
 use crate::{Localized, Money};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +18,7 @@ pub enum Fulfilment {
     Pickup { store_id: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryAddress {
     pub name: String,

@@ -13,15 +13,6 @@ pub struct Frame {
     luma: Vec<u8>,
 }
 
-/// A rectangle of a frame, in pixels: the part inside the viewfinder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region {
-    pub x: u32,
-    pub y: u32,
-    pub width: u32,
-    pub height: u32,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameError {
     Empty,
@@ -118,28 +109,6 @@ impl Frame {
 
     pub fn luma(&self) -> &[u8] {
         &self.luma
-    }
-
-    /// The part of the frame inside `region`, clamped to the frame; the whole frame when the
-    /// region misses it entirely.
-    pub fn region(&self, region: Region) -> Frame {
-        let x = region.x.min(self.width.saturating_sub(1));
-        let y = region.y.min(self.height.saturating_sub(1));
-        let width = region.width.min(self.width - x);
-        let height = region.height.min(self.height - y);
-        if width == 0 || height == 0 {
-            return self.clone();
-        }
-        let mut luma = Vec::with_capacity(width as usize * height as usize);
-        for row in y..y + height {
-            let start = (row * self.width + x) as usize;
-            luma.extend_from_slice(&self.luma[start..start + width as usize]);
-        }
-        Frame {
-            width,
-            height,
-            luma,
-        }
     }
 
     /// Half the width and height, each pixel the mean of four: a level of the photo pyramid.
@@ -262,26 +231,6 @@ mod tests {
             Frame::from_luma(100_000, 100_000, vec![]),
             Err(FrameError::TooLarge { .. })
         ));
-    }
-
-    #[test]
-    fn a_region_is_cropped_and_clamped() {
-        let frame = ramp(4, 3);
-        let crop = frame.region(Region {
-            x: 1,
-            y: 1,
-            width: 2,
-            height: 9,
-        });
-        assert_eq!((crop.width(), crop.height()), (2, 2));
-        assert_eq!(crop.luma(), &[5, 6, 9, 10]);
-        let outside = frame.region(Region {
-            x: 10,
-            y: 10,
-            width: 0,
-            height: 0,
-        });
-        assert_eq!(outside, frame);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Reads the codes on hang tags: camera frames and photos in, checked product codes out.
 //!
-//! The path is the same on every platform: pixels → [`Frame`] (luma) → region of interest →
+//! The path is the same on every platform: pixels → [`Frame`] (luma, cut to the viewfinder) →
 //! rxing (QR codes whole; linear codes row by row, our rows and binarisations) → [`guard`] (GS1
 //! rules; rows of one picture that agree; in live mode, two agreeing frames). The `decode` command
 //! and the browser's decoder worker both call [`Scanner::scan`], so what staff see on the command
@@ -22,7 +22,7 @@ mod linear;
 mod scanner;
 
 #[cfg(feature = "decoder")]
-pub use frame::{Frame, FrameError, Region, MAX_PIXELS};
+pub use frame::{Frame, FrameError, MAX_PIXELS};
 #[cfg(feature = "decoder")]
 pub use guard::{Agreement, Refusal, RowReading, Votes};
 #[cfg(feature = "decoder")]

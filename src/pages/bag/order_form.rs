@@ -3,7 +3,10 @@
 
 use super::Row;
 use crate::api::bag::OpId;
-use crate::api::{ApiError, Client, DeliveryAddress, ErrorCode, Fulfilment, OrderRequest};
+use crate::api::{
+    ApiError, Client, DeliveryAddress, DraftProblem, ErrorCode, Order, OrderDraft, OrderMethod,
+    OrderRequest,
+};
 use crate::components::use_lang;
 use crate::features::bag::{pickup_stores, random_bits, use_bag, SyncStatus};
 use crate::features::store::{use_here, use_stores};
@@ -12,12 +15,6 @@ use crate::navigation::use_address;
 use crate::route::Route;
 use leptos::prelude::*;
 use std::collections::HashSet;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Method {
-    Pickup,
-    Delivery,
-}
 
 #[component]
 pub fn OrderForm(
@@ -60,7 +57,7 @@ pub fn OrderForm(
             pickup_stores(wanted, ids.iter().map(String::as_str))
         })
     });
-    let method = RwSignal::new(Method::Pickup);
+    let method = RwSignal::new(OrderMethod::Pickup);
     let store = RwSignal::new(String::new());
     // Prefer the store she stands in, else the first that has everything.
     Effect::new(move |_| {
@@ -78,73 +75,32 @@ pub fn OrderForm(
     let phone = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     // An order sent without a clear answer, kept with its idempotency key for the retry.
     let attempt = StoredValue::new(None::<(OrderRequest, OpId)>);
 
-    // The order the form describes, or why it cannot be sent yet.
-    let new_request = move || -> Result<OrderRequest, String> {
-        if bag.status() != SyncStatus::Synced {
-            return Err(i18n.order_needs_sync().to_string());
-        }
-        let skus: Vec<String> = chosen
-            .get_untracked()
-            .into_iter()
-            .map(|r| r.line.sku)
-            .collect();
-        if skus.is_empty() {
-            return Err(i18n.order_nothing_selected().to_string());
-        }
-        let fulfilment = match method.get_untracked() {
-            Method::Pickup => {
-                let store_id = store.get_untracked();
-                if store_id.is_empty() {
-                    return Err(i18n.no_pickup_store().to_string());
-                }
-                Fulfilment::Pickup { store_id }
-            }
-            Method::Delivery => {
-                let address = DeliveryAddress {
-                    name: name.get_untracked().trim().to_string(),
-                    phone: phone.get_untracked().trim().to_string(),
-                    address: address.get_untracked().trim().to_string(),
-                };
-                if address.name.is_empty() || address.phone.is_empty() || address.address.is_empty()
-                {
-                    return Err(i18n.order_missing_address().to_string());
-                }
-                Fulfilment::Delivery { address }
-            }
-        };
-        Ok(OrderRequest { skus, fulfilment })
+    // The form as she filled it in.
+    let draft = move || OrderDraft {
+        skus: chosen.with_untracked(|rows| rows.iter().map(|r| r.line.sku.clone()).collect()),
+        method: method.get_untracked(),
+        store: store.get_untracked(),
+        address: DeliveryAddress {
+            name: name.get_untracked(),
+            phone: phone.get_untracked(),
+            address: address.get_untracked(),
+        },
     };
-
-    let place = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        problem.set(None);
-        // An attempt whose answer never came is sent again as it was: the server may have
-        // placed it (and taken the lines out of the bag), and the same key returns that order.
-        let (request, key) = match attempt.get_value() {
-            Some(unsettled) => unsettled,
-            None => match new_request() {
-                Ok(request) => (request, OpId::from_bits(random_bits())),
-                Err(message) => {
-                    problem.set(Some(message));
-                    return;
-                }
-            },
-        };
-        let Some(token) = bag.token() else {
-            return;
-        };
-        let client = client.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+    let place = Action::new_local(move |(request, key): &(OrderRequest, OpId)| {
+        let (request, key, client) = (request.clone(), key.clone(), client.clone());
+        let token = bag.token();
+        async move {
+            let Some(token) = token else {
+                return;
+            };
             match client.place_order(&token, &key, &request).await {
-                Ok(order) => {
+                Ok(Order { number, .. }) => {
                     attempt.set_value(None);
                     bag.wake_sync();
-                    location.go(&Route::Order(order.number));
+                    location.go(&Route::Order(number));
                 }
                 Err(error) => {
                     let unsettled = error.is_transient();
@@ -152,12 +108,28 @@ pub fn OrderForm(
                     problem.set(Some(order_problem(i18n, &error)));
                 }
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = place.pending();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        // An attempt whose answer never came is sent again as it was: the server may have
+        // placed it (and taken the lines out of the bag), and the same key returns that order.
+        if let Some(unsettled) = attempt.get_value() {
+            place.dispatch(unsettled);
+            return;
+        }
+        match draft().build(bag.status() == SyncStatus::Synced) {
+            Ok(request) => {
+                place.dispatch((request, OpId::from_bits(random_bits())));
+            }
+            Err(why) => problem.set(Some(draft_problem(i18n, why).to_string())),
+        }
     };
 
     view! {
-        <form class="order-form" aria-labelledby="order-title" on:submit=place>
+        <form class="order-form" aria-labelledby="order-title" on:submit=submit>
             <h2 id="order-title">{move || i18n.order_title()}</h2>
             <LinesToOrder rows deselected />
             <fieldset class="choice">
@@ -166,8 +138,8 @@ pub fn OrderForm(
                     <input
                         type="radio"
                         name="method"
-                        prop:checked=move || method.get() == Method::Pickup
-                        on:change=move |_| method.set(Method::Pickup)
+                        prop:checked=move || method.get() == OrderMethod::Pickup
+                        on:change=move |_| method.set(OrderMethod::Pickup)
                     />
                     <span>{move || i18n.pick_up()}</span>
                 </label>
@@ -175,13 +147,13 @@ pub fn OrderForm(
                     <input
                         type="radio"
                         name="method"
-                        prop:checked=move || method.get() == Method::Delivery
-                        on:change=move |_| method.set(Method::Delivery)
+                        prop:checked=move || method.get() == OrderMethod::Delivery
+                        on:change=move |_| method.set(OrderMethod::Delivery)
                     />
                     <span>{move || i18n.deliver_home()}</span>
                 </label>
             </fieldset>
-            <Show when=move || method.get() == Method::Pickup>
+            <Show when=move || method.get() == OrderMethod::Pickup>
                 <Show
                     when=move || !pickup_options.with(Vec::is_empty)
                     fallback=move || view! { <p class="hint">{move || i18n.no_pickup_store()}</p> }
@@ -205,7 +177,7 @@ pub fn OrderForm(
                     </label>
                 </Show>
             </Show>
-            <Show when=move || method.get() == Method::Delivery>
+            <Show when=move || method.get() == OrderMethod::Delivery>
                 <label class="field">
                     <span>{move || i18n.recipient()}</span>
                     <input type="text" autocomplete="name" bind:value=name />
@@ -272,6 +244,15 @@ fn LinesToOrder(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> 
                     .collect_view()
             }}
         </fieldset>
+    }
+}
+
+fn draft_problem(i18n: I18n, problem: DraftProblem) -> &'static str {
+    match problem {
+        DraftProblem::NotSynced => i18n.order_needs_sync(),
+        DraftProblem::NothingSelected => i18n.order_nothing_selected(),
+        DraftProblem::NoPickupStore => i18n.no_pickup_store(),
+        DraftProblem::MissingAddress => i18n.order_missing_address(),
     }
 }
 

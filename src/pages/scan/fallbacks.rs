@@ -1,6 +1,6 @@
 //! Photo and typing, the ways in when the camera cannot be used (and whenever the shopper likes).
 
-use super::{Hit, Scanner, Source};
+use super::{Scanner, Source};
 use crate::api::CodeError;
 use crate::components::{code_reason, Entry};
 use crate::features::scan::decoder::{Decoder, Trouble};
@@ -36,7 +36,7 @@ pub(super) fn Fallbacks(
             match read {
                 Ok(reading) => match reading.code {
                     Some(code) => scanner.hit(code.text, Source::Deliberate),
-                    None => scanner.hit.set(Some(Hit::NothingInPhoto)),
+                    None => scanner.nothing_in_photo(),
                 },
                 Err(Trouble::Picture(_)) => {
                     photo_problem.set(Some(i18n.photo_unreadable().to_string()))

@@ -39,6 +39,10 @@ pub(super) enum Hit {
 #[derive(Clone, Copy)]
 pub(super) struct Scanner {
     hit: RwSignal<Option<Hit>>,
+    /// Code lookups: several can be in flight (a hardware scanner's burst, a typed code).
+    lookup: Action<Lookup, ()>,
+    /// The number of the newest lookup or other change of [`Hit`]: only its answer is shown.
+    shown: StoredValue<u64>,
     announcement: RwSignal<String>,
     cooldown: StoredValue<Cooldown, LocalStorage>,
     client: StoredValue<Client>,
@@ -59,6 +63,8 @@ impl Scanner {
     fn new() -> Scanner {
         Scanner {
             hit: RwSignal::new(None),
+            lookup: Action::new_local(|lookup: &Lookup| lookup.clone().answer()),
+            shown: StoredValue::new(0),
             announcement: RwSignal::new(String::new()),
             cooldown: StoredValue::new_local(Cooldown::default()),
             client: StoredValue::new(expect_context::<Client>()),
@@ -84,31 +90,41 @@ impl Scanner {
             self.address.go(&Route::Claim(claim.expose().to_string()));
             return;
         }
-        self.hit.set(Some(Hit::Looking(code.clone())));
-        let client = self.client.get_value();
-        spawn_local(async move {
-            let looked_up = match ScannedCode::parse(&code) {
-                Err(e) => Err(LookupProblem::Malformed(e)),
-                Ok(_) => client.code(&code).await.map_err(LookupProblem::Api),
-            };
-            match looked_up {
-                Ok(found) => {
-                    self.add(&found);
-                    self.hit.set(Some(Hit::Added(Box::new(found))));
-                }
-                Err(problem) => self.hit.set(Some(Hit::Problem(code, problem))),
-            }
+        let number = self.show(Some(Hit::Looking(code.clone())));
+        self.lookup.dispatch(Lookup {
+            scanner: self,
+            code,
+            number,
         });
+    }
+
+    /// Shows `hit` (or nothing) in place of whatever was shown; returns its number.
+    fn show(self, hit: Option<Hit>) -> u64 {
+        self.hit.set(hit);
+        self.shown.update_value(|n| *n += 1);
+        self.shown.get_value()
     }
 
     /// Puts the exact colour and size the code names in the bag, and says so.
     pub(super) fn add(self, found: &CodeMatch) {
+        if self.put_in_bag(found) {
+            self.confirm(found);
+        }
+    }
+
+    /// Puts the exact colour and size the code names in the bag; false when it names none.
+    fn put_in_bag(self, found: &CodeMatch) -> bool {
         let Some(variant) = found.variant() else {
-            return;
+            return false;
         };
         let store = self.here.store_id();
         let intent = Intent::for_new_line(variant, store.as_deref(), false);
         self.bag.add(&found.product, &variant.sku, store, intent);
+        true
+    }
+
+    /// Tells her the line is in: on screen, to a screen reader, by a buzz and (if she wants) a beep.
+    fn confirm(self, found: &CodeMatch) {
         let i18n = self.i18n;
         let name = found
             .product
@@ -130,9 +146,54 @@ impl Scanner {
         admitted
     }
 
+    /// A photo was read and held no code.
+    pub(super) fn nothing_in_photo(self) {
+        self.show(Some(Hit::NothingInPhoto));
+    }
+
     pub(super) fn scan_next(self) {
-        self.hit.set(None);
+        self.show(None);
         self.announcement.set(String::new());
+    }
+}
+
+/// One code being looked up, numbered in the order the codes came in.
+#[derive(Clone)]
+struct Lookup {
+    scanner: Scanner,
+    code: String,
+    number: u64,
+}
+
+impl Lookup {
+    /// Every code found goes in the bag (each was a real scan, however late its answer); the
+    /// screen shows the answer only if no newer code came in meanwhile.
+    async fn answer(self) {
+        let Lookup {
+            scanner,
+            code,
+            number,
+        } = self;
+        let looked_up = match ScannedCode::parse(&code) {
+            Err(e) => Err(LookupProblem::Malformed(e)),
+            Ok(_) => {
+                let client = scanner.client.get_value();
+                client.code(&code).await.map_err(LookupProblem::Api)
+            }
+        };
+        if scanner.shown.get_value() != number {
+            if let Ok(found) = &looked_up {
+                scanner.put_in_bag(found);
+            }
+            return;
+        }
+        match looked_up {
+            Ok(found) => {
+                scanner.add(&found);
+                scanner.hit.set(Some(Hit::Added(Box::new(found))));
+            }
+            Err(problem) => scanner.hit.set(Some(Hit::Problem(code, problem))),
+        }
     }
 }
 

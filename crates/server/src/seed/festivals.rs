@@ -54,6 +54,50 @@ fn promotion(id: &str, zh: &str, en: &str, phases: Vec<Phase>, rules: Vec<PriceR
     }
 }
 
+/// The phases of an 11.11, the same every year: warm-up from 15 October, presale and deposits
+/// from 20:00 on the 20th, the final payment from 20:00 on the 10th, then the day itself.
+fn singles_day_phases(year: u32) -> Vec<Phase> {
+    use PhaseKind::*;
+    let time = |date_time: &str| format!("{year}-{date_time}+08:00");
+    vec![
+        phase(
+            WarmUp,
+            "预热：加购收藏",
+            "Warm-up: add to bag",
+            &time("10-15T00:00:00"),
+            &time("10-20T19:59:59"),
+        ),
+        phase(
+            Presale,
+            "预售开启",
+            "Presale opens",
+            &time("10-20T20:00:00"),
+            &time("11-10T19:59:59"),
+        ),
+        phase(
+            Deposit,
+            "付定金",
+            "Deposit window",
+            &time("10-20T20:00:00"),
+            &time("10-31T23:59:59"),
+        ),
+        phase(
+            FinalPayment,
+            "付尾款",
+            "Final payment",
+            &time("11-10T20:00:00"),
+            &time("11-11T23:59:59"),
+        ),
+        phase(
+            MainDay,
+            "双11当天",
+            "11.11 main day",
+            &time("11-11T00:00:00"),
+            &time("11-11T23:59:59"),
+        ),
+    ]
+}
+
 /// The festival the store group has just had; kept so that its history reads right.
 fn singles_day_2026() -> Promotion {
     use PhaseKind::*;
@@ -61,43 +105,7 @@ fn singles_day_2026() -> Promotion {
         "1111-2026",
         "2026 双11狂欢季",
         "11.11 Singles Day 2026",
-        vec![
-            phase(
-                WarmUp,
-                "预热：加购收藏",
-                "Warm-up: add to bag",
-                "2026-10-15T00:00:00+08:00",
-                "2026-10-20T19:59:59+08:00",
-            ),
-            phase(
-                Presale,
-                "预售开启",
-                "Presale opens",
-                "2026-10-20T20:00:00+08:00",
-                "2026-11-10T19:59:59+08:00",
-            ),
-            phase(
-                Deposit,
-                "付定金",
-                "Deposit window",
-                "2026-10-20T20:00:00+08:00",
-                "2026-10-31T23:59:59+08:00",
-            ),
-            phase(
-                FinalPayment,
-                "付尾款",
-                "Final payment",
-                "2026-11-10T20:00:00+08:00",
-                "2026-11-11T23:59:59+08:00",
-            ),
-            phase(
-                MainDay,
-                "双11当天",
-                "11.11 main day",
-                "2026-11-11T00:00:00+08:00",
-                "2026-11-11T23:59:59+08:00",
-            ),
-        ],
+        singles_day_phases(2026),
         vec![
             rule(
                 "1111-deposit-50-150",
@@ -200,43 +208,7 @@ fn singles_day_2027() -> Promotion {
         "1111-2027",
         "2027 双11狂欢季",
         "11.11 Singles Day 2027",
-        vec![
-            phase(
-                WarmUp,
-                "预热：加购收藏",
-                "Warm-up: add to bag",
-                "2027-10-15T00:00:00+08:00",
-                "2027-10-20T19:59:59+08:00",
-            ),
-            phase(
-                Presale,
-                "预售开启",
-                "Presale opens",
-                "2027-10-20T20:00:00+08:00",
-                "2027-11-10T19:59:59+08:00",
-            ),
-            phase(
-                Deposit,
-                "付定金",
-                "Deposit window",
-                "2027-10-20T20:00:00+08:00",
-                "2027-10-31T23:59:59+08:00",
-            ),
-            phase(
-                FinalPayment,
-                "付尾款",
-                "Final payment",
-                "2027-11-10T20:00:00+08:00",
-                "2027-11-11T23:59:59+08:00",
-            ),
-            phase(
-                MainDay,
-                "双11当天",
-                "11.11 main day",
-                "2027-11-11T00:00:00+08:00",
-                "2027-11-11T23:59:59+08:00",
-            ),
-        ],
+        singles_day_phases(2027),
         vec![
             rule(
                 "1111-2027-deposit-100-300",

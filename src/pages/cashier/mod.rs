@@ -3,10 +3,10 @@
 //! screen shows who she is, her points and coupons, big; product codes read next are the lines;
 //! "Confirm purchase" adds her points and redeems the coupon, once.
 
-use crate::api::member::{
-    MemberCode, Purchase, PurchaseRequest, TillLine, Verified, VerifyRequest,
-};
-use crate::api::{ApiError, Client, ErrorCode, Money, ScannedCode};
+mod sale;
+
+use crate::api::member::{MemberCode, PurchaseRequest, Verified, VerifyRequest};
+use crate::api::{ApiError, Client, ErrorCode, ScannedCode};
 use crate::components::{use_lang, Price};
 use crate::features::member::MemberStyle;
 use crate::features::scan::decoder::Decoder;
@@ -15,6 +15,7 @@ use crate::features::store::use_stores;
 use crate::i18n::*;
 use crate::{json, storage};
 use leptos::prelude::*;
+use sale::{Customer, Line, Sale, Turn};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -25,25 +26,6 @@ const KEY: &str = "shopbag.cashier";
 struct Till {
     key: String,
     store: String,
-}
-
-/// A line being bought, with what the screen shows of it.
-#[derive(Debug, Clone, PartialEq)]
-struct Line {
-    sku: String,
-    name: String,
-    price: Money,
-    quantity: u32,
-}
-
-/// What the screen shows about the customer at the till.
-#[derive(Debug, Clone, PartialEq)]
-enum Customer {
-    Waiting,
-    Checking,
-    Verified(Box<Verified>),
-    Refused(String),
-    Bought(Box<Purchase>),
 }
 
 #[component]
@@ -132,8 +114,7 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
     let lang = use_lang();
     let client = StoredValue::new(expect_context::<Client>());
     let till = StoredValue::new(till);
-    let customer = RwSignal::new(Customer::Waiting);
-    let lines = RwSignal::new(Vec::<Line>::new());
+    let sale = RwSignal::new(Sale::default());
     // Member codes handled here: the camera keeps seeing the one on her screen.
     let handled = StoredValue::new(HashSet::<String>::new());
     let cooldown = StoredValue::new_local(Cooldown::default());
@@ -141,25 +122,23 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
     let restarts = decoder.with_value(Decoder::restarts);
     on_cleanup(move || decoder.with_value(Decoder::shut_down));
 
-    let verify = move |code: String| {
-        customer.set(Customer::Checking);
-        lines.set(Vec::new());
-        let (client, till) = (client.get_value(), till.get_value());
-        leptos::task::spawn_local(async move {
-            let request = VerifyRequest {
-                code,
-                store_id: till.store,
-                lines: Vec::new(),
-            };
-            customer.set(match client.verify_member_code(&till.key, &request).await {
-                Ok(verified) => Customer::Verified(Box::new(verified)),
-                Err(error) => Customer::Refused(refusal(i18n, &error)),
-            });
-        });
-    };
-    let add_line = move |code: String| {
-        let client = client.get_value();
-        leptos::task::spawn_local(async move {
+    // Each answer is stamped with the customer it was asked for: `Sale` drops late ones.
+    let verify = Action::new_local(move |(turn, code): &(Turn, String)| {
+        let (turn, client, till) = (*turn, client.get_value(), till.get_value());
+        let request = VerifyRequest {
+            code: code.clone(),
+            store_id: till.store,
+            lines: Vec::new(),
+        };
+        async move {
+            let answer = client.verify_member_code(&till.key, &request).await;
+            let answer = answer.map_err(|error| refusal(i18n, &error));
+            sale.update(|sale| sale.checked(turn, answer));
+        }
+    });
+    let add_line = Action::new_local(move |(turn, code): &(Turn, String)| {
+        let (turn, code, client) = (*turn, code.clone(), client.get_value());
+        async move {
             let Ok(found) = client.code(&code).await else {
                 return;
             };
@@ -172,12 +151,18 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
                 price: variant.price,
                 quantity: 1,
             };
-            lines.update(|lines| match lines.iter_mut().find(|l| l.sku == line.sku) {
-                Some(same) => same.quantity += 1,
-                None => lines.push(line),
-            });
-        });
-    };
+            sale.update(|sale| sale.add(turn, line));
+        }
+    });
+    let purchase = Action::new_local(move |(turn, request): &(Turn, PurchaseRequest)| {
+        let (turn, request, till) = (*turn, request.clone(), till.get_value());
+        let client = client.get_value();
+        async move {
+            let answer = client.confirm_purchase(&till.key, &request).await;
+            let answer = answer.map_err(|error| refusal(i18n, &error));
+            sale.update(|sale| sale.confirmed(turn, answer));
+        }
+    });
     // Every reader ends here. `deliberate`: typed or a USB scanner, which mean it.
     let take = move |text: String, deliberate: bool| {
         let text = text.trim().to_string();
@@ -190,14 +175,16 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
             handled.update_value(|h| {
                 h.insert(code.clone());
             });
-            verify(code);
-        } else if ScannedCode::parse(&text).is_ok()
-            && matches!(customer.get_untracked(), Customer::Verified(_))
-        {
+            let turn = sale.try_update(Sale::check).expect("the till is open");
+            verify.dispatch((turn, code));
+        } else if let (Ok(_), Some(turn)) = (
+            ScannedCode::parse(&text),
+            sale.with_untracked(Sale::taking_lines),
+        ) {
             let mut fresh = true;
             cooldown.update_value(|c| fresh = c.admit(&text, frames::now()));
             if fresh || deliberate {
-                add_line(text);
+                add_line.dispatch((turn, text));
             }
         }
     };
@@ -208,29 +195,19 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
         }
     });
     let confirm = move |_| {
-        let Customer::Verified(verified) = customer.get_untracked() else {
-            return;
-        };
-        let request = PurchaseRequest {
-            verification: verified.verification.clone(),
-            lines: lines.with_untracked(|lines| {
-                lines
-                    .iter()
-                    .map(|l| TillLine {
-                        sku: l.sku.clone(),
-                        quantity: l.quantity,
-                    })
-                    .collect()
-            }),
-        };
-        let (client, till) = (client.get_value(), till.get_value());
-        leptos::task::spawn_local(async move {
-            match client.confirm_purchase(&till.key, &request).await {
-                Ok(purchase) => customer.set(Customer::Bought(Box::new(purchase))),
-                Err(error) => customer.set(Customer::Refused(refusal(i18n, &error))),
-            }
-        });
+        if let Some((turn, verification, lines)) = sale.try_update(Sale::confirm).flatten() {
+            purchase.dispatch((
+                turn,
+                PurchaseRequest {
+                    verification,
+                    lines,
+                },
+            ));
+        }
     };
+    let lines = Signal::derive(move || sale.with(|sale| sale.lines.clone()));
+    // The customer's part is drawn again only when she changes, not with every line.
+    let customer = Memo::new(move |_| sale.with(|sale| sale.customer.clone()));
     let typed = RwSignal::new(String::new());
     let submit_typed = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -242,7 +219,7 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
         <Viewfinder
             on_code=Callback::new(move |code| take(code, false))
             decoder
-            paused=Signal::derive(move || customer.with(|c| matches!(c, Customer::Checking)))
+            paused=Signal::derive(move || customer.get() == Customer::Checking)
             restarts
         />
         <form class="typed-code" on:submit=submit_typed>
@@ -266,7 +243,7 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
                 Customer::Verified(verified) => view! {
                     <Member verified=*verified lines />
                     <button type="button" class="button primary" on:click=confirm
-                        disabled=move || lines.with(Vec::is_empty)>
+                        disabled=move || sale.with(|sale| sale.lines.is_empty() || sale.is_confirming())>
                         {move || i18n.cashier_confirm()}
                     </button>
                 }.into_any(),
@@ -275,10 +252,7 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
                         <p>{i18n.cashier_bought(purchase.points_added, purchase.points)}</p>
                         <p><Price amount=purchase.total /></p>
                     </div>
-                    <button type="button" class="button" on:click=move |_| {
-                        customer.set(Customer::Waiting);
-                        lines.set(Vec::new());
-                    }>
+                    <button type="button" class="button" on:click=move |_| sale.update(Sale::next)>
                         {move || i18n.cashier_next()}
                     </button>
                 }.into_any(),
@@ -295,7 +269,7 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
 
 /// Who she is, big, with her coupons and the lines scanned so far.
 #[component]
-fn Member(verified: Verified, lines: RwSignal<Vec<Line>>) -> impl IntoView {
+fn Member(verified: Verified, lines: Signal<Vec<Line>>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     view! {
