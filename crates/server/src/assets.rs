@@ -36,9 +36,8 @@ const HOUR: &str = "public, max-age=3600";
 pub struct Dist {
     dir: PathBuf,
     index: PathBuf,
-    /// Modification time of the `index.html` the CSP and compressed files were made from
-    /// (inner `None`: there was none); outer `None` until the first look.
-    seen: Mutex<Option<Option<SystemTime>>>,
+    /// The `index.html` the CSP and compressed files were made from.
+    seen: Mutex<Release>,
     /// Held while taking in a new `index.html`, so one request does it and the others wait.
     preparing: tokio::sync::Mutex<()>,
     /// Held while compressing, so two releases' compressions never write the same file at once.
@@ -52,7 +51,7 @@ impl Dist {
         Dist {
             index: dir.join("index.html"),
             dir,
-            seen: Mutex::new(None),
+            seen: Mutex::new(Release::NotLookedAt),
             preparing: tokio::sync::Mutex::new(()),
             compressing: Arc::default(),
             csp: RwLock::new(content_security_policy(&[])),
@@ -67,10 +66,11 @@ impl Dist {
             .unwrap_or_else(|e| e.into_inner().clone())
     }
 
-    fn index_modified(&self) -> Option<SystemTime> {
-        std::fs::metadata(&self.index)
-            .and_then(|m| m.modified())
-            .ok()
+    fn release(&self) -> Release {
+        match std::fs::metadata(&self.index).and_then(|m| m.modified()) {
+            Ok(modified) => Release::Index(modified),
+            Err(_) => Release::NoIndex,
+        }
     }
 
     /// Precompresses the files and hashes the inline scripts when `index.html` is new or changed,
@@ -91,16 +91,16 @@ impl Dist {
 
     /// When `index.html` is new or changed: its CSP now, and the task compressing the files.
     async fn take_in_release(&self) -> Option<tokio::task::JoinHandle<()>> {
-        let modified = Some(self.index_modified());
-        if *self.seen.lock().unwrap_or_else(|e| e.into_inner()) == modified {
+        let release = self.release();
+        if *self.seen.lock().unwrap_or_else(|e| e.into_inner()) == release {
             return None;
         }
         let _preparing = self.preparing.lock().await;
-        if *self.seen.lock().unwrap_or_else(|e| e.into_inner()) == modified {
+        if *self.seen.lock().unwrap_or_else(|e| e.into_inner()) == release {
             return None;
         }
         let mut compressing = None;
-        let hashes = if modified.flatten().is_some() {
+        let hashes = if let Release::Index(_) = release {
             // The document itself at once (it is small, and every visit starts with it).
             let index = self.index.clone();
             if let Ok(Err(error)) = tokio::task::spawn_blocking(move || precompress(&index)).await {
@@ -123,9 +123,20 @@ impl Dist {
             Vec::new()
         };
         *self.csp.write().unwrap_or_else(|e| e.into_inner()) = content_security_policy(&hashes);
-        *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = modified;
+        *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = release;
         compressing
     }
+}
+
+/// Which release of the app the server has taken in, told by its `index.html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Release {
+    /// Before the first look at the dist directory.
+    NotLookedAt,
+    /// No `index.html`: the app is not built.
+    NoIndex,
+    /// The `index.html` last modified then.
+    Index(SystemTime),
 }
 
 /// Compresses what needs it; a file that cannot be compressed is served as it is.

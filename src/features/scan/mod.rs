@@ -9,6 +9,7 @@ mod cooldown;
 pub mod decoder;
 pub mod feedback;
 pub mod frames;
+mod lens;
 mod viewfinder;
 mod wedge;
 

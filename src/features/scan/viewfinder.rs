@@ -1,27 +1,18 @@
 //! The live camera with its region frame and controls, or why there is no camera: the scanner
 //! screen's, and the cashier's for member codes.
 
-use super::camera::{self, Abilities, CameraProblem};
+use super::camera::CameraProblem;
 use super::decoder::Decoder;
+use super::lens::{use_camera, Camera, Lens};
 use super::{feedback, frames};
 use crate::i18n::*;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_use::use_document_visibility;
 use shopbag_scanner::Decoded;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
-
-/// Where the camera is at.
-#[derive(Debug, Clone, PartialEq)]
-enum Lens {
-    Starting,
-    On(Abilities),
-    Off,
-    Problem(CameraProblem),
-}
 
 /// The live camera with its region frame and controls, or exactly why there is no camera. Each
 /// code the camera reads goes to `on_code`.
@@ -34,13 +25,8 @@ pub fn Viewfinder(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let video = NodeRef::<html::Video>::new();
-    let lens = RwSignal::new(Lens::Starting);
-    let stream = StoredValue::new_local(None::<camera::Stream>);
-    let cameras = RwSignal::new(Vec::<String>::new());
-    let torch = RwSignal::new(false);
-    // Off unless the shopper turned it on: a shop floor is no place for surprise noises.
-    let beep = RwSignal::new(feedback::beep_wanted());
-    let visible = use_document_visibility();
+    let camera = use_camera(video);
+    let lens = camera.lens;
     // The box takes the picture's proportions, so the region frame lies on the pixels decoded.
     let proportions = RwSignal::new((4u32, 3u32));
     let on_metadata = move |_| {
@@ -54,38 +40,6 @@ pub fn Viewfinder(
     // The decoder worker could not be loaded at all (offline before it was ever fetched).
     let unavailable = RwSignal::new(false);
 
-    let stop_camera = move || {
-        if let Some(s) = stream.try_update_value(Option::take).flatten() {
-            s.stop();
-        }
-    };
-    let start_camera = move |device: Option<String>| {
-        stop_camera();
-        lens.set(Lens::Starting);
-        spawn_local(async move {
-            match camera::open(device).await {
-                Ok(s) => {
-                    if let Some(video) = video.get_untracked() {
-                        s.show_in(&video.into());
-                    }
-                    lens.set(Lens::On(s.abilities()));
-                    torch.set(false);
-                    stream.set_value(Some(s));
-                    cameras.set(camera::cameras().await);
-                }
-                Err(problem) => lens.set(Lens::Problem(problem)),
-            }
-        });
-    };
-    // The camera runs only while the screen is shown and the tab visible.
-    Effect::new(move |_| {
-        if visible.get() == web_sys::VisibilityState::Visible {
-            start_camera(camera::remembered_camera());
-        } else {
-            stop_camera();
-            lens.set(Lens::Off);
-        }
-    });
     // Frames go to the decoder from the moment the video element exists.
     let frames_stopped = stopped.clone();
     Effect::new(move |started: Option<bool>| {
@@ -113,42 +67,8 @@ pub fn Viewfinder(
         true
     });
     let stopped = send_wrapper::SendWrapper::new(stopped);
-    on_cleanup(move || {
-        stopped.set(true);
-        stop_camera();
-    });
+    on_cleanup(move || stopped.set(true));
 
-    let switch_camera = move |_| {
-        let current = stream.with_value(|s| s.as_ref().and_then(camera::Stream::device));
-        let list = cameras.get_untracked();
-        let at = list.iter().position(|id| Some(id) == current.as_ref());
-        let next = list.get(at.map_or(0, |i| (i + 1) % list.len())).cloned();
-        if let Some(next) = next {
-            camera::remember_camera(&next);
-            start_camera(Some(next));
-        }
-    };
-    let toggle_torch = move |_| {
-        let on = !torch.get_untracked();
-        torch.set(on);
-        stream.with_value(|s| {
-            if let Some(s) = s {
-                s.apply("torch", on.into());
-            }
-        });
-    };
-    let set_zoom = move |ev: leptos::ev::Event| {
-        let value: f64 = event_target_value(&ev).parse().unwrap_or(1.0);
-        stream.with_value(|s| {
-            if let Some(s) = s {
-                s.apply("zoom", value.into());
-            }
-        });
-    };
-    let abilities = move || match lens.get() {
-        Lens::On(abilities) => abilities,
-        _ => Abilities::default(),
-    };
     let status = move || match lens.get() {
         Lens::Starting => i18n.camera_starting().to_string(),
         Lens::Off => i18n.camera_paused().to_string(),
@@ -189,6 +109,27 @@ pub fn Viewfinder(
             <div class="viewfinder-region" aria-hidden="true"></div>
             <p class="viewfinder-status">{status}</p>
         </div>
+        <CameraControls camera />
+        {move || match lens.get() {
+            Lens::Problem(problem) => Some(view! {
+                <CameraTrouble problem on_retry=move || camera.start(None) />
+            }),
+            _ => None,
+        }}
+        {move || {
+            (restarts.get() > 0)
+                .then(|| view! { <p class="hint">{move || i18n.decoder_restarted()}</p> })
+        }}
+    }
+}
+
+/// The beep setting and what the camera offers: another lens, the torch, zoom.
+#[component]
+fn CameraControls(camera: Camera) -> impl IntoView {
+    let i18n = use_i18n();
+    // Off unless the shopper turned it on: a shop floor is no place for surprise noises.
+    let beep = RwSignal::new(feedback::beep_wanted());
+    view! {
         <div class="camera-controls">
             <label class="check">
                 <input
@@ -202,33 +143,29 @@ pub fn Viewfinder(
                 />
                 <span>{move || i18n.beep_on_scan()}</span>
             </label>
-            <Show when=move || { cameras.with(Vec::len) > 1 }>
-                <button type="button" class="button" on:click=switch_camera>
+            <Show when=move || { camera.cameras.with(Vec::len) > 1 }>
+                <button type="button" class="button" on:click=move |_| camera.switch()>
                     {move || i18n.switch_camera()}
                 </button>
             </Show>
-            <Show when=move || abilities().torch>
-                <button type="button" class="button" aria-pressed=move || torch.get().to_string() on:click=toggle_torch>
+            <Show when=move || camera.abilities().torch>
+                <button
+                    type="button"
+                    class="button"
+                    aria-pressed=move || camera.torch.get().to_string()
+                    on:click=move |_| camera.toggle_torch()
+                >
                     {move || i18n.torch()}
                 </button>
             </Show>
-            {move || abilities().zoom.map(|(min, max, step)| view! {
+            {move || camera.abilities().zoom.map(|(min, max, step)| view! {
                 <label class="zoom">
                     <span>{move || i18n.zoom()}</span>
-                    <input type="range" min=min max=max step=step value=min on:input=set_zoom />
+                    <input type="range" min=min max=max step=step value=min
+                        on:input=move |ev| camera.zoom(event_target_value(&ev).parse().unwrap_or(1.0)) />
                 </label>
             })}
         </div>
-        {move || match lens.get() {
-            Lens::Problem(problem) => Some(view! {
-                <CameraTrouble problem on_retry=move || start_camera(None) />
-            }),
-            _ => None,
-        }}
-        {move || {
-            (restarts.get() > 0)
-                .then(|| view! { <p class="hint">{move || i18n.decoder_restarted()}</p> })
-        }}
     }
 }
 
