@@ -28,6 +28,18 @@ struct Till {
     store: String,
 }
 
+impl Till {
+    /// The till as set up: the key without the spaces around it, in the store chosen (the first
+    /// listed when none was); none while the key or every store is missing.
+    fn build(mut self, first_store: Option<String>) -> Option<Till> {
+        self.key = self.key.trim().to_string();
+        if self.store.is_empty() {
+            self.store = first_store?;
+        }
+        (!self.key.is_empty() && !self.store.is_empty()).then_some(self)
+    }
+}
+
 #[component]
 pub fn CashierPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -56,16 +68,8 @@ fn Setup(till: RwSignal<Option<Till>>) -> impl IntoView {
     let draft = RwSignal::new(Till::default());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut chosen = draft.get_untracked();
-        chosen.key = chosen.key.trim().to_string();
-        if chosen.store.is_empty() {
-            chosen.store = stores
-                .list()
-                .first()
-                .map(|s| s.id.clone())
-                .unwrap_or_default();
-        }
-        if !chosen.key.is_empty() && !chosen.store.is_empty() {
+        let first_store = stores.list().first().map(|s| s.id.clone());
+        if let Some(chosen) = draft.get_untracked().build(first_store) {
             let _ = storage::write(KEY, &chosen);
             till.set(Some(chosen));
         }
@@ -288,5 +292,32 @@ fn Member(verified: Verified, lines: Signal<Vec<Line>>) -> impl IntoView {
                 <li>{format!("{} × {}", l.name, l.quantity)} " " <Price amount=l.price /></li>
             }).collect_view()}
         </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Till;
+
+    fn till(key: &str, store: &str) -> Till {
+        Till {
+            key: key.into(),
+            store: store.into(),
+        }
+    }
+
+    #[test]
+    fn a_till_needs_a_key_and_takes_the_first_store_unless_one_was_chosen() {
+        let first = Some("sh-jingan".to_string());
+        assert_eq!(
+            till(" key \n", "").build(first.clone()),
+            Some(till("key", "sh-jingan"))
+        );
+        assert_eq!(
+            till("key", "sh-xintiandi").build(first.clone()),
+            Some(till("key", "sh-xintiandi"))
+        );
+        assert_eq!(till("  ", "sh-xintiandi").build(first), None);
+        assert_eq!(till("key", "").build(None), None);
     }
 }
