@@ -179,8 +179,9 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
             handled.update_value(|h| {
                 h.insert(code.clone());
             });
-            let turn = sale.try_update(Sale::check).expect("the till is open");
-            verify.dispatch((turn, code));
+            if let Some(turn) = sale.try_update(Sale::check) {
+                verify.dispatch((turn, code));
+            }
         } else if let (Ok(_), Some(turn)) = (
             ScannedCode::parse(&text),
             sale.with_untracked(Sale::taking_lines),
