@@ -72,8 +72,9 @@ cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warn
 cargo clippy -p shopbag --target wasm32-unknown-unknown --features split -- -D warnings
 # The scanner's library, worker and browser tests (its bench and examples are native tools).
 cargo clippy -p shopbag-scanner --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
-# The fuzz targets (their own workspace, built by cargo fuzz below).
-cargo clippy --manifest-path fuzz/Cargo.toml -- -D warnings
+# The fuzz targets (their own workspace, built by cargo fuzz below); in this target/, so the
+# dependencies it shares with the workspace in the same form are not built twice.
+cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target -- -D warnings
 
 step "The decoder worker's wasm stays free of the image codecs (native decode command only)"
 if cargo tree -p shopbag-scanner --target wasm32-unknown-unknown -e normal | grep -q ' image v'; then
