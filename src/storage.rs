@@ -1,5 +1,9 @@
 //! The device's localStorage, holding JSON (read and written by `crate::json`), and which of it is
 //! the shopper's (what the device forgets when she signs out or a kiosk starts over).
+//!
+//! Plain calls rather than leptos-use's `use_local_storage`: the shell reads the kept store and
+//! line count before any screen, and a storage signal with its codec and listeners would weigh
+//! in every first load (docs/benchmarks.md, the first-load steps). Every key goes through here.
 
 use crate::json;
 use crate::reflect::{call, get};

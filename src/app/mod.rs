@@ -99,6 +99,8 @@ fn keep_app_on_device() -> RwSignal<bool> {
             }
             served = true;
         });
+        // For the page's whole life, like the shell, so handed to the browser for good: an
+        // owner-bound listener (leptos-use's) would add its weight to every first load.
         let _ = container.add_event_listener_with_callback(
             "controllerchange",
             taken_over.into_js_value().unchecked_ref(),

@@ -12,6 +12,7 @@ use crate::lazy::split_point;
 use crate::lazy::ChunkError;
 use crate::navigation::use_address;
 use crate::route::Route;
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 
 /// What "find the store nearest to me" found, shared with the store cards.
@@ -55,12 +56,13 @@ split_point! { search:
 }
 
 split_point! { nearest:
-    /// Asks the browser where she is and marks the nearest store; fetched on the tap that asks.
-    fn locate(stores: Vec<Store>, location: RwSignal<Location>) -> Result<(), ChunkError> {
-        locate_nearest(stores, move |found| {
-            location.set(found.map_or(Location::Unavailable, Location::Nearest));
-        });
-        Ok(())
+    /// Where she is, as the nearest store; fetched on the tap that asks.
+    fn locate(stores: Vec<Store>) -> Result<LocalBoxFuture<'static, Location>, ChunkError> {
+        Ok(Box::pin(async move {
+            locate_nearest(&stores)
+                .await
+                .map_or(Location::Unavailable, Location::Nearest)
+        }))
     }
 }
 
@@ -131,9 +133,11 @@ fn StoreList(festival: bool) -> impl IntoView {
     provide_context(location);
     let locate = move |_| {
         leptos::task::spawn_local(async move {
-            if locate(stores.list(), location).await.is_err() {
-                location.set(Location::Unavailable);
-            }
+            let found = match locate(stores.list()).await {
+                Ok(locating) => locating.await,
+                Err(ChunkError) => Location::Unavailable,
+            };
+            location.set(found);
         });
     };
     view! {

@@ -52,9 +52,8 @@ fn Mine(membership: RwSignal<Option<Membership>>) -> impl IntoView {
         async move { client.history().await }
     });
     let profile = move || membership.with(|m| m.as_ref().map(|m| m.me.profile.clone()));
-    let consent_client = client.clone();
     let consent = Action::new_local(move |follow_up: &bool| {
-        let (client, follow_up) = (consent_client.clone(), *follow_up);
+        let (client, follow_up) = (client.clone(), *follow_up);
         async move {
             if let Ok(profile) = client.set_consent(Consent { follow_up }).await {
                 membership.update(|m| {
@@ -66,20 +65,6 @@ fn Mine(membership: RwSignal<Option<Membership>>) -> impl IntoView {
             }
         }
     });
-    let export = client.export_href();
-    let confirming = RwSignal::new(false);
-    let erase_problem = RwSignal::new(None::<String>);
-    let erase = move |_| {
-        let client = client.clone();
-        leptos::task::spawn_local(async move {
-            match client.erase_me().await {
-                Ok(()) => {
-                    crate::storage::forget_shopper();
-                }
-                Err(_) => erase_problem.set(Some(i18n.me_erase_failed().to_string())),
-            }
-        });
-    };
     let coupons = move || membership.with(|m| m.as_ref().map(|m| m.me.coupons.clone()));
 
     view! {
@@ -109,30 +94,54 @@ fn Mine(membership: RwSignal<Option<Membership>>) -> impl IntoView {
             Some(Err(_)) => view! { <p class="hint">{move || i18n.me_history_offline()}</p> }.into_any(),
             Some(Ok(history)) => view! { <HistoryList history=history.clone() /> }.into_any(),
         })}
-        <h2>{move || i18n.me_data_title()}</h2>
-        <p>
-            <a href=export download="shopbag-my-data.json">{move || i18n.me_export()}</a>
-        </p>
-        {move || if confirming.get() {
-            view! {
-                <div class="confirm" role="alert">
-                    <p>{move || i18n.me_erase_warning()}</p>
-                    <button type="button" class="button danger" on:click=erase.clone()>
-                        {move || i18n.me_erase_confirm()}
-                    </button>
-                    <button type="button" class="button" on:click=move |_| confirming.set(false)>
-                        {move || i18n.cancel()}
-                    </button>
-                </div>
-            }.into_any()
-        } else {
-            view! {
-                <button type="button" class="button" on:click=move |_| confirming.set(true)>
-                    {move || i18n.me_erase()}
+        <MyData />
+    }
+}
+
+/// Her data: a copy to download, or all of it erased (after a second tap).
+#[component]
+fn MyData() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = expect_context::<Client>();
+    let export = client.export_href();
+    let confirming = RwSignal::new(false);
+    let erase_problem = RwSignal::new(None::<String>);
+    let erase = move |_| {
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            match client.erase_me().await {
+                Ok(()) => {
+                    crate::storage::forget_shopper();
+                }
+                Err(_) => erase_problem.set(Some(i18n.me_erase_failed().to_string())),
+            }
+        });
+    };
+    view! {
+    <h2>{move || i18n.me_data_title()}</h2>
+    <p>
+        <a href=export download="shopbag-my-data.json">{move || i18n.me_export()}</a>
+    </p>
+    {move || if confirming.get() {
+        view! {
+            <div class="confirm" role="alert">
+                <p>{move || i18n.me_erase_warning()}</p>
+                <button type="button" class="button danger" on:click=erase.clone()>
+                    {move || i18n.me_erase_confirm()}
                 </button>
-            }.into_any()
-        }}
-        <p class="problem" role="alert">{move || erase_problem.get()}</p>
+                <button type="button" class="button" on:click=move |_| confirming.set(false)>
+                    {move || i18n.cancel()}
+                </button>
+            </div>
+        }.into_any()
+    } else {
+        view! {
+            <button type="button" class="button" on:click=move |_| confirming.set(true)>
+                {move || i18n.me_erase()}
+            </button>
+        }.into_any()
+    }}
+    <p class="problem" role="alert">{move || erase_problem.get()}</p>
     }
 }
 

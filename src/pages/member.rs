@@ -135,12 +135,7 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
     let draft = RwSignal::new(SignInDraft::default());
     let problem = RwSignal::new(None::<String>);
     let sent_to = RwSignal::new(None::<String>);
-    let say = move |error: &ApiError| match error.code() {
-        Some(ErrorCode::InvalidPhone) => i18n.sign_in_bad_phone().to_string(),
-        Some(ErrorCode::SignInFailed) => i18n.sign_in_failed().to_string(),
-        Some(ErrorCode::TooManyRequests) => i18n.error_too_many_requests().to_string(),
-        _ => i18n.sign_in_offline().to_string(),
-    };
+    let say = move |error: &ApiError| sign_in_problem(i18n, error);
     let ask_client = client.clone();
     let ask = Action::new_local(move |phone: &String| {
         let (client, phone) = (ask_client.clone(), phone.clone());
@@ -151,7 +146,7 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
             }
         }
     });
-    let signed_in = move |me: Me| {
+    let signed_in = Callback::new(move |me: Me| {
         let signed = Membership {
             me,
             device: None,
@@ -161,43 +156,18 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
         bag.wake_sync();
         // Shown signed in, which registers this device for her code.
         membership.set(Some(signed));
-    };
-    let host_client = client.clone();
+    });
     let sign_in = Action::new_local(move |request: &crate::api::member::SignInRequest| {
         let (client, request) = (client.clone(), request.clone());
         async move {
             // The bag on this device joins hers (a new, empty one for a device without).
             let token = bag.lasting_token();
             match client.sign_in(&request, token.as_ref()).await {
-                Ok(me) => signed_in(me),
+                Ok(me) => signed_in.run(me),
                 Err(error) => problem.set(Some(say(&error))),
             }
         }
     });
-    // A super-app that opened this page with its token for its user (see `features::host`).
-    let host_name = Host::of_this_page().map_or("shopbag", Host::name);
-    let address = use_address();
-    let host_sign_in = Action::new_local(move |token: &String| {
-        let (client, token) = (host_client.clone(), token.clone());
-        async move {
-            // The token goes from the address once used (a reload must not replay it).
-            address.replace(&Route::Member);
-            match client
-                .host_sign_in(&token, bag.lasting_token().as_ref())
-                .await
-            {
-                Ok(me) => signed_in(me),
-                Err(error) if error.code() == Some(ErrorCode::SignInFailed) => {
-                    problem.set(Some(i18n.sign_in_host_failed(host_name)));
-                }
-                Err(error) => problem.set(Some(say(&error))),
-            }
-        }
-    });
-    let fragment = get(&window().location().into(), "hash").and_then(|h| h.as_string());
-    if let Some(token) = fragment.as_deref().and_then(host::token_in) {
-        host_sign_in.dispatch(token);
-    }
     let send_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
@@ -208,8 +178,7 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
             Err(_) => problem.set(Some(i18n.sign_in_bad_phone().to_string())),
         }
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move |()| {
         problem.set(None);
         match draft.with_untracked(SignInDraft::request) {
             Ok(request) => {
@@ -220,9 +189,7 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || host_sign_in.pending().get()>
-            <p role="status">{move || i18n.sign_in_with_host(host_name)}</p>
-        </Show>
+        <HostSignIn signed_in problem />
         <p>{move || i18n.sign_in_intro()}</p>
         <form class="sign-in" on:submit=send_code>
             <label for="phone">{move || i18n.sign_in_phone()}</label>
@@ -239,21 +206,85 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
             </button>
         </form>
         {move || sent_to.get().map(|masked| view! {
-            <form class="sign-in" on:submit=submit>
-                <p role="status">{i18n.sign_in_code_sent(masked)}</p>
-                <label for="code">{move || i18n.sign_in_code()}</label>
-                <input
-                    id="code"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    prop:value=move || draft.with(|d| d.code.clone())
-                    on:input=move |ev| draft.update(|d| d.code = event_target_value(&ev))
-                />
-                <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>
-                    {move || i18n.sign_in()}
-                </button>
-            </form>
+            <CodeForm masked draft submit=Callback::new(submit) busy=sign_in.pending() />
         })}
         <p class="problem" role="alert">{move || problem.get()}</p>
+    }
+}
+
+/// The code sent to her phone, typed in.
+#[component]
+fn CodeForm(
+    masked: String,
+    draft: RwSignal<SignInDraft>,
+    submit: Callback<()>,
+    busy: Memo<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit.run(());
+    };
+    view! {
+        <form class="sign-in" on:submit=submit>
+            <p role="status">{i18n.sign_in_code_sent(masked)}</p>
+            <label for="code">{move || i18n.sign_in_code()}</label>
+            <input
+                id="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                prop:value=move || draft.with(|d| d.code.clone())
+                on:input=move |ev| draft.update(|d| d.code = event_target_value(&ev))
+            />
+            <button type="submit" class="button primary" disabled=move || busy.get()>
+                {move || i18n.sign_in()}
+            </button>
+        </form>
+    }
+}
+
+/// A super-app that opened this page with its token for its user (see `features::host`) signs
+/// her in through that token.
+#[component]
+fn HostSignIn(signed_in: Callback<Me>, problem: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = expect_context::<Client>();
+    let bag = use_bag();
+    let host_name = Host::of_this_page().map_or("shopbag", Host::name);
+    let address = use_address();
+    let host_sign_in = Action::new_local(move |token: &String| {
+        let (client, token) = (client.clone(), token.clone());
+        async move {
+            // The token goes from the address once used (a reload must not replay it).
+            address.replace(&Route::Member);
+            match client
+                .host_sign_in(&token, bag.lasting_token().as_ref())
+                .await
+            {
+                Ok(me) => signed_in.run(me),
+                Err(error) if error.code() == Some(ErrorCode::SignInFailed) => {
+                    problem.set(Some(i18n.sign_in_host_failed(host_name)));
+                }
+                Err(error) => problem.set(Some(sign_in_problem(i18n, &error))),
+            }
+        }
+    });
+    let fragment = get(&window().location().into(), "hash").and_then(|h| h.as_string());
+    if let Some(token) = fragment.as_deref().and_then(host::token_in) {
+        host_sign_in.dispatch(token);
+    }
+    view! {
+        <Show when=move || host_sign_in.pending().get()>
+            <p role="status">{move || i18n.sign_in_with_host(host_name)}</p>
+        </Show>
+    }
+}
+
+fn sign_in_problem(i18n: I18n, error: &ApiError) -> String {
+    match error.code() {
+        Some(ErrorCode::InvalidPhone) => i18n.sign_in_bad_phone().to_string(),
+        Some(ErrorCode::SignInFailed) => i18n.sign_in_failed().to_string(),
+        Some(ErrorCode::TooManyRequests) => i18n.error_too_many_requests().to_string(),
+        _ => i18n.sign_in_offline().to_string(),
     }
 }

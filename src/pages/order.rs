@@ -51,38 +51,14 @@ pub fn OrderPage(number: String) -> impl IntoView {
 }
 
 #[component]
-fn Confirmation(order: Order, on_expired: impl Fn() + Copy + 'static) -> impl IntoView {
+fn Confirmation(
+    order: Order,
+    on_expired: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let stores = use_stores();
-    let client = expect_context::<Client>();
-    let bag = use_bag();
     let status = RwSignal::new(order.status);
-    let pay = Action::new_local(move |number: &String| {
-        let (client, number) = (client.clone(), number.clone());
-        async move {
-            let token = bag
-                .token()
-                .ok_or_else(|| ApiError::Decode("this device has no bag".into()))?;
-            client.confirm_order(&token, &number).await
-        }
-    });
-    Effect::new(move |_| match pay.value().get() {
-        Some(Ok(paid)) => status.set(paid.status),
-        // Too late: read the order again, which now says so.
-        Some(Err(error)) if error.code() == Some(ErrorCode::OrderExpired) => on_expired(),
-        _ => {}
-    });
-    let pay_problem = move || {
-        pay.value()
-            .get()
-            .and_then(Result::err)
-            .map(|error| match error.code() {
-                Some(ErrorCode::TooManyRequests) => i18n.error_too_many_requests().to_string(),
-                _ if matches!(error, ApiError::Network(_)) => i18n.error_network().to_string(),
-                _ => i18n.error_server().to_string(),
-            })
-    };
     let pay_by = store_clock(order.pay_by);
     let number = order.number.clone();
     let paying = order.number.clone();
@@ -109,23 +85,7 @@ fn Confirmation(order: Order, on_expired: impl Fn() + Copy + 'static) -> impl In
             }}
         </p>
         <Show when=move || status.get() == OrderStatus::AwaitingPayment>
-            <p>{
-                let pay_by = pay_by.clone();
-                move || i18n.order_pay_by(pay_by.clone())
-            }</p>
-            <button
-                class="button primary"
-                disabled=move || pay.pending().get()
-                on:click={
-                    let paying = paying.clone();
-                    move |_| {
-                        pay.dispatch(paying.clone());
-                    }
-                }
-            >
-                {move || if pay.pending().get() { i18n.paying() } else { i18n.pay_now() }}
-            </button>
-            {move || pay_problem().map(|message| view! { <p class="problem" role="alert">{message}</p> })}
+            <Payment number=paying.clone() pay_by=pay_by.clone() status on_expired />
         </Show>
         <p>{where_to}</p>
         <ul class="stock">
@@ -158,5 +118,56 @@ fn Confirmation(order: Order, on_expired: impl Fn() + Copy + 'static) -> impl In
             <Price amount=order.total />
         </p>
         <a href=Route::Bag.href() class="button">{move || i18n.back_to_bag()}</a>
+    }
+}
+
+/// Paying an order that waits for it, before its time runs out.
+#[component]
+fn Payment(
+    number: String,
+    pay_by: String,
+    status: RwSignal<OrderStatus>,
+    on_expired: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = expect_context::<Client>();
+    let bag = use_bag();
+    let pay = Action::new_local(move |number: &String| {
+        let (client, number) = (client.clone(), number.clone());
+        async move {
+            let token = bag
+                .token()
+                .ok_or_else(|| ApiError::Decode("this device has no bag".into()))?;
+            client.confirm_order(&token, &number).await
+        }
+    });
+    Effect::new(move |_| match pay.value().get() {
+        Some(Ok(paid)) => status.set(paid.status),
+        // Too late: read the order again, which now says so.
+        Some(Err(error)) if error.code() == Some(ErrorCode::OrderExpired) => on_expired(),
+        _ => {}
+    });
+    let pay_problem = move || {
+        pay.value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| match error.code() {
+                Some(ErrorCode::TooManyRequests) => i18n.error_too_many_requests().to_string(),
+                _ if matches!(error, ApiError::Network(_)) => i18n.error_network().to_string(),
+                _ => i18n.error_server().to_string(),
+            })
+    };
+    view! {
+        <p>{move || i18n.order_pay_by(pay_by.clone())}</p>
+        <button
+            class="button primary"
+            disabled=move || pay.pending().get()
+            on:click=move |_| {
+                pay.dispatch(number.clone());
+            }
+        >
+            {move || if pay.pending().get() { i18n.paying() } else { i18n.pay_now() }}
+        </button>
+        {move || pay_problem().map(|message| view! { <p class="problem" role="alert">{message}</p> })}
     }
 }

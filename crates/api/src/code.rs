@@ -2,6 +2,11 @@
 //!
 //! Accepted: EAN-13, EAN-8, UPC-A, UPC-E, in-store codes (EAN-13 with GS1 prefix 20–29) and the
 //! URL a tag QR code carries (a GS1 Digital Link `…/01/<gtin>` or our own `…/p/<code>`).
+//!
+//! A code goes through three things, one type each: what the scanner read off a tag (its
+//! symbology and text, `shopbag_scanner::Decoded`, which may also be a member code or a claim
+//! link), the product code checked here ([`ScannedCode`]: kind and [`Gtin`]), and what the
+//! catalogue says it names (`CodeMatch`: the variant and its product, `GET /codes/{code}`).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

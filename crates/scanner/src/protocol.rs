@@ -192,9 +192,9 @@ impl Watchdog {
     /// A worker that dies this many times in a row before it is even ready will not come up.
     pub const MAX_FAILED_STARTS: u32 = 3;
     /// A camera frame takes milliseconds; no answer in this long means the worker is stuck.
-    pub const FRAME_DEADLINE_MS: i32 = 2000;
+    pub const FRAME_DEADLINE_MS: u32 = 2000;
     /// A photo is read thoroughly (turned, inverted, several scales): slow phones need longer.
-    pub const PHOTO_DEADLINE_MS: i32 = 10_000;
+    pub const PHOTO_DEADLINE_MS: u32 = 10_000;
 
     pub fn turn(&self) -> Turn {
         if self.closed {

@@ -37,6 +37,55 @@ impl Availability {
     }
 }
 
+/// The bag page's sections, in the order a shopper in a store cares about them (the order of
+/// the variants is the order of the sections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    TakeToday,
+    Elsewhere,
+    OnlineOnly,
+    SoldOut,
+    /// Product details not loaded yet (a line added on another device, while offline).
+    Loading,
+}
+
+impl Group {
+    const ALL: [Group; 5] = [
+        Group::TakeToday,
+        Group::Elsewhere,
+        Group::OnlineOnly,
+        Group::SoldOut,
+        Group::Loading,
+    ];
+
+    pub fn of(availability: Option<&Availability>) -> Group {
+        match availability {
+            Some(Availability::TakeToday) => Group::TakeToday,
+            Some(Availability::Elsewhere { .. }) => Group::Elsewhere,
+            Some(Availability::OnlineOnly) => Group::OnlineOnly,
+            Some(Availability::SoldOut) => Group::SoldOut,
+            None => Group::Loading,
+        }
+    }
+}
+
+/// The bag's lines in the page's sections: in [`Group`]'s order, lines in the bag's order
+/// within each, empty sections left out.
+pub fn sections<'a, T: Clone>(
+    lines: &'a [T],
+    availability: impl Fn(&T) -> Option<&Availability> + 'a,
+) -> impl Iterator<Item = (Group, Vec<T>)> + 'a {
+    Group::ALL
+        .into_iter()
+        .map(move |group| {
+            let members = lines
+                .iter()
+                .filter(|line| Group::of(availability(line)) == group);
+            (group, members.cloned().collect::<Vec<T>>())
+        })
+        .filter(|(_, members)| !members.is_empty())
+}
+
 /// Stores where every one of these (variant, quantity) pairs is on the shelf: where a pickup
 /// order can be collected.
 pub fn pickup_stores<'a>(
@@ -120,6 +169,35 @@ mod tests {
         assert_eq!(pickup_stores(wanted, ["a", "b"]), vec!["a".to_string()]);
         let two_coats = [(&coat, 2)];
         assert_eq!(pickup_stores(two_coats, ["a", "b"]), vec!["b".to_string()]);
+    }
+
+    #[test]
+    fn the_bag_page_shows_what_she_can_take_today_first_and_unknown_lines_last() {
+        let elsewhere = Availability::Elsewhere {
+            stores: vec!["there".into()],
+            online: false,
+        };
+        let lines = vec![
+            ("scarf", Some(Availability::SoldOut)),
+            ("coat", None),
+            ("shirt", Some(Availability::TakeToday)),
+            ("boots", Some(elsewhere)),
+            ("belt", Some(Availability::SoldOut)),
+            ("socks", Some(Availability::TakeToday)),
+        ];
+        let shown: Vec<(Group, Vec<&str>)> = sections(&lines, |(_, a)| a.as_ref())
+            .map(|(group, lines)| (group, lines.into_iter().map(|(name, _)| name).collect()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (Group::TakeToday, vec!["shirt", "socks"]),
+                (Group::Elsewhere, vec!["boots"]),
+                (Group::SoldOut, vec!["scarf", "belt"]),
+                (Group::Loading, vec!["coat"]),
+            ]
+        );
+        assert_eq!(sections(&[], Option::as_ref).count(), 0);
     }
 
     #[test]

@@ -19,6 +19,7 @@
 use crate::api::bag::{BagToken, Change, Intent, Line, Op, OpId, Replica};
 use crate::api::Product;
 use crate::json;
+use crate::reflect::call;
 use crate::storage::{self, Refused};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::{JsCast, JsValue};
@@ -142,11 +143,12 @@ pub fn ask_to_keep() {
     }
     if let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) {
         if let Ok(asked) = storage.persist() {
-            // A promise that may reject (an insecure origin): handled, so nothing is logged. Once
-            // a page, so the closure may live as long as the page.
-            let ignore = wasm_bindgen::closure::Closure::once(|_: JsValue| {});
-            let _ = asked.catch(&ignore);
-            ignore.forget();
+            // A promise that may reject (an insecure origin): given a handler, so nothing is
+            // logged. A built-in function needs no Rust closure kept alive for the page's life:
+            // `Boolean` takes the reason and drops it.
+            if let Some(drop_reason) = get(&js_sys::global(), "Boolean") {
+                call(&asked, "catch", &[drop_reason]);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::lazy::ChunkError;
 use futures::channel::mpsc;
 use futures::future::{select, Either};
 use futures::StreamExt;
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
 /// How often a quiet bag asks the server for other devices' changes.
@@ -76,12 +77,13 @@ fn meaning(answer: Result<BagState, ApiError>) -> Answer {
     }
 }
 
-/// The answer, or a network error if none came in time (dropping the request aborts it).
+/// The answer, or a network error if none came in time (dropping the request aborts it, and
+/// dropping the timer clears it).
 async fn within<T>(
     ms: u32,
     request: impl std::future::Future<Output = Result<T, ApiError>>,
 ) -> Result<T, ApiError> {
-    match select(Box::pin(request), Box::pin(sleep(ms))).await {
+    match select(Box::pin(request), TimeoutFuture::new(ms)).await {
         Either::Left((answer, _)) => answer,
         Either::Right(_) => Err(ApiError::Network("no answer in time".into())),
     }
@@ -89,20 +91,9 @@ async fn within<T>(
 
 /// Waits `ms`, or less if something wakes the loop (a new change, the network coming back).
 async fn sleep_or_wake(ms: u32, woken: &mut mpsc::UnboundedReceiver<()>) {
-    let timer = Box::pin(sleep(ms));
     let wake = woken.next();
-    if let Either::Right(_) = select(timer, wake).await {
+    if let Either::Right(_) = select(TimeoutFuture::new(ms), wake).await {
         // Several wakes may have queued up: one round handles them all.
         while woken.try_recv().is_ok() {}
     }
-}
-
-async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ =
-                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -6,6 +6,7 @@
 use super::frames::Grab;
 use crate::reflect::{call, construct, get};
 use futures::channel::oneshot;
+use gloo_timers::callback::Timeout;
 use js_sys::Array;
 use leptos::prelude::*;
 use shopbag_scanner::protocol::{Answer, Fate, Request, RequestId, Turn, Watchdog};
@@ -13,7 +14,6 @@ pub use shopbag_scanner::protocol::{Reading, Trouble};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
 /// Trunk's loader for the worker (`data-loader-shim` in index.html); not hashed, so stable.
@@ -37,10 +37,10 @@ struct Inner {
 /// A worker event handler, kept alive as long as its worker.
 type Listener = Closure<dyn FnMut(JsValue)>;
 
-/// The picture in flight: who waits for its answer, and its deadline's timer.
+/// The picture in flight: who waits for its answer, and its deadline (cleared when dropped).
 struct Pending {
     reply: oneshot::Sender<Result<Reading, Trouble>>,
-    timer: i32,
+    _deadline: Timeout,
 }
 
 impl Decoder {
@@ -94,9 +94,7 @@ impl Decoder {
         let inner = &self.0;
         inner.watchdog.borrow_mut().shut_down();
         end_worker(inner);
-        if let Some(pending) = inner.pending.borrow_mut().take() {
-            clear_timer(pending.timer);
-        }
+        inner.pending.borrow_mut().take();
         // Dropping the waiters tells them the decoder is unavailable.
         inner.waiting.borrow_mut().clear();
         inner.listeners.borrow_mut().clear();
@@ -107,7 +105,7 @@ impl Decoder {
         request: impl FnOnce(RequestId) -> Request,
         picture: JsValue,
         transfer: Option<JsValue>,
-        deadline_ms: i32,
+        deadline_ms: u32,
     ) -> Result<Reading, Trouble> {
         let inner = &self.0;
         // A photo chosen while a camera frame is being read waits for that answer (or for the
@@ -131,14 +129,17 @@ impl Decoder {
         };
         let (reply, answer) = oneshot::channel();
         let weak = Rc::downgrade(inner);
-        let timer = set_timer(deadline_ms, move || {
+        let deadline = Timeout::new(deadline_ms, move || {
             if let Some(inner) = weak.upgrade() {
                 if inner.watchdog.borrow().overdue(id) {
                     replace_worker(&inner, Trouble::Hung);
                 }
             }
         });
-        *inner.pending.borrow_mut() = Some(Pending { reply, timer });
+        *inner.pending.borrow_mut() = Some(Pending {
+            reply,
+            _deadline: deadline,
+        });
         let message = Array::of2(&request, &picture);
         let mut args = vec![message.into()];
         args.extend(transfer.map(|transfer| JsValue::from(Array::of1(&transfer))));
@@ -204,16 +205,13 @@ fn wake(inner: &Inner) {
     }
 }
 
-/// The picture `id` is done with, if it was the one in flight: its deadline is cleared and the
-/// next caller may send.
+/// The picture `id` is done with, if it was the one in flight: the next caller may send, and
+/// its deadline is cleared with the `Pending` returned.
 fn settle(inner: &Inner, id: RequestId) -> Option<Pending> {
     if !inner.watchdog.borrow_mut().settled(id) {
         return None;
     }
     let pending = inner.pending.borrow_mut().take();
-    if let Some(pending) = &pending {
-        clear_timer(pending.timer);
-    }
     wake(inner);
     pending
 }
@@ -245,7 +243,6 @@ fn replace_worker(inner: &Rc<Inner>, trouble: Trouble) {
     end_worker(inner);
     let fate = inner.watchdog.borrow_mut().failed();
     if let Some(pending) = inner.pending.borrow_mut().take() {
-        clear_timer(pending.timer);
         let _ = pending.reply.send(Err(trouble));
     }
     match fate {
@@ -258,21 +255,5 @@ fn replace_worker(inner: &Rc<Inner>, trouble: Trouble) {
             let inner = inner.clone();
             wasm_bindgen_futures::spawn_local(async move { spawn_worker(&inner) });
         }
-    }
-}
-
-fn set_timer(ms: i32, run: impl FnOnce() + 'static) -> i32 {
-    let callback = Closure::once_into_js(run);
-    web_sys::window()
-        .and_then(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
-                .ok()
-        })
-        .unwrap_or(0)
-}
-
-fn clear_timer(timer: i32) {
-    if let Some(window) = web_sys::window() {
-        window.clear_timeout_with_handle(timer);
     }
 }

@@ -1,28 +1,20 @@
 //! What a hit feels and sounds like besides the screen: a buzz, and a beep for those who want it.
 
 use crate::reflect::{call, construct, get};
-use leptos::prelude::window;
+use crate::storage;
+use leptos::prelude::{set_timeout, window};
+use std::time::Duration;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// The shopper's choice of a beep on every hit; off unless turned on.
 const BEEP_KEY: &str = "shopbag.scan.beep";
 
 pub fn beep_wanted() -> bool {
-    storage()
-        .and_then(|s| s.get_item(BEEP_KEY).ok().flatten())
-        .as_deref()
-        == Some("on")
+    storage::read_text(BEEP_KEY).as_deref() == Some("on")
 }
 
 pub fn want_beep(on: bool) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(BEEP_KEY, if on { "on" } else { "off" });
-    }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    let _ = storage::write_text(BEEP_KEY, if on { "on" } else { "off" });
 }
 
 // The vibration and Web Audio APIs are reached by name (see `crate::reflect`): only this module
@@ -50,12 +42,13 @@ pub fn beep() {
         call(&tone, "stop", &[(start + 0.12).into()])
     })();
     // Closed once the beep is over (or at once, when it could not sound).
-    let close = Closure::once_into_js(move || {
-        call(&audio, "close", &[]);
-    });
-    let after_ms = if sounded.is_some() { 500 } else { 0 };
-    let _ = window()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(close.unchecked_ref(), after_ms);
+    let after = Duration::from_millis(if sounded.is_some() { 500 } else { 0 });
+    set_timeout(
+        move || {
+            call(&audio, "close", &[]);
+        },
+        after,
+    );
 }
 
 /// `target[name] = value`.

@@ -2,7 +2,10 @@
 
 use super::decoder::{Decoder, Trouble};
 use crate::reflect::{call, get};
+use futures::channel::oneshot;
+use gloo_timers::future::TimeoutFuture;
 use js_sys::{Object, Reflect};
+use leptos::prelude::request_animation_frame;
 use shopbag_scanner::protocol::Crop;
 use shopbag_scanner::Decoded;
 use std::cell::Cell;
@@ -85,12 +88,12 @@ pub async fn watch(
         }
         // HAVE_CURRENT_DATA: a frame can be drawn.
         if number(&video, "readyState") < 2.0 || number(&video, "videoWidth") == 0.0 {
-            sleep(100).await;
+            TimeoutFuture::new(100).await;
             continue;
         }
         let at = now();
         let Some(grabbed) = grab(&video).await else {
-            sleep(100).await;
+            TimeoutFuture::new(100).await;
             continue;
         };
         if stop.get() {
@@ -160,21 +163,12 @@ pub fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Resolves at the next animation frame (never while the tab is hidden).
+/// Resolves at the next animation frame (never while the tab is hidden). The loop awaits its
+/// frames one at a time, so it takes Leptos's one-shot frame callback, not a per-frame hook.
 async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.request_animation_frame(&resolve);
-        }
+    let (shown, frame) = oneshot::channel();
+    request_animation_frame(move || {
+        let _ = shown.send(());
     });
-    let _ = JsFuture::from(promise).await;
-}
-
-pub async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
+    let _ = frame.await;
 }

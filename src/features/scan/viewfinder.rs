@@ -36,38 +36,7 @@ pub fn Viewfinder(
             }
         }
     };
-    let stopped = Rc::new(Cell::new(false));
-    // The decoder worker could not be loaded at all (offline before it was ever fetched).
-    let unavailable = RwSignal::new(false);
-
-    // Frames go to the decoder from the moment the video element exists.
-    let frames_stopped = stopped.clone();
-    Effect::new(move |started: Option<bool>| {
-        if started == Some(true) {
-            return true;
-        }
-        let Some(element) = video.get() else {
-            return false;
-        };
-        let element = JsValue::from(element);
-        // Read without panicking: the loop may wake once more after the screen is gone.
-        let active = move || {
-            matches!(lens.try_get_untracked(), Some(Lens::On(_)))
-                && paused.try_get_untracked() == Some(false)
-        };
-        let on_code = move |code: Decoded, _at: f64| on_code.run(code.text);
-        let stopped = frames_stopped.clone();
-        let decoder = decoder.get_value();
-        spawn_local(async move {
-            frames::watch(element, decoder, active, on_code, stopped.clone()).await;
-            if !stopped.get() {
-                unavailable.set(true);
-            }
-        });
-        true
-    });
-    let stopped = send_wrapper::SendWrapper::new(stopped);
-    on_cleanup(move || stopped.set(true));
+    let unavailable = read_frames(video, lens, paused, decoder, on_code);
 
     let status = move || match lens.get() {
         Lens::Starting => i18n.camera_starting().to_string(),
@@ -121,6 +90,50 @@ pub fn Viewfinder(
                 .then(|| view! { <p class="hint">{move || i18n.decoder_restarted()}</p> })
         }}
     }
+}
+
+/// Sends the video's frames to the decoder from the moment the element exists, while the lens
+/// is on and the screen not `paused`, until the owner goes; each code read goes to `on_code`.
+/// The answer turns true when the decoder worker could not be loaded at all (offline before it
+/// was ever fetched).
+fn read_frames(
+    video: NodeRef<html::Video>,
+    lens: RwSignal<Lens>,
+    paused: Signal<bool>,
+    decoder: StoredValue<Decoder, LocalStorage>,
+    on_code: Callback<String>,
+) -> RwSignal<bool> {
+    let stopped = Rc::new(Cell::new(false));
+    let unavailable = RwSignal::new(false);
+    let frames_stopped = stopped.clone();
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) {
+            return true;
+        }
+        let Some(element) = video.get() else {
+            return false;
+        };
+        let element = JsValue::from(element);
+        // Read without panicking: the loop may wake once more after the screen is gone.
+        let active = move || {
+            matches!(lens.try_get_untracked(), Some(Lens::On(_)))
+                && paused.try_get_untracked() == Some(false)
+        };
+        let on_code = move |code: Decoded, _at: f64| on_code.run(code.text);
+        let stopped = frames_stopped.clone();
+        let decoder = decoder.get_value();
+        spawn_local(async move {
+            frames::watch(element, decoder, active, on_code, stopped.clone()).await;
+            if !stopped.get() {
+                unavailable.set(true);
+            }
+        });
+        true
+    });
+    let stopped = send_wrapper::SendWrapper::new(stopped);
+    on_cleanup(move || stopped.set(true));
+
+    unavailable
 }
 
 /// The beep setting and what the camera offers: another lens, the torch, zoom.

@@ -3,7 +3,7 @@
 use crate::api::{ApiError, Client, Fetch, Lang, Localized, Store};
 use crate::storage;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 const STORAGE_KEY: &str = "shopbag.store";
 
@@ -192,42 +192,27 @@ pub fn nearest(stores: &[Store], lat: f64, lng: f64) -> Option<&Store> {
         .min_by(|a, b| distance(a).total_cmp(&distance(b)))
 }
 
-/// Asks the browser where the shopper is (she is asked for permission) and calls back with
-/// the nearest store's id, or nothing when the position is refused or unavailable.
-pub fn locate_nearest(stores: Vec<Store>, done: impl FnOnce(Option<String>) + 'static) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let geolocation = web_sys::window().and_then(|w| w.navigator().geolocation().ok());
-    let Some(geolocation) = geolocation else {
-        done(None);
-        return;
-    };
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let on_position = {
-        let done = done.clone();
-        Closure::once(move |position: web_sys::Position| {
-            let coords = position.coords();
-            let id = nearest(&stores, coords.latitude(), coords.longitude()).map(|s| s.id.clone());
-            if let Some(done) = done.borrow_mut().take() {
-                done(id);
-            }
-        })
-    };
-    let on_error = Closure::once(move |_: web_sys::PositionError| {
-        if let Some(done) = done.borrow_mut().take() {
-            done(None);
+/// Asks the browser where the shopper is (she is asked for permission): the nearest store's id,
+/// or nothing when the position is refused or unavailable.
+///
+/// One position, awaited, from `getCurrentPosition` settling a promise: leptos-use's
+/// `use_geolocation` keeps watching and its bindings weighed in every first load.
+pub async fn locate_nearest(stores: &[Store]) -> Option<String> {
+    let geolocation = web_sys::window()?.navigator().geolocation().ok()?;
+    let asked = js_sys::Promise::new(&mut |found, failed| {
+        if geolocation
+            .get_current_position_with_error_callback(&found, Some(&failed))
+            .is_err()
+        {
+            let _ = failed.call0(&JsValue::NULL);
         }
     });
-    let asked = geolocation.get_current_position_with_error_callback(
-        on_position.as_ref().unchecked_ref(),
-        Some(on_error.as_ref().unchecked_ref()),
-    );
-    // The browser calls back later: the closures must outlive this function.
-    on_position.forget();
-    on_error.forget();
-    if asked.is_err() {
-        leptos::logging::debug_warn!("geolocation request failed");
-    }
+    let position: web_sys::Position = wasm_bindgen_futures::JsFuture::from(asked)
+        .await
+        .ok()?
+        .unchecked_into();
+    let at = position.coords();
+    nearest(stores, at.latitude(), at.longitude()).map(|s| s.id.clone())
 }
 
 #[cfg(test)]

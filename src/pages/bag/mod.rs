@@ -7,7 +7,7 @@ mod order_form;
 use crate::api::bag::{Intent, Line, OpId};
 use crate::api::{product_id_of, Client, Lang, Money, Product, Variant};
 use crate::components::{use_lang, LazyScreen, Price, ScreenFetch, Slot};
-use crate::features::bag::{use_bag, Availability, Bag, BagNotice, SyncStatus};
+use crate::features::bag::{sections, use_bag, Availability, Bag, BagNotice, Group, SyncStatus};
 use crate::features::store::{use_here, use_stores};
 use crate::i18n::*;
 use crate::lazy::split_point;
@@ -24,36 +24,7 @@ pub struct Row {
     availability: Option<Availability>,
 }
 
-/// The bag page's sections, in the order a shopper in a store cares about them.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Group {
-    TakeToday,
-    Elsewhere,
-    OnlineOnly,
-    SoldOut,
-    /// Product details not loaded yet (a line added on another device, while offline).
-    Loading,
-}
-
-const GROUPS: [Group; 5] = [
-    Group::TakeToday,
-    Group::Elsewhere,
-    Group::OnlineOnly,
-    Group::SoldOut,
-    Group::Loading,
-];
-
 impl Row {
-    fn group(&self) -> Group {
-        match &self.availability {
-            Some(Availability::TakeToday) => Group::TakeToday,
-            Some(Availability::Elsewhere { .. }) => Group::Elsewhere,
-            Some(Availability::OnlineOnly) => Group::OnlineOnly,
-            Some(Availability::SoldOut) => Group::SoldOut,
-            None => Group::Loading,
-        }
-    }
-
     /// The product's name, or the line's sku until the product is known.
     fn name(&self, lang: Lang) -> String {
         self.product
@@ -125,13 +96,8 @@ pub fn BagPage() -> impl IntoView {
             >
                 {move || {
                     let rows = rows.get();
-                    GROUPS
-                        .into_iter()
-                        .filter_map(|group| {
-                            let rows: Vec<Row> = rows.iter().filter(|r| r.group() == group).cloned().collect();
-                            (!rows.is_empty())
-                                .then(|| view! { <GroupSection group rows removed slots /> })
-                        })
+                    sections(&rows, |row| row.availability.as_ref())
+                        .map(|(group, rows)| view! { <GroupSection group rows removed slots /> })
                         .collect_view()
                 }}
                 <p class="bag-total">
@@ -285,35 +251,45 @@ fn LineItem(
             {intent.map(|text| view! { <p class="tag">{text}</p> })}
             {pickup.map(|text| view! { <p class="hint">{text}</p> })}
             <div class="bag-line-controls">
-                <div class="stepper" role="group" aria-label=move || i18n.quantity()>
-                    <button
-                        type="button"
-                        class="button"
-                        aria-describedby=title_id.clone()
-                        disabled=move || { quantity <= 1 }
-                        on:click=move |_| bag.set_quantity(&sku.get_value(), quantity - 1)
-                    >
-                        <span aria-hidden="true">"−"</span>
-                        <span class="visually-hidden">{move || i18n.one_less()}</span>
-                    </button>
-                    <output aria-live="polite">{quantity}</output>
-                    <button
-                        type="button"
-                        class="button"
-                        aria-describedby=title_id.clone()
-                        disabled=move || { quantity >= crate::api::bag::MAX_QUANTITY }
-                        on:click=move |_| bag.set_quantity(&sku.get_value(), quantity + 1)
-                    >
-                        <span aria-hidden="true">"+"</span>
-                        <span class="visually-hidden">{move || i18n.one_more()}</span>
-                    </button>
-                </div>
+                <Stepper sku quantity title_id=title_id.clone() />
                 <button type="button" class="button" aria-describedby=title_id.clone() on:click=remove>
                     {move || i18n.remove()}
                 </button>
             </div>
             {move || slots.view(&sku.get_value())}
         </li>
+    }
+}
+
+/// The line's quantity, one less or one more (each tap a change of the bag).
+#[component]
+fn Stepper(sku: StoredValue<String>, quantity: u8, title_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let bag = use_bag();
+    view! {
+        <div class="stepper" role="group" aria-label=move || i18n.quantity()>
+            <button
+                type="button"
+                class="button"
+                aria-describedby=title_id.clone()
+                disabled=move || { quantity <= 1 }
+                on:click=move |_| bag.set_quantity(&sku.get_value(), quantity - 1)
+            >
+                <span aria-hidden="true">"−"</span>
+                <span class="visually-hidden">{move || i18n.one_less()}</span>
+            </button>
+            <output aria-live="polite">{quantity}</output>
+            <button
+                type="button"
+                class="button"
+                aria-describedby=title_id.clone()
+                disabled=move || { quantity >= crate::api::bag::MAX_QUANTITY }
+                on:click=move |_| bag.set_quantity(&sku.get_value(), quantity + 1)
+            >
+                <span aria-hidden="true">"+"</span>
+                <span class="visually-hidden">{move || i18n.one_more()}</span>
+            </button>
+        </div>
     }
 }
 

@@ -24,12 +24,8 @@ pub fn OrderForm(
     only: StoredValue<Vec<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = use_lang();
     let bag = use_bag();
-    let here = use_here();
     let stores = use_stores();
-    let client = expect_context::<Client>();
-    let location = use_address();
     // Every line she can order is in (or each line the prompt named), until she takes it out.
     let only = only.try_update_value(std::mem::take).unwrap_or_default();
     let deselected = RwSignal::new(rows.with_untracked(|rows| {
@@ -57,11 +53,63 @@ pub fn OrderForm(
             pickup_stores(wanted, ids.iter().map(String::as_str))
         })
     });
-    let method = RwSignal::new(OrderMethod::Pickup);
-    let store = RwSignal::new(String::new());
-    // Prefer the store she stands in, else the first that has everything.
+    let fields = Fields::default();
+    let store = fields.store;
+    keep_a_pickup_store(pickup_options, store);
+    let problem = RwSignal::new(None::<String>);
+    // An order sent without a clear answer, kept with its idempotency key for the retry.
+    let attempt = StoredValue::new(None::<(OrderRequest, OpId)>);
+    let place = placing(attempt, problem);
+    let busy = place.pending();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        // An attempt whose answer never came is sent again as it was: the server may have
+        // placed it (and taken the lines out of the bag), and the same key returns that order.
+        if let Some(unsettled) = attempt.get_value() {
+            place.dispatch(unsettled);
+            return;
+        }
+        let skus = chosen.with_untracked(|rows| rows.iter().map(|r| r.line.sku.clone()).collect());
+        match fields.draft(skus).build(bag.status() == SyncStatus::Synced) {
+            Ok(request) => {
+                place.dispatch((request, OpId::from_bits(random_bits())));
+            }
+            Err(why) => problem.set(Some(draft_problem(i18n, why).to_string())),
+        }
+    };
+
+    view! {
+        <form class="order-form" aria-labelledby="order-title" on:submit=submit>
+            <h2 id="order-title">{move || i18n.order_title()}</h2>
+            <LinesToOrder rows deselected />
+            <MethodChoice method=fields.method />
+            <Show when=move || fields.method.get() == OrderMethod::Pickup>
+                <PickupStore options=pickup_options store />
+            </Show>
+            <Show when=move || fields.method.get() == OrderMethod::Delivery>
+                <DeliveryFields fields />
+            </Show>
+            <p class="field-problem" role="alert">{move || problem.get()}</p>
+            <button type="submit" class="button primary wide" disabled=move || busy.get()>
+                {move || {
+                    if busy.get() {
+                        i18n.placing_order()
+                    } else {
+                        i18n.place_order()
+                    }
+                }}
+            </button>
+        </form>
+    }
+}
+
+/// The pickup store stays one that has every chosen line: the one she stands in when it does,
+/// else the first.
+fn keep_a_pickup_store(options: Memo<Vec<String>>, store: RwSignal<String>) {
+    let here = use_here();
     Effect::new(move |_| {
-        let options = pickup_options.get();
+        let options = options.get();
         if !options.contains(&store.get_untracked()) {
             let preferred = here.store_id().filter(|id| options.contains(id));
             store.set(
@@ -71,25 +119,19 @@ pub fn OrderForm(
             );
         }
     });
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let address = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    // An order sent without a clear answer, kept with its idempotency key for the retry.
-    let attempt = StoredValue::new(None::<(OrderRequest, OpId)>);
+}
 
-    // The form as she filled it in.
-    let draft = move || OrderDraft {
-        skus: chosen.with_untracked(|rows| rows.iter().map(|r| r.line.sku.clone()).collect()),
-        method: method.get_untracked(),
-        store: store.get_untracked(),
-        address: DeliveryAddress {
-            name: name.get_untracked(),
-            phone: phone.get_untracked(),
-            address: address.get_untracked(),
-        },
-    };
-    let place = Action::new_local(move |(request, key): &(OrderRequest, OpId)| {
+/// Sends an order with its idempotency key and goes to its page. An answer that never came
+/// keeps the `attempt`, to be sent again as it was; any failure is said in `problem`.
+fn placing(
+    attempt: StoredValue<Option<(OrderRequest, OpId)>>,
+    problem: RwSignal<Option<String>>,
+) -> Action<(OrderRequest, OpId), ()> {
+    let i18n = use_i18n();
+    let bag = use_bag();
+    let client = expect_context::<Client>();
+    let location = use_address();
+    Action::new_local(move |(request, key): &(OrderRequest, OpId)| {
         let (request, key, client) = (request.clone(), key.clone(), client.clone());
         let token = bag.token();
         async move {
@@ -109,99 +151,125 @@ pub fn OrderForm(
                 }
             }
         }
-    });
-    let busy = place.pending();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        problem.set(None);
-        // An attempt whose answer never came is sent again as it was: the server may have
-        // placed it (and taken the lines out of the bag), and the same key returns that order.
-        if let Some(unsettled) = attempt.get_value() {
-            place.dispatch(unsettled);
-            return;
-        }
-        match draft().build(bag.status() == SyncStatus::Synced) {
-            Ok(request) => {
-                place.dispatch((request, OpId::from_bits(random_bits())));
-            }
-            Err(why) => problem.set(Some(draft_problem(i18n, why).to_string())),
-        }
-    };
+    })
+}
 
+/// The form's fields as she fills them in.
+#[derive(Clone, Copy)]
+struct Fields {
+    method: RwSignal<OrderMethod>,
+    store: RwSignal<String>,
+    name: RwSignal<String>,
+    phone: RwSignal<String>,
+    address: RwSignal<String>,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields {
+            method: RwSignal::new(OrderMethod::Pickup),
+            store: RwSignal::default(),
+            name: RwSignal::default(),
+            phone: RwSignal::default(),
+            address: RwSignal::default(),
+        }
+    }
+}
+
+impl Fields {
+    /// The order as she filled it in, for these lines.
+    fn draft(self, skus: Vec<String>) -> OrderDraft {
+        OrderDraft {
+            skus,
+            method: self.method.get_untracked(),
+            store: self.store.get_untracked(),
+            address: DeliveryAddress {
+                name: self.name.get_untracked(),
+                phone: self.phone.get_untracked(),
+                address: self.address.get_untracked(),
+            },
+        }
+    }
+}
+
+/// Picked up in a store, or delivered home.
+#[component]
+fn MethodChoice(method: RwSignal<OrderMethod>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <form class="order-form" aria-labelledby="order-title" on:submit=submit>
-            <h2 id="order-title">{move || i18n.order_title()}</h2>
-            <LinesToOrder rows deselected />
-            <fieldset class="choice">
-                <legend class="visually-hidden">{move || i18n.order_title()}</legend>
-                <label class="chip">
-                    <input
-                        type="radio"
-                        name="method"
-                        prop:checked=move || method.get() == OrderMethod::Pickup
-                        on:change=move |_| method.set(OrderMethod::Pickup)
-                    />
-                    <span>{move || i18n.pick_up()}</span>
-                </label>
-                <label class="chip">
-                    <input
-                        type="radio"
-                        name="method"
-                        prop:checked=move || method.get() == OrderMethod::Delivery
-                        on:change=move |_| method.set(OrderMethod::Delivery)
-                    />
-                    <span>{move || i18n.deliver_home()}</span>
-                </label>
-            </fieldset>
-            <Show when=move || method.get() == OrderMethod::Pickup>
-                <Show
-                    when=move || !pickup_options.with(Vec::is_empty)
-                    fallback=move || view! { <p class="hint">{move || i18n.no_pickup_store()}</p> }
-                >
-                    <label class="field">
-                        <span>{move || i18n.pickup_store()}</span>
-                        <select on:change=move |ev| store.set(event_target_value(&ev)) prop:value=move || store.get()>
-                            {move || {
-                                pickup_options
-                                    .get()
-                                    .into_iter()
-                                    .map(|id| {
-                                        let label = stores
-                                            .find(&id)
-                                            .map_or_else(|| id.clone(), |s| s.name.get(lang()).to_string());
-                                        view! { <option value=id>{label}</option> }
-                                    })
-                                    .collect_view()
-                            }}
-                        </select>
-                    </label>
-                </Show>
-            </Show>
-            <Show when=move || method.get() == OrderMethod::Delivery>
-                <label class="field">
-                    <span>{move || i18n.recipient()}</span>
-                    <input type="text" autocomplete="name" bind:value=name />
-                </label>
-                <label class="field">
-                    <span>{move || i18n.phone()}</span>
-                    <input type="tel" autocomplete="tel" bind:value=phone />
-                </label>
-                <label class="field">
-                    <span>{move || i18n.address()}</span>
-                    <input type="text" autocomplete="street-address" bind:value=address />
-                </label>
-            </Show>
-            <p class="field-problem" role="alert">{move || problem.get()}</p>
-            <button type="submit" class="button primary wide" disabled=move || busy.get()>
-                {move || {
-                    if busy.get() {
-                        i18n.placing_order()
-                    } else {
-                        i18n.place_order()
-                    }
-                }}
-            </button>
-        </form>
+        <fieldset class="choice">
+            <legend class="visually-hidden">{move || i18n.order_title()}</legend>
+            <label class="chip">
+                <input
+                    type="radio"
+                    name="method"
+                    prop:checked=move || method.get() == OrderMethod::Pickup
+                    on:change=move |_| method.set(OrderMethod::Pickup)
+                />
+                <span>{move || i18n.pick_up()}</span>
+            </label>
+            <label class="chip">
+                <input
+                    type="radio"
+                    name="method"
+                    prop:checked=move || method.get() == OrderMethod::Delivery
+                    on:change=move |_| method.set(OrderMethod::Delivery)
+                />
+                <span>{move || i18n.deliver_home()}</span>
+            </label>
+        </fieldset>
+    }
+}
+
+/// The stores that have every chosen line, the one she stands in first when it does.
+#[component]
+fn PickupStore(options: Memo<Vec<String>>, store: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let stores = use_stores();
+    view! {
+        <Show
+            when=move || !options.with(Vec::is_empty)
+            fallback=move || view! { <p class="hint">{move || i18n.no_pickup_store()}</p> }
+        >
+            <label class="field">
+                <span>{move || i18n.pickup_store()}</span>
+                <select on:change=move |ev| store.set(event_target_value(&ev)) prop:value=move || store.get()>
+                    {move || {
+                        options
+                            .get()
+                            .into_iter()
+                            .map(|id| {
+                                let label = stores
+                                    .find(&id)
+                                    .map_or_else(|| id.clone(), |s| s.name.get(lang()).to_string());
+                                view! { <option value=id>{label}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+        </Show>
+    }
+}
+
+/// Where a delivery goes.
+#[component]
+fn DeliveryFields(fields: Fields) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="field">
+            <span>{move || i18n.recipient()}</span>
+            <input type="text" autocomplete="name" bind:value=fields.name />
+        </label>
+        <label class="field">
+            <span>{move || i18n.phone()}</span>
+            <input type="tel" autocomplete="tel" bind:value=fields.phone />
+        </label>
+        <label class="field">
+            <span>{move || i18n.address()}</span>
+            <input type="text" autocomplete="street-address" bind:value=fields.address />
+        </label>
     }
 }
 

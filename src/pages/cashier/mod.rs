@@ -115,8 +115,6 @@ fn refusal(i18n: I18n, error: &ApiError) -> String {
 #[component]
 fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = use_lang();
-    let client = StoredValue::new(expect_context::<Client>());
     let till = StoredValue::new(till);
     let sale = RwSignal::new(Sale::default());
     // Member codes handled here: the camera keeps seeing the one on her screen.
@@ -126,47 +124,11 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
     let restarts = decoder.with_value(Decoder::restarts);
     on_cleanup(move || decoder.with_value(Decoder::shut_down));
 
-    // Each answer is stamped with the customer it was asked for: `Sale` drops late ones.
-    let verify = Action::new_local(move |(turn, code): &(Turn, String)| {
-        let (turn, client, till) = (*turn, client.get_value(), till.get_value());
-        let request = VerifyRequest {
-            code: code.clone(),
-            store_id: till.store,
-            lines: Vec::new(),
-        };
-        async move {
-            let answer = client.verify_member_code(&till.key, &request).await;
-            let answer = answer.map_err(|error| refusal(i18n, &error));
-            sale.update(|sale| sale.checked(turn, answer));
-        }
-    });
-    let add_line = Action::new_local(move |(turn, code): &(Turn, String)| {
-        let (turn, code, client) = (*turn, code.clone(), client.get_value());
-        async move {
-            let Ok(found) = client.code(&code).await else {
-                return;
-            };
-            let Some(variant) = found.variant() else {
-                return;
-            };
-            let line = Line {
-                sku: variant.sku.clone(),
-                name: found.product.name.get(lang()).to_string(),
-                price: variant.price,
-                quantity: 1,
-            };
-            sale.update(|sale| sale.add(turn, line));
-        }
-    });
-    let purchase = Action::new_local(move |(turn, request): &(Turn, PurchaseRequest)| {
-        let (turn, request, till) = (*turn, request.clone(), till.get_value());
-        let client = client.get_value();
-        async move {
-            let answer = client.confirm_purchase(&till.key, &request).await;
-            let answer = answer.map_err(|error| refusal(i18n, &error));
-            sale.update(|sale| sale.confirmed(turn, answer));
-        }
-    });
+    let Requests {
+        verify,
+        add_line,
+        purchase,
+    } = Requests::new(till, sale);
     // Every reader ends here. `deliberate`: typed or a USB scanner, which mean it.
     let take = move |text: String, deliberate: bool| {
         let text = text.trim().to_string();
@@ -199,7 +161,7 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
             take(code, true);
         }
     });
-    let confirm = move |_| {
+    let confirm = move |()| {
         if let Some((turn, verification, lines)) = sale.try_update(Sale::confirm).flatten() {
             purchase.dispatch((
                 turn,
@@ -213,12 +175,6 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
     let lines = Signal::derive(move || sale.with(|sale| sale.lines.clone()));
     // The customer's part is drawn again only when she changes, not with every line.
     let customer = Memo::new(move |_| sale.with(|sale| sale.customer.clone()));
-    let typed = RwSignal::new(String::new());
-    let submit_typed = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        take(typed.get_untracked(), true);
-        typed.set(String::new());
-    };
 
     view! {
         <Viewfinder
@@ -227,48 +183,140 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
             paused=Signal::derive(move || customer.get() == Customer::Checking)
             restarts
         />
-        <form class="typed-code" on:submit=submit_typed>
-            <label for="till-code">{move || i18n.cashier_typed()}</label>
-            <div class="code-entry-row">
-                <input id="till-code" inputmode="numeric" autocomplete="off" bind:value=typed />
-                <button type="submit" class="button">{move || i18n.cashier_take()}</button>
-            </div>
-        </form>
-        <section class="customer" aria-live="polite">
-            {move || match customer.get() {
-                Customer::Waiting => view! {
-                    <p class="hint">{move || i18n.cashier_waiting()}</p>
-                }.into_any(),
-                Customer::Checking => view! {
-                    <p class="hint">{move || i18n.cashier_checking()}</p>
-                }.into_any(),
-                Customer::Refused(why) => view! {
-                    <p class="verdict refused" role="alert">{why}</p>
-                }.into_any(),
-                Customer::Verified(verified) => view! {
-                    <Member verified=*verified lines />
-                    <button type="button" class="button primary" on:click=confirm
-                        disabled=move || sale.with(|sale| sale.lines.is_empty() || sale.is_confirming())>
-                        {move || i18n.cashier_confirm()}
-                    </button>
-                }.into_any(),
-                Customer::Bought(purchase) => view! {
-                    <div class="verdict bought" role="status">
-                        <p>{i18n.cashier_bought(purchase.points_added, purchase.points)}</p>
-                        <p><Price amount=purchase.total /></p>
-                    </div>
-                    <button type="button" class="button" on:click=move |_| sale.update(Sale::next)>
-                        {move || i18n.cashier_next()}
-                    </button>
-                }.into_any(),
-            }}
-        </section>
+        <TypedCode take=Callback::new(move |code| take(code, true)) />
+        <CustomerPart customer sale lines confirm=Callback::new(confirm) />
         <button type="button" class="button" on:click=move |_| {
             storage::remove(KEY);
             on_change();
         }>
             {move || i18n.cashier_change()}
         </button>
+    }
+}
+
+/// The till's three requests. Each answer is stamped with the customer it was asked for:
+/// `Sale` drops late ones.
+#[derive(Clone, Copy)]
+struct Requests {
+    verify: Action<(Turn, String), ()>,
+    add_line: Action<(Turn, String), ()>,
+    purchase: Action<(Turn, PurchaseRequest), ()>,
+}
+
+impl Requests {
+    fn new(till: StoredValue<Till>, sale: RwSignal<Sale>) -> Requests {
+        let i18n = use_i18n();
+        let lang = use_lang();
+        let client = StoredValue::new(expect_context::<Client>());
+        let verify = Action::new_local(move |(turn, code): &(Turn, String)| {
+            let (turn, client, till) = (*turn, client.get_value(), till.get_value());
+            let request = VerifyRequest {
+                code: code.clone(),
+                store_id: till.store,
+                lines: Vec::new(),
+            };
+            async move {
+                let answer = client.verify_member_code(&till.key, &request).await;
+                let answer = answer.map_err(|error| refusal(i18n, &error));
+                sale.update(|sale| sale.checked(turn, answer));
+            }
+        });
+        let add_line = Action::new_local(move |(turn, code): &(Turn, String)| {
+            let (turn, code, client) = (*turn, code.clone(), client.get_value());
+            async move {
+                let Ok(found) = client.code(&code).await else {
+                    return;
+                };
+                let Some(variant) = found.variant() else {
+                    return;
+                };
+                let line = Line {
+                    sku: variant.sku.clone(),
+                    name: found.product.name.get(lang()).to_string(),
+                    price: variant.price,
+                    quantity: 1,
+                };
+                sale.update(|sale| sale.add(turn, line));
+            }
+        });
+        let purchase = Action::new_local(move |(turn, request): &(Turn, PurchaseRequest)| {
+            let (turn, request, till) = (*turn, request.clone(), till.get_value());
+            let client = client.get_value();
+            async move {
+                let answer = client.confirm_purchase(&till.key, &request).await;
+                let answer = answer.map_err(|error| refusal(i18n, &error));
+                sale.update(|sale| sale.confirmed(turn, answer));
+            }
+        });
+        Requests {
+            verify,
+            add_line,
+            purchase,
+        }
+    }
+}
+
+/// A code typed at the till (or from a scanner that types into the field).
+#[component]
+fn TypedCode(take: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        take.run(typed.get_untracked());
+        typed.set(String::new());
+    };
+    view! {
+    <form class="typed-code" on:submit=submit>
+        <label for="till-code">{move || i18n.cashier_typed()}</label>
+        <div class="code-entry-row">
+            <input id="till-code" inputmode="numeric" autocomplete="off" bind:value=typed />
+            <button type="submit" class="button">{move || i18n.cashier_take()}</button>
+        </div>
+    </form>
+    }
+}
+
+/// The customer at the till: waiting, being checked, refused, verified with her lines and the
+/// confirm button, or bought.
+#[component]
+fn CustomerPart(
+    customer: Memo<Customer>,
+    sale: RwSignal<Sale>,
+    lines: Signal<Vec<Line>>,
+    confirm: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+    <section class="customer" aria-live="polite">
+        {move || match customer.get() {
+            Customer::Waiting => view! {
+                <p class="hint">{move || i18n.cashier_waiting()}</p>
+            }.into_any(),
+            Customer::Checking => view! {
+                <p class="hint">{move || i18n.cashier_checking()}</p>
+            }.into_any(),
+            Customer::Refused(why) => view! {
+                <p class="verdict refused" role="alert">{why}</p>
+            }.into_any(),
+            Customer::Verified(verified) => view! {
+                <Member verified=*verified lines />
+                <button type="button" class="button primary" on:click=move |_| confirm.run(())
+                    disabled=move || sale.with(|sale| sale.lines.is_empty() || sale.is_confirming())>
+                    {move || i18n.cashier_confirm()}
+                </button>
+            }.into_any(),
+            Customer::Bought(purchase) => view! {
+                <div class="verdict bought" role="status">
+                    <p>{i18n.cashier_bought(purchase.points_added, purchase.points)}</p>
+                    <p><Price amount=purchase.total /></p>
+                </div>
+                <button type="button" class="button" on:click=move |_| sale.update(Sale::next)>
+                    {move || i18n.cashier_next()}
+                </button>
+            }.into_any(),
+        }}
+    </section>
     }
 }
 
