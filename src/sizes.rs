@@ -3,7 +3,7 @@
 //! remembering one is a single write with no reading or parsing.
 
 use crate::api::looks::{is_size, Sizes};
-use crate::api::{Category, Product};
+use crate::api::{Category, Product, Sku};
 use crate::storage;
 
 fn key(category: Category) -> String {
@@ -23,8 +23,8 @@ pub fn remembered() -> Sizes {
 
 /// Remembers the size of `sku` for its product's category. Not kept (storage off or full):
 /// the next look asks for her size again, nothing else is lost.
-pub fn remember(product: &Product, sku: &str) {
-    if let Some(variant) = product.variants.iter().find(|v| v.sku == sku) {
+pub fn remember(product: &Product, sku: &Sku) {
+    if let Some(variant) = product.variants.iter().find(|v| v.sku == *sku) {
         let _ = storage::write_text(&key(product.category), &variant.size);
     }
 }

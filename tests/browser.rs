@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use shopbag::api::{ApiError, Client, CodeKind, ErrorCode, Money};
+use shopbag::api::{ApiError, Client, CodeKind, ErrorCode, Money, Sku};
 use shopbag::components::{CodeEntry, Price, Translated};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -242,7 +242,8 @@ fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
     use shopbag::features::bag::device::{glance, load, store_ops, Loaded, Summary, STORAGE_KEY};
     let storage = window().local_storage().unwrap().unwrap();
     storage.remove_item(STORAGE_KEY).unwrap();
-    assert_eq!(glance().quantity("P0001-BLK-M"), Some(0));
+    let sku = Sku::from("P0001-BLK-M");
+    assert_eq!(glance().quantity(&sku), Some(0));
     let token = BagToken::from_bits(42);
     let op = Op {
         id: OpId::from_bits(1),
@@ -256,14 +257,14 @@ fn a_first_add_written_by_hand_starts_a_bag_the_bag_reads() {
         },
     };
     let step = Summary::Step {
-        sku: "P0001-BLK-M",
+        sku: &sku,
         quantity: 1,
         new_line: true,
     };
     let summary = store_ops(&[&op], Some(token.expose()), step).unwrap();
     assert!(summary.kept);
     assert_eq!(summary.lines, 1);
-    assert_eq!(summary.quantity("P0001-BLK-M"), Some(1));
+    assert_eq!(summary.quantity(&sku), Some(1));
     let Loaded::Fresh(saved) = load() else {
         panic!("the bag could not read what was written by hand");
     };
@@ -290,7 +291,9 @@ async fn the_chosen_store_is_kept_and_read_back() {
     );
     // A choice kept by an earlier release was the bare id: still her store, name to come.
     let storage = window().local_storage().unwrap().unwrap();
-    storage.set_item("shopbag.store", &stores[0].id).unwrap();
+    storage
+        .set_item("shopbag.store", stores[0].id.as_str())
+        .unwrap();
     let earlier = Here::from_device();
     assert_eq!(earlier.store_id(), Some(stores[0].id.clone()));
     assert_eq!(earlier.name(shopbag::api::Lang::En), None);
@@ -315,7 +318,7 @@ fn the_whole_bag_written_by_hand_reads_back_as_itself() {
             id: OpId::from_bits(n as u128 + 1),
             at: 1_793_000_000_000 + n as i64,
             change: Change::Add {
-                sku: sku.to_string(),
+                sku: (*sku).into(),
                 quantity: 1,
                 store: None,
                 note: Some(format!("note {n}")),
@@ -378,7 +381,7 @@ async fn a_change_the_device_could_not_store_is_stored_with_the_next() {
     let Loaded::Fresh(stored) = load() else {
         panic!("the stored bag reads");
     };
-    let skus: Vec<String> = stored.lines().into_iter().map(|l| l.sku).collect();
+    let skus: Vec<Sku> = stored.lines().into_iter().map(|l| l.sku).collect();
     assert_eq!(skus, [one.sku.clone(), two.sku.clone()]);
     storage.remove_item(STORAGE_KEY).unwrap();
 }
@@ -393,7 +396,7 @@ async fn one_unreadable_kept_product_leaves_the_others() {
     let first = client().search("").await.unwrap().remove(0);
     keep_product_json(&first.id, &client().product_json(&first.id).await.unwrap()).unwrap();
     let newer = js_sys::JSON::parse(r#"{"id":"P9999","category":"spacesuit"}"#).unwrap();
-    keep_product_json("P9999", &newer).unwrap();
+    keep_product_json(&"P9999".into(), &newer).unwrap();
     let kept = load_products();
     assert_eq!(kept.keys().collect::<Vec<_>>(), [&first.id]);
     storage.remove_item(PRODUCTS_KEY).unwrap();
@@ -432,7 +435,7 @@ fn an_operation_from_a_newer_release_leaves_the_bag_readable_and_stays_stored() 
     };
     assert_eq!(bag.token.as_deref(), Some(TOKEN));
     assert_eq!(bag.log.len(), 1);
-    assert_eq!(bag.lines()[0].sku, "P0001-BLK-M");
+    assert_eq!(bag.lines()[0].sku.as_str(), "P0001-BLK-M");
     save(&bag).unwrap();
     let text = storage.get_item(STORAGE_KEY).unwrap().unwrap();
     assert!(text.contains("gift_wrap"), "{text}");

@@ -13,6 +13,7 @@ use libfuzzer_sys::fuzz_target;
 use shopbag_api::bag::{
     Answer, BagState, Change, Intent, Op, OpId, OpLog, Outbox, Replica, Wait, MAX_LINES,
 };
+use shopbag_api::Sku;
 
 const TABS: usize = 3;
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -55,13 +56,14 @@ enum Kind {
 }
 
 /// Skus from a small pool, so operations meet on the same lines; the odd one too long or empty.
-fn sku(n: u8) -> String {
+fn sku(n: u8) -> Sku {
     match n {
         250 => String::new(),
         251 => "x".repeat(65),
         252..=255 => format!("SKU-{n}"),
         n => format!("SKU-{}", n % 8),
     }
+    .into()
 }
 
 fn text(n: u8) -> String {
@@ -80,7 +82,7 @@ impl OpSeed {
             } => Change::Add {
                 sku,
                 quantity: *quantity,
-                store: store.map(|s| format!("store-{}", s % 3)),
+                store: store.map(|s| format!("store-{}", s % 3).into()),
                 note: note.map(text),
                 intent: waiting.map(|w| {
                     if w {

@@ -18,7 +18,7 @@ use shopbag_api::promotions::{
     lowered_now, quote, unit_price, Calendar, Coupon, EventPrice, Offer, Phase, PhaseKind,
     PriceRule, PricedLine, Promotion, Timestamp,
 };
-use shopbag_api::Money;
+use shopbag_api::{Money, Sku};
 
 const MOST_FEN: i64 = 10_000_000_000;
 /// Around now, within a few years either way: where festivals and coupons are.
@@ -117,14 +117,14 @@ fn promotion(u: &mut Unstructured, n: usize) -> arbitrary::Result<Promotion> {
 
 struct Bag {
     calendar: Calendar,
-    skus: Vec<String>,
+    skus: Vec<Sku>,
     lines: Vec<(usize, Category, Money, u32, bool)>,
     coupons: Vec<Coupon>,
     now: Timestamp,
 }
 
 fn bag(u: &mut Unstructured) -> arbitrary::Result<Bag> {
-    let skus: Vec<String> = (0..6).map(|i| format!("SKU-{i}")).collect();
+    let skus: Vec<Sku> = (0..6).map(|i| format!("SKU-{i}").into()).collect();
     let mut calendar = Calendar::default();
     for n in 0..u.int_in_range(0..=3)? {
         calendar.promotions.push(promotion(u, n)?);

@@ -107,7 +107,7 @@ pub fn read(value: &JsValue) -> Option<Calendar> {
         promotions: items(value, "promotions", promotion),
         event_prices: items(value, "event_prices", |e| {
             Some(EventPrice {
-                sku: text(e, "sku")?,
+                sku: text(e, "sku")?.into(),
                 promotion: text(e, "promotion")?,
                 phase: kind(e, "phase")?,
                 price: money(e, "price")?,

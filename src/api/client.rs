@@ -17,14 +17,15 @@ use shopbag_api::member::{
 use shopbag_api::promotions::Calendar;
 use shopbag_api::reminders::{Reminder, ReminderRequest, RemindersResponse};
 use shopbag_api::{
-    CodeMatch, ErrorResponse, Order, OrderRequest, Product, ProductSummary, Store, API_PREFIX,
+    CodeMatch, ErrorResponse, Order, OrderRequest, Product, ProductId, ProductSummary, Sku, Store,
+    StoreId, API_PREFIX,
 };
 use wasm_bindgen::JsValue;
 
 /// What a look completes: the product on screen, or the bag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LooksOf {
-    Product(String),
+    Product(ProductId),
     Bag,
 }
 
@@ -68,13 +69,14 @@ impl Client {
         Ok((found, answer))
     }
 
-    pub async fn product(&self, id: &str) -> Result<Product, ApiError> {
-        self.get(&format!("/products/{}", encode(id))).await
+    pub async fn product(&self, id: &ProductId) -> Result<Product, ApiError> {
+        self.get(&format!("/products/{}", encode(id.as_str())))
+            .await
     }
 
     /// [`Client::product`] as the JSON the API sent, to keep on the device as it came.
-    pub async fn product_json(&self, id: &str) -> Result<JsValue, ApiError> {
-        let request = Request::get(&self.url(&format!("/products/{}", encode(id))));
+    pub async fn product_json(&self, id: &ProductId) -> Result<JsValue, ApiError> {
+        let request = Request::get(&self.url(&format!("/products/{}", encode(id.as_str()))));
         send_json(request, None::<&()>).await
     }
 
@@ -85,16 +87,16 @@ impl Client {
         &self,
         of: &LooksOf,
         sizes: &Sizes,
-        store: Option<&str>,
+        store: Option<&StoreId>,
         token: Option<&BagToken>,
     ) -> Result<(LooksResponse, JsValue), ApiError> {
         let mut path = match of {
-            LooksOf::Product(id) => format!("/looks?product={}", encode(id)),
+            LooksOf::Product(id) => format!("/looks?product={}", encode(id.as_str())),
             LooksOf::Bag => "/looks?bag".to_string(),
         };
         path.push_str(&format!("&sizes={}", encode(&sizes.to_wire())));
         if let Some(store) = store {
-            path.push_str(&format!("&store={}", encode(store)));
+            path.push_str(&format!("&store={}", encode(store.as_str())));
         }
         let mut request = Request::get(&self.url(&path));
         if let Some(token) = token {
@@ -130,7 +132,8 @@ impl Client {
     }
 
     /// The shopping festivals' calendar, with the event prices of `skus`.
-    pub async fn promotions(&self, skus: &[String]) -> Result<Calendar, ApiError> {
+    pub async fn promotions(&self, skus: &[Sku]) -> Result<Calendar, ApiError> {
+        let skus: Vec<&str> = skus.iter().map(Sku::as_str).collect();
         let path = format!("/promotions?skus={}", encode(&skus.join(",")));
         let answer = send_json(Request::get(&self.url(&path)), None::<&()>).await?;
         super::calendar::read(&answer)

@@ -4,7 +4,7 @@
 //! A plain `img` with fixed attributes; a screen whose colour changes draws it again. (A
 //! component with reactive attributes weighed several KB in the first load of every screen.)
 
-use crate::api::{Lang, Product, PICTURE_HEIGHT, PICTURE_WIDTH};
+use crate::api::{ColourCode, Lang, Product, PICTURE_HEIGHT, PICTURE_WIDTH};
 use leptos::prelude::*;
 
 /// When to fetch a picture.
@@ -20,7 +20,7 @@ pub enum Load {
 /// `lang`: "Wool coat, camel". `class` sizes it for the screen (`picture-small` in lists).
 pub fn picture(
     product: &Product,
-    colour: &str,
+    colour: &ColourCode,
     lang: Lang,
     load: Load,
     class: &str,

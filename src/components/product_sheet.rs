@@ -3,7 +3,7 @@
 //! she stands in, which stores there are, and what adding does.
 
 use crate::api::bag::Intent;
-use crate::api::{CodeMatch, Product, Store, Variant};
+use crate::api::{CodeMatch, ColourCode, Product, Sku, Store, StoreId, Variant};
 use crate::components::{picture, use_lang, Load, Price};
 use crate::i18n::*;
 use crate::route::Route;
@@ -12,8 +12,8 @@ use leptos::prelude::*;
 /// Her choice, for the bag: the variant, the store she stands in, and why she keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewLine {
-    pub sku: String,
-    pub store: Option<String>,
+    pub sku: Sku,
+    pub store: Option<StoreId>,
     pub intent: Option<Intent>,
 }
 
@@ -32,7 +32,7 @@ pub enum Added {
 pub fn ProductSheet(
     found: CodeMatch,
     /// The store she stands in.
-    here: Signal<Option<String>>,
+    here: Signal<Option<StoreId>>,
     /// Every store, for the stock list.
     stores: Signal<Vec<Store>>,
     /// What "add to bag" does with her choice; it reports how that went in `added`.
@@ -46,8 +46,7 @@ pub fn ProductSheet(
     let colour = RwSignal::new(
         scanned
             .as_ref()
-            .map(|v| v.colour.clone())
-            .unwrap_or_default(),
+            .map_or_else(|| ColourCode::from(""), |v| v.colour.clone()),
     );
     let size = RwSignal::new(scanned.map(|v| v.size).unwrap_or_default());
     let variant =
@@ -78,7 +77,7 @@ pub fn ProductSheet(
 }
 
 #[component]
-fn ColourChoice(product: StoredValue<Product>, colour: RwSignal<String>) -> impl IntoView {
+fn ColourChoice(product: StoredValue<Product>, colour: RwSignal<ColourCode>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let colours = product.with_value(|p| p.colours.clone());
@@ -114,9 +113,9 @@ fn ColourChoice(product: StoredValue<Product>, colour: RwSignal<String>) -> impl
 #[component]
 fn SizeChoice(
     product: StoredValue<Product>,
-    colour: RwSignal<String>,
+    colour: RwSignal<ColourCode>,
     size: RwSignal<String>,
-    here: Signal<Option<String>>,
+    here: Signal<Option<StoreId>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sizes = product.with_value(|p| p.sizes.clone());
@@ -161,7 +160,7 @@ fn SizeChoice(
 #[component]
 fn StockList(
     variant: Variant,
-    here: Signal<Option<String>>,
+    here: Signal<Option<StoreId>>,
     stores: Signal<Vec<Store>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -223,7 +222,7 @@ fn StockList(
 #[component]
 fn AddToBag(
     variant: Memo<Option<Variant>>,
-    here: Signal<Option<String>>,
+    here: Signal<Option<StoreId>>,
     on_add: Callback<NewLine>,
     added: RwSignal<Added>,
 ) -> impl IntoView {
@@ -239,7 +238,7 @@ fn AddToBag(
             return;
         };
         let store = here.get_untracked();
-        let intent = Intent::for_new_line(&variant, store.as_deref(), waiting.get_untracked());
+        let intent = Intent::for_new_line(&variant, store.as_ref(), waiting.get_untracked());
         on_add.run(NewLine {
             sku: variant.sku,
             store,

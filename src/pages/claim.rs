@@ -4,7 +4,7 @@
 
 use crate::api::bag::Line;
 use crate::api::handoff::ClaimCode;
-use crate::api::{product_id_of, ApiError, Client, ErrorCode, Fetch, Product};
+use crate::api::{product_id_of, ApiError, Client, ErrorCode, Fetch, Product, Sku};
 use crate::components::{use_lang, Skeleton};
 use crate::features::bag::use_bag;
 use crate::i18n::*;
@@ -112,7 +112,7 @@ fn OfferedLine(line: Line) -> impl IntoView {
     let lang = use_lang();
     let client = expect_context::<Client>();
     let product = Fetch::new({
-        let id = product_id_of(&line.sku).to_string();
+        let id = product_id_of(&line.sku);
         move || {
             let (client, id) = (client.clone(), id.clone());
             async move { client.product(&id).await }
@@ -124,23 +124,23 @@ fn OfferedLine(line: Line) -> impl IntoView {
             p.and_then(|p| p.as_ref().ok())
                 .map(|p| described(p, &sku, lang()))
         });
-        let (name, variant) = found.unwrap_or_else(|| (sku.clone(), String::new()));
+        let (name, variant) = found.unwrap_or_else(|| (sku.to_string(), String::new()));
         i18n.claim_line(name, variant, quantity.to_string())
     };
     view! { <li>{text}</li> }
 }
 
 /// The product's name and the variant's colour and size.
-fn described(product: &Product, sku: &str, lang: crate::api::Lang) -> (String, String) {
+fn described(product: &Product, sku: &Sku, lang: crate::api::Lang) -> (String, String) {
     let name = product.name.get(lang).to_string();
     let variant = product
         .variants
         .iter()
-        .find(|v| v.sku == sku)
+        .find(|v| v.sku == *sku)
         .map(|v| {
             let colour = product
                 .colour(&v.colour)
-                .map_or_else(|| v.colour.clone(), |c| c.name.get(lang).to_string());
+                .map_or_else(|| v.colour.to_string(), |c| c.name.get(lang).to_string());
             format!("{colour} / {}", v.size)
         })
         .unwrap_or_default();

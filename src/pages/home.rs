@@ -1,6 +1,6 @@
 //! The start page: enter a code or search, and pick the store you are standing in.
 
-use crate::api::{Client, Fetch, Store};
+use crate::api::{Client, Fetch, Store, StoreId};
 use crate::components::{
     use_lang, ApiProblem, CodeEntry, LazyScreen, Price, ScreenFetch, Skeleton,
 };
@@ -21,7 +21,7 @@ enum Location {
     NotAsked,
     /// Refused, unavailable, or the locating code could not be fetched.
     Unavailable,
-    Nearest(String),
+    Nearest(StoreId),
 }
 
 #[component]
@@ -178,7 +178,7 @@ fn StoreCard(store: Store) -> impl IntoView {
     let chosen = StoredValue::new(store.clone());
     let is_here = {
         let id = id.clone();
-        Memo::new(move |_| here.store_id().as_deref() == Some(id.as_str()))
+        Memo::new(move |_| here.store_id().as_ref() == Some(&id))
     };
     let hours = store.opening_hours.clone();
     let store_for_name = store.clone();

@@ -67,7 +67,7 @@ fn Confirmation(
         Fulfilment::Pickup { store_id } => {
             let store = stores
                 .find(store_id)
-                .map_or_else(|| store_id.clone(), |s| s.name.get(lang()).to_string());
+                .map_or_else(|| store_id.to_string(), |s| s.name.get(lang()).to_string());
             i18n.order_pickup_at(store).to_string()
         }
         Fulfilment::Delivery { address } => i18n.order_delivery_to(&address.name, &address.address),

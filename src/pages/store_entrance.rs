@@ -18,7 +18,7 @@ pub fn StoreEntrance(store: String) -> impl IntoView {
     // Whether the list has arrived with this store in it: `None` while it is on its way.
     let known = move || {
         let list = stores.answer()?.ok()?;
-        Some(wanted.with_value(|id| list.into_iter().find(|s| s.id == *id)))
+        Some(wanted.with_value(|id| list.into_iter().find(|s| s.id.as_str() == id)))
     };
     Effect::new(move |_| {
         if let Some(Some(store)) = known() {

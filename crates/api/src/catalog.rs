@@ -1,6 +1,6 @@
 //! Stores, products, variants and stock as the API serves them.
 
-use crate::{CodeKind, Money};
+use crate::{CodeKind, ColourCode, Money, ProductId, Sku, StoreId};
 use serde::{Deserialize, Serialize};
 
 /// The two languages the app speaks.
@@ -46,7 +46,8 @@ pub struct GeoPoint {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Store {
     /// Stable slug, e.g. `sh-jingan`; also what a store's entrance QR names.
-    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: StoreId,
     pub name: Localized,
     pub address: Localized,
     /// Local time (Asia/Shanghai), e.g. `10:00–22:00`.
@@ -106,7 +107,8 @@ impl Category {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Colour {
     /// Short code used in SKUs, e.g. `BLK`.
-    pub code: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: ColourCode,
     pub name: Localized,
     /// Swatch colour, `#rrggbb`.
     pub hex: String,
@@ -115,7 +117,8 @@ pub struct Colour {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreStock {
-    pub store_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub store_id: StoreId,
     pub quantity: u32,
 }
 
@@ -124,9 +127,11 @@ pub struct StoreStock {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
     /// `<product id>-<colour code>-<size>`, e.g. `P0001-BLK-M` (see [`product_id_of`]).
-    pub sku: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     /// A `Colour::code` of the product.
-    pub colour: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub colour: ColourCode,
     pub size: String,
     /// The GS1 EAN-13 printed on the tag.
     pub ean13: String,
@@ -139,24 +144,26 @@ pub struct Variant {
 }
 
 impl Variant {
-    pub fn stock_in(&self, store_id: &str) -> u32 {
+    pub fn stock_in(&self, store_id: &StoreId) -> u32 {
         self.store_stock
             .iter()
-            .find(|s| s.store_id == store_id)
+            .find(|s| s.store_id == *store_id)
             .map_or(0, |s| s.quantity)
     }
 }
 
 /// The product a sku belongs to: skus start with their product id.
-pub fn product_id_of(sku: &str) -> &str {
-    sku.split('-').next().unwrap_or(sku)
+pub fn product_id_of(sku: &Sku) -> ProductId {
+    let sku = sku.as_str();
+    ProductId::from(sku.split('-').next().unwrap_or(sku))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     /// e.g. `P0001`.
-    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ProductId,
     pub name: Localized,
     pub brand: String,
     pub category: Category,
@@ -179,7 +186,7 @@ pub const PICTURE_HEIGHT: u32 = 300;
 /// The address of a product's picture in one colour, e.g.
 /// `/api/v1/pictures/1/P0001-BLK-1b1b1b.svg`. The colour's hex is part of it: a colour that
 /// changes gets a new address, so what one address shows never changes.
-pub fn picture_path(product_id: &str, colour: &Colour) -> String {
+pub fn picture_path(product_id: &ProductId, colour: &Colour) -> String {
     let hex = colour.hex.trim_start_matches('#').to_ascii_lowercase();
     format!(
         "{}/pictures/{PICTURE_STYLE}/{product_id}-{}-{hex}.svg",
@@ -190,19 +197,19 @@ pub fn picture_path(product_id: &str, colour: &Colour) -> String {
 
 impl Product {
     /// Its picture in `colour` (a colour code); the first colour's for an unknown one.
-    pub fn picture(&self, colour: &str) -> Option<String> {
+    pub fn picture(&self, colour: &ColourCode) -> Option<String> {
         let colour = self.colour(colour).or(self.colours.first())?;
         Some(picture_path(&self.id, colour))
     }
 
-    pub fn variant(&self, colour: &str, size: &str) -> Option<&Variant> {
+    pub fn variant(&self, colour: &ColourCode, size: &str) -> Option<&Variant> {
         self.variants
             .iter()
-            .find(|v| v.colour == colour && v.size == size)
+            .find(|v| v.colour == *colour && v.size == size)
     }
 
-    pub fn colour(&self, code: &str) -> Option<&Colour> {
-        self.colours.iter().find(|c| c.code == code)
+    pub fn colour(&self, code: &ColourCode) -> Option<&Colour> {
+        self.colours.iter().find(|c| c.code == *code)
     }
 }
 
@@ -210,7 +217,8 @@ impl Product {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductSummary {
-    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ProductId,
     pub name: Localized,
     pub brand: String,
     pub category: Category,
@@ -227,7 +235,8 @@ pub struct CodeMatch {
     /// The code as normalised (GTIN-14 digits).
     pub gtin: String,
     pub kind: CodeKind,
-    pub sku: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     pub product: Product,
 }
 
@@ -262,8 +271,10 @@ impl ResolveRequest {
 pub struct ResolvedCode {
     pub code: String,
     /// Set when the code names a variant.
-    pub sku: Option<String>,
-    pub product_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub sku: Option<Sku>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub product_id: Option<ProductId>,
     /// Set when it does not: the same body a single lookup would answer with.
     pub error: Option<crate::ErrorBody>,
 }

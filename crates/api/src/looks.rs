@@ -16,7 +16,7 @@
 //!   "The same kind" is the same part of the body: a knit's look suits a T-shirt.
 //!   A product shows in one look only, the best.
 
-use crate::{Category, Localized, Money, Product, Variant};
+use crate::{Category, ColourCode, Localized, Money, Product, ProductId, Sku, StoreId, Variant};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,10 +47,12 @@ pub struct LookItem {
     /// As `GET /products/{id}` answers it.
     pub product: Product,
     /// The `Colour::code` to show: the first one that can be had in her size.
-    pub colour: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub colour: ColourCode,
     /// Her size in this category, when known; then `sku` is the variant to add.
     pub size: Option<String>,
-    pub sku: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub sku: Option<Sku>,
     pub price: Money,
     pub source: Source,
 }
@@ -63,7 +65,10 @@ pub enum Source {
     /// In the store she stands in.
     Here,
     /// In these other stores.
-    Stores { stores: Vec<String> },
+    Stores {
+        #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+        stores: Vec<StoreId>,
+    },
     /// Delivered from the online stock.
     Online,
 }
@@ -152,19 +157,19 @@ pub fn is_size(text: &str) -> bool {
 pub struct StyledLook {
     pub id: String,
     pub name: Localized,
-    pub items: Vec<(String, Category)>,
+    pub items: Vec<(ProductId, Category)>,
 }
 
 /// What the suggestions are about: the product she looks at, or her bag.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Wearer {
     /// The products to dress around (the one on screen, or every product in the bag).
-    pub holds: Vec<(String, Category)>,
+    pub holds: Vec<(ProductId, Category)>,
     /// Products in her bag: never suggested.
-    pub owns: BTreeSet<String>,
+    pub owns: BTreeSet<ProductId>,
     pub sizes: Sizes,
     /// The store she stands in.
-    pub here: Option<String>,
+    pub here: Option<StoreId>,
 }
 
 impl Wearer {
@@ -216,11 +221,11 @@ pub fn candidates<'a>(looks: &'a [StyledLook], wearer: &Wearer) -> Vec<&'a Style
 }
 
 /// Where `variant` can be had; `None` when nowhere.
-fn source(variant: &Variant, here: Option<&str>) -> Option<Source> {
+fn source(variant: &Variant, here: Option<&StoreId>) -> Option<Source> {
     if here.is_some_and(|here| variant.stock_in(here) > 0) {
         return Some(Source::Here);
     }
-    let stores: Vec<String> = variant
+    let stores: Vec<StoreId> = variant
         .store_stock
         .iter()
         .filter(|s| s.quantity > 0)
@@ -239,7 +244,7 @@ fn source(variant: &Variant, here: Option<&str>) -> Option<Source> {
 /// (the product's colour order breaks ties); `None` when it cannot be had in her size.
 fn item(product: &Product, wearer: &Wearer) -> Option<LookItem> {
     let size = wearer.sizes.get(product.category);
-    let here = wearer.here.as_deref();
+    let here = wearer.here.as_ref();
     let (variant, source) = product
         .variants
         .iter()
@@ -264,10 +269,10 @@ fn item(product: &Product, wearer: &Wearer) -> Option<LookItem> {
 pub fn complete<'a>(
     looks: &[&StyledLook],
     wearer: &Wearer,
-    product: impl Fn(&str) -> Option<&'a Product>,
+    product: impl Fn(&ProductId) -> Option<&'a Product>,
 ) -> Vec<Look> {
     let dressed = wearer.dressed();
-    let mut shown: BTreeSet<String> = BTreeSet::new();
+    let mut shown: BTreeSet<ProductId> = BTreeSet::new();
     let mut ranked: Vec<(usize, usize, Look)> = Vec::new();
     for (rank, look) in looks.iter().enumerate() {
         let items: Vec<LookItem> = look

@@ -4,7 +4,7 @@ mod draft;
 
 pub use draft::{DraftProblem, OrderDraft, OrderMethod};
 
-use crate::{Localized, Money};
+use crate::{Localized, Money, ProductId, Sku, StoreId};
 use serde::{Deserialize, Serialize};
 
 /// Where the order goes.
@@ -15,7 +15,10 @@ pub enum Fulfilment {
     /// Shipped from online stock.
     Delivery { address: DeliveryAddress },
     /// Reserved in a store that has every line in stock.
-    Pickup { store_id: String },
+    Pickup {
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        store_id: StoreId,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,16 +35,18 @@ pub struct DeliveryAddress {
 pub struct OrderRequest {
     /// Skus of lines in the bag, each once (not said in the schema: 422); each is ordered in the
     /// bag line's quantity.
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
-    pub skus: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, min_items = 1, max_items = 200))]
+    pub skus: Vec<Sku>,
     pub fulfilment: Fulfilment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
-    pub sku: String,
-    pub product_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub product_id: ProductId,
     pub name: Localized,
     pub colour: Localized,
     pub size: String,

@@ -22,7 +22,7 @@ pub mod ics;
 
 pub use crate::time::Timestamp;
 use crate::time::SECOND_MS;
-use crate::{Category, Localized, Money};
+use crate::{Category, Localized, Money, Sku};
 use serde::{Deserialize, Serialize};
 
 /// A festival's phases. They may overlap: the main day falls inside final payment.
@@ -255,7 +255,8 @@ impl Calendar {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventPrice {
-    pub sku: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     pub promotion: String,
     pub phase: PhaseKind,
     pub price: Money,
@@ -276,7 +277,7 @@ pub struct Coupon {
 /// A bag line as the engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PricedLine<'a> {
-    pub sku: &'a str,
+    pub sku: &'a Sku,
     pub category: Category,
     pub list_price: Money,
     /// Event prices to look in: the line's own are those with its sku.
@@ -336,7 +337,7 @@ pub fn unit_price(promotion: Option<&Promotion>, line: &PricedLine, now: Timesta
     let event = line
         .event_prices
         .iter()
-        .filter(|e| e.sku == line.sku && e.promotion == promotion.id)
+        .filter(|e| e.sku == *line.sku && e.promotion == promotion.id)
         .filter(|e| promotion.is_on(e.phase, now))
         .map(|e| e.price);
     let percent = promotion
@@ -360,7 +361,7 @@ pub fn lowered_now<'a>(
     calendar: &Calendar,
     lines: &[PricedLine<'a>],
     now: Timestamp,
-) -> Vec<&'a str> {
+) -> Vec<&'a Sku> {
     let promotion = calendar.current(now);
     let threshold = promotion.is_some_and(|p| p.threshold_on(now));
     lines

@@ -2,7 +2,7 @@
 //! price drops. The server keeps them per bag (so they survive a change of device) and decides
 //! when each is due from its own data; the app tells her on every channel it has.
 
-use crate::{Localized, Money, Timestamp};
+use crate::{Localized, Money, Sku, StoreId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// At most this many reminders per bag (three kinds for each of its lines).
@@ -45,11 +45,13 @@ impl ReminderKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderRequest {
-    pub sku: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     pub kind: ReminderKind,
     /// The store she stands in, for a restock there.
     #[serde(default)]
-    pub store: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub store: Option<StoreId>,
 }
 
 /// What happened, once a reminder is due.
@@ -70,11 +72,13 @@ pub struct Due {
 pub struct Reminder {
     /// The bag's own numbering: another bag's reminder is not found by its id.
     pub id: i64,
-    pub sku: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     /// The product's name, so that any screen can say what the reminder is about.
     pub name: Localized,
     pub kind: ReminderKind,
-    pub store: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub store: Option<StoreId>,
     /// For a festival start: when it is.
     pub expected: Option<Timestamp>,
     /// Set by the server once what she asked for happened.

@@ -114,7 +114,7 @@ fn play(actions: &[Action]) -> (Vec<OpLog>, Vec<Op>) {
             ),
             Action::Remove { device, sku } => {
                 last_removal[*device] = Some(id.clone());
-                let observed = logs[*device].live_adds(SKUS[*sku]);
+                let observed = logs[*device].live_adds(&SKUS[*sku].into());
                 (
                     *device,
                     Change::Remove {
@@ -225,6 +225,6 @@ proptest! {
         script.extend(later.into_iter().filter(|a| !resurrecting(a)));
         let (logs, _) = play(&script);
         let all = everything(&logs);
-        prop_assert!(all.lines().iter().all(|line| line.sku != SKUS[sku]));
+        prop_assert!(all.lines().iter().all(|line| line.sku.as_str() != SKUS[sku]));
     }
 }

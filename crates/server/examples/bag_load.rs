@@ -20,7 +20,7 @@
 use clap::Parser;
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagToken, OpId};
-use shopbag_api::{Product, ProductSummary, Store};
+use shopbag_api::{Product, ProductSummary, Sku, Store, StoreId};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -138,7 +138,7 @@ fn servers(args: &Args) -> Vec<Server> {
 
 /// The skus to load the server with and the first store: with `stocked`, only skus with at least
 /// that many units in that store.
-async fn catalogue(server: &Server, stocked: Option<u32>) -> (Vec<String>, Option<String>) {
+async fn catalogue(server: &Server, stocked: Option<u32>) -> (Vec<Sku>, Option<StoreId>) {
     let fail = |error: String| -> ! {
         eprintln!("bag_load: cannot read the catalogue: {error}");
         std::process::exit(1)
@@ -176,7 +176,7 @@ async fn catalogue(server: &Server, stocked: Option<u32>) -> (Vec<String>, Optio
 }
 
 /// One `add` of `sku` to a bag, as the app sends it.
-fn add(sku: &str, quantity: u8, store: Option<&str>) -> Value {
+fn add(sku: &Sku, quantity: u8, store: Option<&StoreId>) -> Value {
     json!({"ops": [{
         "id": OpId::from_bits(random_u128()).as_str(),
         "at": std::time::SystemTime::now()
@@ -192,7 +192,11 @@ fn add(sku: &str, quantity: u8, store: Option<&str>) -> Value {
 
 /// An order of a fresh bag's one line of `sku`, picked up in `store`: its status, and when the
 /// order itself (not the add before it) was sent.
-async fn order(server: &Server, sku: &str, store: Option<&str>) -> reqwest::Result<(u16, Instant)> {
+async fn order(
+    server: &Server,
+    sku: &Sku,
+    store: Option<&StoreId>,
+) -> reqwest::Result<(u16, Instant)> {
     let token = BagToken::from_bits(random_u128()).expose().to_string();
     let added = server
         .post("/api/v1/bag/ops", &token, &[], &add(sku, 1, store))
@@ -222,9 +226,9 @@ fn random_u128() -> u128 {
 
 /// What every request draws from.
 struct Load {
-    skus: Vec<String>,
+    skus: Vec<Sku>,
     /// The first store, where adds and orders pick up.
-    store: Option<String>,
+    store: Option<StoreId>,
     /// The bags' tokens (unused with `orders`, where each order has a fresh bag).
     tokens: Vec<String>,
     orders: bool,
@@ -278,7 +282,7 @@ async fn one(
 ) -> Outcome {
     let token = &load.tokens[(pick % load.tokens.len() as u128) as usize];
     let sku = &load.skus[((pick >> 64) % load.skus.len() as u128) as usize];
-    let store = load.store.as_deref();
+    let store = load.store.as_ref();
     let mut sent = Instant::now();
     // The client times out each request on its own; this timeout over the whole attempt gives
     // an order's add and the order one budget between them, as `--timeout-ms` always has.

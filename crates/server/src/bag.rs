@@ -14,6 +14,7 @@ use shopbag_api::bag::{
     BagError, BagState, BagToken, Change, Op, OpId, OpLog, COMPACTION_HORIZON_MS, MAX_KEPT_OPS,
     MAX_OPS_PER_BATCH,
 };
+use shopbag_api::Sku;
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::{BTreeSet, HashSet};
 
@@ -133,14 +134,14 @@ pub async fn append(conn: &mut AnyConnection, bag: &BagKey, ops: &[&Op]) -> Resu
 }
 
 /// The skus a batch names (restores name none).
-fn skus(batch: &[Op]) -> BTreeSet<&str> {
+fn skus(batch: &[Op]) -> BTreeSet<&Sku> {
     batch
         .iter()
         .filter_map(|op| match &op.change {
             Change::Add { sku, .. }
             | Change::SetQuantity { sku, .. }
             | Change::SetNote { sku, .. }
-            | Change::Remove { sku, .. } => Some(sku.as_str()),
+            | Change::Remove { sku, .. } => Some(sku),
             Change::Restore { .. } => None,
         })
         .collect()
@@ -149,8 +150,8 @@ fn skus(batch: &[Op]) -> BTreeSet<&str> {
 /// Of `skus`, those that are not a variant in the catalogue.
 pub(crate) async fn unknown_skus(
     pool: &AnyPool,
-    skus: &BTreeSet<&str>,
-) -> Result<Vec<String>, AppError> {
+    skus: &BTreeSet<&Sku>,
+) -> Result<Vec<Sku>, AppError> {
     if skus.is_empty() {
         return Ok(Vec::new());
     }
@@ -160,8 +161,8 @@ pub(crate) async fn unknown_skus(
     let known: HashSet<String> = known.into_iter().map(|(sku,)| sku).collect();
     Ok(skus
         .iter()
-        .filter(|sku| !known.contains(**sku))
-        .map(|sku| sku.to_string())
+        .filter(|sku| !known.contains(sku.as_str()))
+        .map(|sku| (*sku).clone())
         .collect())
 }
 

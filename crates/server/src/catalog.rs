@@ -2,8 +2,8 @@
 
 use crate::db::Statement;
 use shopbag_api::{
-    Category, Colour, GeoPoint, Localized, Money, Product, ProductSummary, Store, StoreStock,
-    Variant,
+    Category, Colour, GeoPoint, Localized, Money, Product, ProductId, ProductSummary, Sku, Store,
+    StoreId, StoreStock, Variant,
 };
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::HashMap;
@@ -23,7 +23,7 @@ struct StoreRow {
 impl From<StoreRow> for Store {
     fn from(row: StoreRow) -> Store {
         Store {
-            id: row.id,
+            id: row.id.into(),
             name: Localized::new(row.name_zh, row.name_en),
             address: Localized::new(row.address_zh, row.address_en),
             opening_hours: row.opening_hours,
@@ -45,9 +45,9 @@ pub async fn stores(pool: &AnyPool) -> Result<Vec<Store>, sqlx::Error> {
     Ok(rows.into_iter().map(Store::from).collect())
 }
 
-pub async fn store(pool: &AnyPool, id: &str) -> Result<Option<Store>, sqlx::Error> {
+pub async fn store(pool: &AnyPool, id: &StoreId) -> Result<Option<Store>, sqlx::Error> {
     let row: Option<StoreRow> = sqlx::query_as(&format!("{STORE_COLUMNS} WHERE id = $1"))
-        .bind(id)
+        .bind(id.as_str())
         .fetch_optional(pool)
         .await?;
     Ok(row.map(Store::from))
@@ -87,7 +87,7 @@ struct ColourRow {
 impl From<ColourRow> for Colour {
     fn from(row: ColourRow) -> Colour {
         Colour {
-            code: row.code,
+            code: row.code.into(),
             name: Localized::new(row.name_zh, row.name_en),
             hex: row.hex,
         }
@@ -106,9 +106,9 @@ struct VariantRow {
 }
 
 /// One product with every variant, and stock in every store (0 where it has none).
-pub async fn product(pool: &AnyPool, id: &str) -> Result<Option<Product>, sqlx::Error> {
+pub async fn product(pool: &AnyPool, id: &ProductId) -> Result<Option<Product>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    product_on(&mut conn, id).await
+    product_on(&mut conn, id.as_str()).await
 }
 
 async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product>, sqlx::Error> {
@@ -163,7 +163,7 @@ async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product
             let store_stock = store_ids
                 .iter()
                 .map(|(store_id,)| StoreStock {
-                    store_id: store_id.clone(),
+                    store_id: store_id.clone().into(),
                     quantity: count(
                         on_hand
                             .get(&(v.sku.clone(), store_id.clone()))
@@ -173,8 +173,8 @@ async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product
                 })
                 .collect();
             Variant {
-                sku: v.sku,
-                colour: v.colour,
+                sku: v.sku.into(),
+                colour: v.colour.into(),
                 size: v.size,
                 ean13: v.ean13,
                 in_store_code: v.in_store_code,
@@ -186,7 +186,7 @@ async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product
         .collect();
     Ok(Some(Product {
         price: variants.iter().map(|v| v.price).min().unwrap_or_default(),
-        id: row.id,
+        id: row.id.into(),
         name: Localized::new(row.name_zh, row.name_en),
         brand: row.brand,
         category: category(&row.category)?,
@@ -284,7 +284,7 @@ pub async fn search(pool: &AnyPool, search: &Search) -> Result<Vec<ProductSummar
             Ok(ProductSummary {
                 colours: colours.remove(&row.id).unwrap_or_default(),
                 category: category(&row.category)?,
-                id: row.id,
+                id: row.id.into(),
                 name: Localized::new(row.name_zh, row.name_en),
                 brand: row.brand,
                 price: Money::fen(row.price.unwrap_or_default()),
@@ -297,8 +297,10 @@ pub async fn search(pool: &AnyPool, search: &Search) -> Result<Vec<ProductSummar
 /// The variant a GTIN names, as stored in the `codes` table.
 #[derive(Debug, Clone, FromRow)]
 pub struct CodeRow {
-    pub sku: String,
-    pub product_id: String,
+    #[sqlx(try_from = "String")]
+    pub sku: Sku,
+    #[sqlx(try_from = "String")]
+    pub product_id: ProductId,
     /// As printed on the tag: `ean13`, `upc_a`, `ean8` or `in_store`.
     pub kind: String,
 }

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use shopbag_api::bag::BagError;
-use shopbag_api::{CodeError, ErrorBody, ErrorCode, ErrorResponse};
+use shopbag_api::{CodeError, ErrorBody, ErrorCode, ErrorResponse, Sku};
 use std::any::Any;
 
 /// An error an endpoint answers with: a status plus the contract's `ErrorBody`.
@@ -81,7 +81,8 @@ impl AppError {
     }
 
     /// Bag operations naming variants we do not sell.
-    pub fn unknown_variant(skus: &[String]) -> Self {
+    pub fn unknown_variant(skus: &[Sku]) -> Self {
+        let skus: Vec<&str> = skus.iter().map(Sku::as_str).collect();
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::UnknownVariant,

@@ -15,7 +15,7 @@ use shopbag_api::bag::{BagState, Change, Line, Op, MAX_LINES};
 use shopbag_api::handoff::{
     ClaimCode, HandoffOffer, HandoffState, HandoffStatus, OfferedBag, CLAIM_LIFETIME_MS,
 };
-use shopbag_api::ErrorCode;
+use shopbag_api::{ErrorCode, Sku};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::BTreeSet;
 
@@ -76,7 +76,7 @@ pub async fn offer(
     for op in adds(lines, now)? {
         op.validate()?;
     }
-    let skus: BTreeSet<&str> = lines.iter().map(|line| line.sku.as_str()).collect();
+    let skus: BTreeSet<&Sku> = lines.iter().map(|line| &line.sku).collect();
     let unknown = bag::unknown_skus(&state.pool, &skus).await?;
     if !unknown.is_empty() {
         return Err(AppError::unknown_variant(&unknown));

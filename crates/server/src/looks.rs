@@ -5,7 +5,7 @@ use crate::bag::{self, BagKey};
 use crate::catalog;
 use crate::error::AppError;
 use shopbag_api::looks::{candidates, complete, Look, Sizes, StyledLook, Wearer};
-use shopbag_api::{product_id_of, Category, Localized, Product};
+use shopbag_api::{product_id_of, Category, Localized, Product, ProductId};
 use sqlx::AnyPool;
 use std::collections::HashMap;
 
@@ -24,12 +24,15 @@ pub async fn styled(pool: &AnyPool) -> Result<Vec<StyledLook>, sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
-    let mut by_look: HashMap<String, Vec<(String, Category)>> = HashMap::new();
+    let mut by_look: HashMap<String, Vec<(ProductId, Category)>> = HashMap::new();
     for (look, product, category) in items {
         let category = Category::from_str_opt(&category).ok_or_else(|| {
             sqlx::Error::Decode(format!("unknown category `{category}` in a look").into())
         })?;
-        by_look.entry(look).or_default().push((product, category));
+        by_look
+            .entry(look)
+            .or_default()
+            .push((product.into(), category));
     }
     Ok(looks
         .into_iter()
@@ -50,25 +53,25 @@ pub async fn bag_wearer(
 ) -> Result<Wearer, AppError> {
     let mut lines = bag::state(pool, bag).await?.lines;
     lines.sort_by_key(|l| std::cmp::Reverse(l.added_at));
-    let mut holds: Vec<(String, Category)> = Vec::new();
+    let mut holds: Vec<(ProductId, Category)> = Vec::new();
     let mut bagged = Sizes::new();
     for line in &lines {
         let product_id = product_id_of(&line.sku);
         let category: Option<(String,)> =
             sqlx::query_as("SELECT category FROM products WHERE id = $1")
-                .bind(product_id)
+                .bind(product_id.as_str())
                 .fetch_optional(pool)
                 .await?;
         let Some(category) = category.and_then(|(c,)| Category::from_str_opt(&c)) else {
             continue;
         };
         if bagged.get(category).is_none() {
-            if let Some(size) = line.sku.rsplit('-').next() {
+            if let Some(size) = line.sku.as_str().rsplit('-').next() {
                 bagged.set(category, size);
             }
         }
-        if holds.iter().all(|(id, _)| id != product_id) {
-            holds.push((product_id.to_string(), category));
+        if holds.iter().all(|(id, _)| *id != product_id) {
+            holds.push((product_id, category));
         }
     }
     for category in Category::ALL {
@@ -89,7 +92,7 @@ pub async fn for_wearer(pool: &AnyPool, wearer: &Wearer) -> Result<Vec<Look>, sq
     let looks = styled(pool).await?;
     let fitting = candidates(&looks, wearer);
     let read = &fitting[..fitting.len().min(LOOKS_READ)];
-    let mut products: HashMap<String, Product> = HashMap::new();
+    let mut products: HashMap<ProductId, Product> = HashMap::new();
     for (id, _) in read.iter().flat_map(|look| &look.items) {
         if !products.contains_key(id) {
             if let Some(product) = catalog::product(pool, id).await? {

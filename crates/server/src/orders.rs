@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use shopbag_api::bag::{Change, Op, OpId, MAX_LINES};
 use shopbag_api::{
     DeliveryAddress, ErrorCode, Fulfilment, Localized, Money, Order, OrderLine, OrderRequest,
-    OrderStatus, MAX_OPEN_ORDERS,
+    OrderStatus, Sku, MAX_OPEN_ORDERS,
 };
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::{HashMap, HashSet};
@@ -174,7 +174,7 @@ struct VariantRow {
 
 async fn variants(
     conn: &mut AnyConnection,
-    skus: &[String],
+    skus: &[Sku],
 ) -> Result<HashMap<String, VariantRow>, AppError> {
     let mut query = Statement::new(
         "SELECT v.sku, v.product_id, p.name_zh, p.name_en, c.name_zh AS colour_zh, \
@@ -183,7 +183,7 @@ async fn variants(
          JOIN product_colours c ON c.product_id = v.product_id AND c.code = v.colour \
          WHERE v.sku IN ",
     );
-    query.list(skus.iter().cloned());
+    query.list(skus.iter().map(Sku::to_string));
     let rows: Vec<VariantRow> = query.build_query_as().fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(|r| (r.sku.clone(), r)).collect())
 }
@@ -193,7 +193,7 @@ async fn variants(
 async fn reserve(
     conn: &mut AnyConnection,
     fulfilment: &Fulfilment,
-    sku: &str,
+    sku: &Sku,
     quantity: u8,
 ) -> Result<bool, AppError> {
     let quantity = i64::from(quantity);
@@ -204,8 +204,8 @@ async fn reserve(
                  WHERE sku = $2 AND store_id = $3 AND quantity >= $4",
             )
             .bind(quantity)
-            .bind(sku)
-            .bind(store_id)
+            .bind(sku.as_str())
+            .bind(store_id.as_str())
             .bind(quantity)
             .execute(&mut *conn)
             .await?
@@ -216,7 +216,7 @@ async fn reserve(
                  WHERE sku = $2 AND online_stock >= $3",
             )
             .bind(quantity)
-            .bind(sku)
+            .bind(sku.as_str())
             .bind(quantity)
             .execute(&mut *conn)
             .await?
@@ -259,7 +259,7 @@ async fn place_in(
     let missing: Vec<&str> = request
         .skus
         .iter()
-        .map(String::as_str)
+        .map(Sku::as_str)
         .filter(|sku| !quantities.contains_key(sku))
         .collect();
     if !missing.is_empty() {
@@ -272,7 +272,7 @@ async fn place_in(
     if let Some(gone) = request
         .skus
         .iter()
-        .find(|sku| !catalogue.contains_key(*sku))
+        .find(|sku| !catalogue.contains_key(sku.as_str()))
     {
         return Err(AppError::invalid_order(format!("{gone} is no longer sold")));
     }
@@ -301,7 +301,7 @@ async fn place_in(
     let total: Money = request
         .skus
         .iter()
-        .map(|sku| Money::fen(catalogue[sku].price) * u32::from(quantities[sku.as_str()]))
+        .map(|sku| Money::fen(catalogue[sku.as_str()].price) * u32::from(quantities[sku.as_str()]))
         .sum();
     sqlx::query(
         "INSERT INTO orders (id, number, bag, idempotency_key, request, status, fulfilment, \
@@ -324,7 +324,7 @@ async fn place_in(
          colour_zh, colour_en, size, quantity, unit_price)",
     );
     insert.values(request.skus.iter().enumerate(), |row, (position, sku)| {
-        let v = &catalogue[sku];
+        let v = &catalogue[sku.as_str()];
         row.bind(id)
             .bind(position as i64)
             .bind(v.sku.clone())
@@ -417,8 +417,8 @@ async fn load(conn: &mut AnyConnection, id: i64) -> Result<Order, AppError> {
         lines: lines
             .into_iter()
             .map(|l| OrderLine {
-                sku: l.sku,
-                product_id: l.product_id,
+                sku: l.sku.into(),
+                product_id: l.product_id.into(),
                 name: Localized::new(l.name_zh, l.name_en),
                 colour: Localized::new(l.colour_zh, l.colour_en),
                 size: l.size,
@@ -485,7 +485,7 @@ async fn expire_due_in(conn: &mut AnyConnection, now: i64) -> Result<usize, AppE
                 .fetch_all(&mut *conn)
                 .await?;
         for (sku, quantity) in lines {
-            release(conn, &fulfilment, &sku, quantity).await?;
+            release(conn, &fulfilment, &sku.into(), quantity).await?;
         }
         sqlx::query("UPDATE orders SET status = 'expired' WHERE id = $1")
             .bind(id)
@@ -508,7 +508,7 @@ pub async fn next_deadline(pool: &AnyPool) -> Result<Option<i64>, AppError> {
 async fn release(
     conn: &mut AnyConnection,
     fulfilment: &Fulfilment,
-    sku: &str,
+    sku: &Sku,
     quantity: i64,
 ) -> Result<(), AppError> {
     match fulfilment {
@@ -517,15 +517,15 @@ async fn release(
                 "UPDATE stock SET quantity = quantity + $1 WHERE sku = $2 AND store_id = $3",
             )
             .bind(quantity)
-            .bind(sku)
-            .bind(store_id)
+            .bind(sku.as_str())
+            .bind(store_id.as_str())
             .execute(&mut *conn)
             .await?
         }
         Fulfilment::Delivery { .. } => {
             sqlx::query("UPDATE variants SET online_stock = online_stock + $1 WHERE sku = $2")
                 .bind(quantity)
-                .bind(sku)
+                .bind(sku.as_str())
                 .execute(&mut *conn)
                 .await?
         }

@@ -3,7 +3,7 @@
 //! picture is a pure function of its address (see `shopbag_api::picture_path`), so browsers and
 //! proxies keep it for a year.
 
-use shopbag_api::{Category, PICTURE_HEIGHT, PICTURE_WIDTH};
+use shopbag_api::{Category, ProductId, PICTURE_HEIGHT, PICTURE_WIDTH};
 use std::fmt::Write;
 
 /// A colour as `rrggbb`, checked.
@@ -118,8 +118,8 @@ fn variant_of(product_id: &str) -> u32 {
 }
 
 /// The SVG of `product_id` (of `category`) in `colour`.
-pub fn draw(product_id: &str, category: Category, colour: Hex) -> String {
-    let variant = variant_of(product_id);
+pub fn draw(product_id: &ProductId, category: Category, colour: Hex) -> String {
+    let variant = variant_of(product_id.as_str());
     let line = colour.shade(70);
     let pattern = pattern(variant / 3, colour.shade(45));
     let mut svg = format!(
@@ -166,18 +166,18 @@ mod tests {
     fn a_picture_is_the_same_every_time_and_differs_by_product_and_colour() {
         let black = Hex::parse("#1b1b1b").unwrap();
         let camel = Hex::parse("#c19a6b").unwrap();
-        let coat = draw("P0001", Category::Outerwear, black);
-        assert_eq!(coat, draw("P0001", Category::Outerwear, black));
+        let coat = draw(&"P0001".into(), Category::Outerwear, black);
+        assert_eq!(coat, draw(&"P0001".into(), Category::Outerwear, black));
         assert!(coat
             .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"300\""));
         assert!(coat.contains("fill=\"#1b1b1b\""));
-        assert_ne!(coat, draw("P0001", Category::Outerwear, camel));
+        assert_ne!(coat, draw(&"P0001".into(), Category::Outerwear, camel));
         let others: std::collections::HashSet<String> = (1..=12)
-            .map(|i| draw(&format!("P{i:04}"), Category::Outerwear, black))
+            .map(|i| draw(&format!("P{i:04}").into(), Category::Outerwear, black))
             .collect();
         assert!(others.len() >= 4, "{} kinds of coat", others.len());
         for category in Category::ALL {
-            assert!(draw("P0002", category, camel).ends_with("</svg>"));
+            assert!(draw(&"P0002".into(), category, camel).ends_with("</svg>"));
         }
     }
 }

@@ -3,7 +3,7 @@
 use shopbag_api::promotions::{
     Calendar, EventPrice, Offer, Phase, PhaseKind, PriceRule, Promotion, Timestamp,
 };
-use shopbag_api::{Category, Localized, Money};
+use shopbag_api::{Category, Localized, Money, Sku};
 use sqlx::{AnyPool, FromRow};
 
 fn corrupt(what: &str, value: &str) -> sqlx::Error {
@@ -74,7 +74,7 @@ impl RuleRow {
 
 /// Every festival with its phases (in start order) and rules, in start order, and the event
 /// prices of `skus`.
-pub async fn calendar(pool: &AnyPool, skus: &[String]) -> Result<Calendar, sqlx::Error> {
+pub async fn calendar(pool: &AnyPool, skus: &[Sku]) -> Result<Calendar, sqlx::Error> {
     let promotions: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT id, name_zh, name_en, time_zone FROM promotions")
             .fetch_all(pool)
@@ -127,7 +127,7 @@ pub async fn calendar(pool: &AnyPool, skus: &[String]) -> Result<Calendar, sqlx:
             "SELECT promotion_id, phase, price FROM event_prices WHERE sku = $1 \
              ORDER BY promotion_id, phase",
         )
-        .bind(sku)
+        .bind(sku.as_str())
         .fetch_all(pool)
         .await?;
         for (promotion, phase, price) in prices {

@@ -11,13 +11,16 @@ use shopbag_api::promotions::{unit_price, Calendar, PhaseKind, PricedLine, Promo
 use shopbag_api::reminders::{
     Due, Reminder, ReminderKind, ReminderRequest, RemindersResponse, MAX_REMINDERS,
 };
-use shopbag_api::{product_id_of, ErrorCode, Localized, Money, Product, Timestamp, Variant};
+use shopbag_api::{
+    product_id_of, ErrorCode, Localized, Money, Product, Sku, StoreId, Timestamp, Variant,
+};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 #[derive(FromRow)]
 struct Row {
     id: i64,
-    sku: String,
+    #[sqlx(try_from = "String")]
+    sku: Sku,
     name_zh: String,
     name_en: String,
     kind: String,
@@ -84,7 +87,7 @@ fn decide(row: &Row, calendar: &Calendar, product: &Product, now: Timestamp) -> 
         }
         ReminderKind::Restock => {
             let back = match &row.store_id {
-                Some(store) => variant.stock_in(store) > 0,
+                Some(store) => variant.stock_in(&StoreId::from(store.as_str())) > 0,
                 None => {
                     variant.online_stock > 0 || variant.store_stock.iter().any(|s| s.quantity > 0)
                 }
@@ -113,7 +116,7 @@ fn to_reminder(row: Row, calendar: &Calendar) -> Result<Reminder, AppError> {
         sku: row.sku,
         name: Localized::new(row.name_zh, row.name_en),
         kind,
-        store: row.store_id,
+        store: row.store_id.map(StoreId::from),
         expected: promotion.and_then(prices_start),
         due: row.due_at.map(|at| Due {
             at: Timestamp(at),
@@ -141,7 +144,7 @@ pub async fn list(state: &AppState, bag: &BagKey) -> Result<RemindersResponse, A
         .bind(bag.as_bytes())
         .fetch_all(&state.pool)
         .await?;
-    let skus: Vec<String> = skus.into_iter().map(|(sku,)| sku).collect();
+    let skus: Vec<Sku> = skus.into_iter().map(|(sku,)| sku.into()).collect();
     let calendar = promotions::calendar(&state.pool, &skus).await?;
     let now = Timestamp(crate::now_ms());
     let mut tx = state.writer.begin().await?;
@@ -164,7 +167,7 @@ async fn follow_up(state: &AppState, bag: &BagKey) -> Result<(), AppError> {
     }
     let mut sold_out = Vec::new();
     for line in crate::bag::state(&state.pool, bag).await?.lines {
-        let product = catalog::product(&state.pool, product_id_of(&line.sku)).await?;
+        let product = catalog::product(&state.pool, &product_id_of(&line.sku)).await?;
         let variant = product
             .as_ref()
             .and_then(|p| p.variants.iter().find(|v| v.sku == line.sku));
@@ -185,7 +188,7 @@ async fn follow_up(state: &AppState, bag: &BagKey) -> Result<(), AppError> {
                  ON CONFLICT (bag, sku, kind) DO NOTHING",
             )
             .bind(bag.as_bytes())
-            .bind(sku)
+            .bind(sku.as_str())
             .bind(crate::now_ms())
             .execute(&mut *tx)
             .await?;
@@ -206,7 +209,7 @@ async fn list_in(
     let mut reminders = Vec::new();
     for mut row in rows(conn, bag).await? {
         if row.due_at.is_none() {
-            let product = catalog::product(pool, product_id_of(&row.sku)).await?;
+            let product = catalog::product(pool, &product_id_of(&row.sku)).await?;
             if let Some(due) = product.and_then(|p| decide(&row, calendar, &p, now)) {
                 sqlx::query(
                     "UPDATE reminders SET due_at = $1, due_was_fen = $2, due_now_fen = $3 WHERE id = $4",
@@ -233,7 +236,7 @@ pub async fn create(
     bag: &BagKey,
     request: &ReminderRequest,
 ) -> Result<Reminder, AppError> {
-    let product = catalog::product(&state.pool, product_id_of(&request.sku))
+    let product = catalog::product(&state.pool, &product_id_of(&request.sku))
         .await?
         .filter(|p| p.variants.iter().any(|v| v.sku == request.sku))
         .ok_or_else(|| AppError::unknown_variant(std::slice::from_ref(&request.sku)))?;
@@ -286,9 +289,9 @@ pub async fn create(
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (bag, sku, kind) DO NOTHING",
         )
         .bind(bag.as_bytes())
-        .bind(&request.sku)
+        .bind(request.sku.as_str())
         .bind(request.kind.as_str())
-        .bind(&request.store)
+        .bind(request.store.as_ref().map(StoreId::as_str))
         .bind(now.0)
         .bind(&promotion)
         .bind(baseline)
@@ -296,7 +299,7 @@ pub async fn create(
         .await?;
         let row: Row = sqlx::query_as(&format!("{COLUMNS} WHERE r.bag = $1 AND r.sku = $2 AND r.kind = $3"))
             .bind(bag.as_bytes())
-            .bind(&request.sku)
+            .bind(request.sku.as_str())
             .bind(request.kind.as_str())
             .fetch_one(&mut *tx)
             .await?;

@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
+use shopbag_api::StoreId;
 use sqlx::AnyPool;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -149,10 +150,10 @@ impl Throttle {
     }
 
     /// A member code verified at `store`, from the device numbered `device`.
-    pub async fn member_code(&self, store: &str, device: u32) -> Result<(), AppError> {
+    pub async fn member_code(&self, store: &StoreId, device: u32) -> Result<(), AppError> {
         self.admit(
             &self.member_codes_per_store,
-            store,
+            store.as_str(),
             "member codes at this store",
         )
         .await?;

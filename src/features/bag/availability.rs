@@ -1,6 +1,6 @@
 //! Where the shopper can get a bag line: the grouping of the bag page.
 
-use crate::api::Variant;
+use crate::api::{StoreId, Variant};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Availability {
@@ -8,7 +8,7 @@ pub enum Availability {
     TakeToday,
     /// Not here (or no store chosen): these stores have it, and maybe online too.
     Elsewhere {
-        stores: Vec<String>,
+        stores: Vec<StoreId>,
         online: bool,
     },
     /// No store has enough; online stock does.
@@ -17,15 +17,15 @@ pub enum Availability {
 }
 
 impl Availability {
-    pub fn of(variant: &Variant, quantity: u8, here: Option<&str>) -> Availability {
+    pub fn of(variant: &Variant, quantity: u8, here: Option<&StoreId>) -> Availability {
         let enough = |units: u32| units >= u32::from(quantity);
         if here.is_some_and(|store| enough(variant.stock_in(store))) {
             return Availability::TakeToday;
         }
-        let stores: Vec<String> = variant
+        let stores: Vec<StoreId> = variant
             .store_stock
             .iter()
-            .filter(|s| Some(s.store_id.as_str()) != here && enough(s.quantity))
+            .filter(|s| Some(&s.store_id) != here && enough(s.quantity))
             .map(|s| s.store_id.clone())
             .collect();
         let online = enough(variant.online_stock);
@@ -90,8 +90,8 @@ pub fn sections<'a, T: Clone>(
 /// order can be collected.
 pub fn pickup_stores<'a>(
     wanted: impl IntoIterator<Item = (&'a Variant, u8)> + Clone,
-    store_ids: impl IntoIterator<Item = &'a str>,
-) -> Vec<String> {
+    store_ids: impl IntoIterator<Item = &'a StoreId>,
+) -> Vec<StoreId> {
     store_ids
         .into_iter()
         .filter(|store| {
@@ -100,7 +100,7 @@ pub fn pickup_stores<'a>(
                 .into_iter()
                 .all(|(variant, quantity)| variant.stock_in(store) >= u32::from(quantity))
         })
-        .map(str::to_string)
+        .cloned()
         .collect()
 }
 
@@ -121,7 +121,7 @@ mod tests {
             store_stock: stores
                 .iter()
                 .map(|(id, q)| StoreStock {
-                    store_id: id.to_string(),
+                    store_id: (*id).into(),
                     quantity: *q,
                 })
                 .collect(),
@@ -132,7 +132,7 @@ mod tests {
     fn on_the_shelf_here_means_take_it_today() {
         let v = variant(&[("here", 2), ("there", 5)], 9);
         assert_eq!(
-            Availability::of(&v, 2, Some("here")),
+            Availability::of(&v, 2, Some(&"here".into())),
             Availability::TakeToday
         );
     }
@@ -141,7 +141,7 @@ mod tests {
     fn sold_out_here_points_to_stores_that_have_enough() {
         let v = variant(&[("here", 1), ("there", 5), ("far", 1)], 0);
         assert_eq!(
-            Availability::of(&v, 2, Some("here")),
+            Availability::of(&v, 2, Some(&"here".into())),
             Availability::Elsewhere {
                 stores: vec!["there".into()],
                 online: false
@@ -165,10 +165,11 @@ mod tests {
     fn pickup_needs_every_line_in_the_same_store() {
         let coat = variant(&[("a", 1), ("b", 2)], 0);
         let shoes = variant(&[("a", 3), ("b", 0)], 0);
+        let stores = [StoreId::from("a"), StoreId::from("b")];
         let wanted = [(&coat, 1), (&shoes, 1)];
-        assert_eq!(pickup_stores(wanted, ["a", "b"]), vec!["a".to_string()]);
+        assert_eq!(pickup_stores(wanted, &stores), vec![StoreId::from("a")]);
         let two_coats = [(&coat, 2)];
-        assert_eq!(pickup_stores(two_coats, ["a", "b"]), vec!["b".to_string()]);
+        assert_eq!(pickup_stores(two_coats, &stores), vec![StoreId::from("b")]);
     }
 
     #[test]
@@ -203,11 +204,11 @@ mod tests {
     #[test]
     fn online_only_and_sold_out() {
         assert_eq!(
-            Availability::of(&variant(&[("a", 0)], 4), 1, Some("a")),
+            Availability::of(&variant(&[("a", 0)], 4), 1, Some(&"a".into())),
             Availability::OnlineOnly
         );
         assert_eq!(
-            Availability::of(&variant(&[("a", 0)], 0), 1, Some("a")),
+            Availability::of(&variant(&[("a", 0)], 0), 1, Some(&"a".into())),
             Availability::SoldOut
         );
     }

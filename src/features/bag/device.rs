@@ -17,7 +17,7 @@
 //!   app asks for storage that is kept (`ask_to_keep`) once the bag has a line.
 
 use crate::api::bag::{BagToken, Change, Intent, Line, Op, OpId, Replica};
-use crate::api::Product;
+use crate::api::{Product, ProductId, Sku, StoreId};
 use crate::json;
 use crate::reflect::call;
 use crate::storage::{self, Refused};
@@ -35,7 +35,7 @@ const QUANTITIES: &str = "quantities";
 const DAMAGED_KEY: &str = "shopbag.bag.damaged";
 
 /// The products of the lines by product id.
-pub type Products = BTreeMap<String, Product>;
+pub type Products = BTreeMap<ProductId, Product>;
 
 /// What reading the device's copy found.
 pub enum Loaded {
@@ -229,7 +229,11 @@ pub fn stored_bag(saved: &Replica) -> Result<JsValue, Refused> {
 fn summarise(stored: &JsValue, lines: &[Line]) -> Result<(), Refused> {
     let quantities = js_sys::Object::new();
     for line in lines {
-        set(&quantities, &line.sku, &f64::from(line.quantity).into())?;
+        set(
+            &quantities,
+            line.sku.as_str(),
+            &f64::from(line.quantity).into(),
+        )?;
     }
     set(stored, QUANTITIES, &quantities)?;
     set(stored, LINE_COUNT, &(lines.len() as f64).into())
@@ -256,26 +260,31 @@ pub fn stored_op(op: &Op) -> Option<JsValue> {
                 Intent::WaitForPromotion => "wait_for_promotion",
                 Intent::SoldOutHere => "sold_out_here",
             });
-            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "sku", &text(sku.as_str())).ok()?;
             set(&stored, "quantity", &f64::from(*quantity).into()).ok()?;
-            set(&stored, "store", &or_null(store.as_deref())).ok()?;
+            set(
+                &stored,
+                "store",
+                &or_null(store.as_ref().map(StoreId::as_str)),
+            )
+            .ok()?;
             set(&stored, "note", &or_null(note.as_deref())).ok()?;
             set(&stored, "intent", &or_null(intent)).ok()?;
             "add"
         }
         Change::SetQuantity { sku, quantity } => {
-            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "sku", &text(sku.as_str())).ok()?;
             set(&stored, "quantity", &f64::from(*quantity).into()).ok()?;
             "set_quantity"
         }
         Change::SetNote { sku, note } => {
-            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "sku", &text(sku.as_str())).ok()?;
             set(&stored, "note", &or_null(note.as_deref())).ok()?;
             "set_note"
         }
         Change::Remove { sku, observed } => {
             let ids: js_sys::Array = observed.iter().map(|id| text(id.as_str())).collect();
-            set(&stored, "sku", &text(sku)).ok()?;
+            set(&stored, "sku", &text(sku.as_str())).ok()?;
             set(&stored, "observed", &ids).ok()?;
             "remove"
         }
@@ -308,7 +317,7 @@ pub enum Summary<'a> {
     /// One variant's new quantity, from the summary alone (the bag is not read: an add from a
     /// product page); `new_line` when the variant was not in the bag.
     Step {
-        sku: &'a str,
+        sku: &'a Sku,
         quantity: u8,
         new_line: bool,
     },
@@ -353,7 +362,7 @@ pub fn store_ops(ops: &[&Op], new_bag: Option<&str>, summary: Summary) -> Result
                     fresh
                 }
             };
-            set(&quantities, sku, &f64::from(quantity).into())?;
+            set(&quantities, sku.as_str(), &f64::from(quantity).into())?;
             set(&stored, LINE_COUNT, &(lines as f64).into())?;
         }
     }
@@ -375,9 +384,13 @@ pub struct Glance {
 impl Glance {
     /// How many of `sku` the stored bag holds (0: none), when its summary says — a copy stored
     /// by an earlier release has none.
-    pub fn quantity(&self, sku: &str) -> Option<u8> {
+    pub fn quantity(&self, sku: &Sku) -> Option<u8> {
         let quantities = self.quantities.as_ref()?;
-        Some(get(quantities, sku).and_then(|q| q.as_f64()).unwrap_or(0.0) as u8)
+        Some(
+            get(quantities, sku.as_str())
+                .and_then(|q| q.as_f64())
+                .unwrap_or(0.0) as u8,
+        )
     }
 }
 
@@ -406,12 +419,12 @@ pub fn glance() -> Glance {
 
 /// Keeps a product as the API sent it, beside the kept ones, without reading them: for a
 /// screen that adds before the bag's own code has arrived.
-pub fn keep_product_json(id: &str, product: &JsValue) -> Result<(), Refused> {
+pub fn keep_product_json(id: &ProductId, product: &JsValue) -> Result<(), Refused> {
     let kept = storage::read_text(PRODUCTS_KEY)
         .and_then(|t| js_sys::JSON::parse(&t).ok())
         .filter(JsValue::is_object)
         .unwrap_or_else(|| js_sys::Object::new().into());
-    set(&kept, id, product)?;
+    set(&kept, id.as_str(), product)?;
     storage::write_text(PRODUCTS_KEY, &json::stringify(&kept).map_err(|_| Refused)?)
 }
 
@@ -433,7 +446,7 @@ pub fn load_products() -> Products {
         let entry: js_sys::Array = entry.unchecked_into();
         if let (Some(id), Ok(product)) = (entry.get(0).as_string(), json::from_value(entry.get(1)))
         {
-            products.insert(id, product);
+            products.insert(id.into(), product);
         }
     }
     products

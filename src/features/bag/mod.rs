@@ -11,7 +11,7 @@ use crate::api::bag::{
     Answer, BagError, BagToken, Change, Intent, Line, Op, OpId, Outbox, Replica, Wait, MAX_LINES,
     MAX_QUANTITY,
 };
-use crate::api::{Client, Product};
+use crate::api::{Client, Product, ProductId, Sku, StoreId};
 use crate::components::NewLine;
 use crate::lazy::split_point;
 use crate::lazy::ChunkError;
@@ -137,10 +137,10 @@ impl Bag {
         self.model().lines.get()
     }
 
-    pub fn line(self, sku: &str) -> Option<Line> {
+    pub fn line(self, sku: &Sku) -> Option<Line> {
         self.model()
             .lines
-            .with(|lines| lines.iter().find(|l| l.sku == sku).cloned())
+            .with(|lines| lines.iter().find(|l| l.sku == *sku).cloned())
     }
 
     /// The bag as read from the device, reading it the first time.
@@ -208,7 +208,7 @@ impl Bag {
     }
 
     /// The kept product of a line (reactive).
-    pub fn product(self, product_id: &str) -> Option<Product> {
+    pub fn product(self, product_id: &ProductId) -> Option<Product> {
         self.products_changed.track();
         self.with_products(|products| products.get(product_id).cloned())
     }
@@ -235,7 +235,7 @@ impl Bag {
     }
 
     /// Keeps a product as the API sent it (without writing it out through our types).
-    pub fn keep_product_json(self, id: &str, product: &JsValue) {
+    pub fn keep_product_json(self, id: &ProductId, product: &JsValue) {
         // A cache: when the device will not store it, the bag page fetches it.
         let _ = device::keep_product_json(id, product);
         self.forget_products();
@@ -317,16 +317,16 @@ impl Bag {
     }
 
     /// Puts a variant in the bag; if it is already there, one more of it.
-    pub fn add(self, product: &Product, sku: &str, store: Option<String>, intent: Option<Intent>) {
+    pub fn add(self, product: &Product, sku: &Sku, store: Option<StoreId>, intent: Option<Intent>) {
         crate::sizes::remember(product, sku);
         self.remember_product(product.clone());
         let change = match self.line(sku) {
             Some(line) => Change::SetQuantity {
-                sku: sku.to_string(),
+                sku: sku.clone(),
                 quantity: (line.quantity + 1).min(MAX_QUANTITY),
             },
             None => Change::Add {
-                sku: sku.to_string(),
+                sku: sku.clone(),
                 quantity: 1,
                 store,
                 note: None,
@@ -336,26 +336,26 @@ impl Bag {
         self.record(change);
     }
 
-    pub fn set_quantity(self, sku: &str, quantity: u8) {
+    pub fn set_quantity(self, sku: &Sku, quantity: u8) {
         self.record(Change::SetQuantity {
-            sku: sku.to_string(),
+            sku: sku.clone(),
             quantity: quantity.clamp(1, MAX_QUANTITY),
         });
     }
 
-    pub fn set_note(self, sku: &str, note: &str) {
+    pub fn set_note(self, sku: &Sku, note: &str) {
         let note = note.trim();
         self.record(Change::SetNote {
-            sku: sku.to_string(),
+            sku: sku.clone(),
             note: (!note.is_empty()).then(|| note.to_string()),
         });
     }
 
     /// Removes a line; the returned removal can be undone.
-    pub fn remove(self, sku: &str) -> Option<OpId> {
+    pub fn remove(self, sku: &Sku) -> Option<OpId> {
         let observed = self.model().saved.with_untracked(|s| s.log.live_adds(sku));
         self.record(Change::Remove {
-            sku: sku.to_string(),
+            sku: sku.clone(),
             observed,
         })
     }
@@ -517,8 +517,8 @@ split_point! { bag_change:
     fn put(
         bag: Bag,
         product: Product,
-        sku: String,
-        store: Option<String>,
+        sku: Sku,
+        store: Option<StoreId>,
         intent: Option<Intent>,
     ) -> Result<(), ChunkError> {
         bag.add(&product, &sku, store, intent);

@@ -4,7 +4,7 @@
 
 use crate::api::bag::{BagToken, Intent};
 use crate::api::looks::{Look, LookItem, Source};
-use crate::api::{Client, Fetch, Lang, LooksOf, Product, Store};
+use crate::api::{Client, Fetch, Lang, LooksOf, Product, Sku, Store, StoreId};
 use crate::components::{picture, use_lang, Load, NewLine, Price, ScreenFetch, WhenSeen};
 use crate::i18n::*;
 use crate::lazy::{split_point, ChunkError};
@@ -19,19 +19,19 @@ use wasm_bindgen::JsValue;
 pub struct LookChoice {
     pub product: Product,
     pub product_json: SendWrapper<JsValue>,
-    pub sku: String,
+    pub sku: Sku,
 }
 
 impl LookChoice {
     /// The bag line it makes for a shopper in `store`, with the product to keep (as the API
     /// sent it): kept for the same reason as any new line (sold out where she stands, say).
-    pub fn into_line(self, store: Option<String>) -> (Product, JsValue, NewLine) {
+    pub fn into_line(self, store: Option<StoreId>) -> (Product, JsValue, NewLine) {
         let intent = self
             .product
             .variants
             .iter()
             .find(|v| v.sku == self.sku)
-            .and_then(|v| Intent::for_new_line(v, store.as_deref(), false));
+            .and_then(|v| Intent::for_new_line(v, store.as_ref(), false));
         let line = NewLine {
             sku: self.sku,
             store,
@@ -46,7 +46,7 @@ impl LookChoice {
 pub struct LooksFor {
     pub of: LooksOf,
     /// The store she stands in: what it has comes first.
-    pub here: Signal<Option<String>>,
+    pub here: Signal<Option<StoreId>>,
     /// Her bag, so that nothing in it is suggested.
     pub token: Signal<Option<BagToken>>,
     /// Every store, for "at Jing'an, Xintiandi".
@@ -96,7 +96,7 @@ pub fn LooksSection(looks: LooksFor) -> impl IntoView {
         );
         async move {
             client
-                .looks(&of.get_value(), &sizes, store.as_deref(), token.as_ref())
+                .looks(&of.get_value(), &sizes, store.as_ref(), token.as_ref())
                 .await
                 .map(|(answer, json)| (answer.looks, SendWrapper::new(json)))
                 .ok()
@@ -209,7 +209,7 @@ fn ItemCard(
     let product = StoredValue::new(product);
     let product_json = StoredValue::new(product_json);
     let step = RwSignal::new(Step::Ready);
-    let add = move |sku: String| {
+    let add = move |sku: Sku| {
         on_add.run(LookChoice {
             product: product.get_value(),
             product_json: product_json.get_value(),

@@ -10,7 +10,9 @@ mod reminders;
 
 use crate::api::bag::BagToken;
 use crate::api::promotions::{lowered_now, quote, unit_price, Calendar, Moment, PricedLine};
-use crate::api::{Client, Countdown, Fetch, Lang, Localized, Money, Product, Timestamp};
+use crate::api::{
+    Client, Countdown, Fetch, Lang, Localized, Money, Product, Sku, StoreId, Timestamp,
+};
 use crate::clock;
 use crate::components::{use_lang, ScreenFetch, Slot, WhenSeen};
 use crate::i18n::*;
@@ -22,7 +24,7 @@ use leptos::prelude::*;
 /// A bag line as the festival sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FestivalLine {
-    pub sku: String,
+    pub sku: Sku,
     pub quantity: u8,
     pub product: Product,
 }
@@ -46,9 +48,9 @@ impl FestivalLine {
 #[derive(Clone)]
 pub struct OnBag {
     pub lines: Signal<Vec<FestivalLine>>,
-    pub here: Signal<Option<String>>,
+    pub here: Signal<Option<StoreId>>,
     /// "Order now": opens the order form with these lines ticked.
-    pub order: Callback<Vec<String>>,
+    pub order: Callback<Vec<Sku>>,
     /// Arrived from a "time to order" prompt elsewhere: open the order at once.
     pub order_now: bool,
     /// Where each line shows its prices and "remind me".
@@ -112,7 +114,7 @@ pub fn FestivalOnBag(token: Signal<Option<BagToken>>, bag: OnBag) -> impl IntoVi
                             let priced: Vec<PricedLine> =
                                 lines.iter().filter_map(|l| l.priced(c)).collect();
                             let lowered = lowered_now(c, &priced, now.get_untracked());
-                            lowered.into_iter().map(str::to_string).collect()
+                            lowered.into_iter().cloned().collect()
                         })
                     });
                     open.run(skus);
@@ -314,7 +316,7 @@ fn fill_line_part(
     let lines = bag.lines;
     let here = bag.here;
     bag.line_part.fill(move |sku: &str| -> AnyView {
-        let sku = StoredValue::new(sku.to_string());
+        let sku = StoredValue::new(Sku::from(sku));
         let prices = move || {
             let now = now.get();
             lines.with(|lines| {

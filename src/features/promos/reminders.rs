@@ -6,7 +6,7 @@
 use crate::api::bag::BagToken;
 use crate::api::promotions::Calendar;
 use crate::api::reminders::{Reminder, ReminderKind, ReminderRequest};
-use crate::api::{Client, Fetch};
+use crate::api::{Client, Fetch, Sku, StoreId};
 use crate::components::use_lang;
 use crate::i18n::*;
 use crate::reflect::{call, get};
@@ -167,8 +167,8 @@ enum Kept {
 /// "Remind me" on one line: the festival's start, her size back, a lower price.
 #[component]
 pub fn RemindMe(
-    sku: StoredValue<String>,
-    here: Signal<Option<String>>,
+    sku: StoredValue<Sku>,
+    here: Signal<Option<StoreId>>,
     token: Signal<Option<BagToken>>,
     calendar: StoredValue<Calendar>,
 ) -> impl IntoView {

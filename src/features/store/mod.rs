@@ -1,6 +1,6 @@
 //! The store the shopper stands in: the "here" of every stock figure, remembered on the device.
 
-use crate::api::{ApiError, Client, Fetch, Lang, Localized, Store};
+use crate::api::{ApiError, Client, Fetch, Lang, Localized, Store, StoreId};
 use crate::storage;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -10,7 +10,7 @@ const STORAGE_KEY: &str = "shopbag.store";
 /// The store she chose, with its name, so the app bar can say where she is without the list.
 #[derive(Debug, Clone, PartialEq)]
 struct ChosenStore {
-    pub id: String,
+    pub id: StoreId,
     /// Unknown for a choice kept by an earlier release (only the id); filled in from the list.
     pub name: Option<Localized>,
 }
@@ -23,7 +23,7 @@ impl ChosenStore {
             js_sys::Reflect::set(object, &key.into(), value).is_ok()
         };
         let kept: JsValue = js_sys::Object::new().into();
-        let mut ok = set(&kept, "id", &JsValue::from_str(&self.id));
+        let mut ok = set(&kept, "id", &JsValue::from_str(self.id.as_str()));
         if let Some(name) = &self.name {
             let names: JsValue = js_sys::Object::new().into();
             ok &= set(&names, "zh", &JsValue::from_str(&name.zh));
@@ -41,7 +41,7 @@ impl ChosenStore {
         let Ok(kept) = js_sys::JSON::parse(text) else {
             let id = text.trim();
             return (!id.is_empty()).then(|| ChosenStore {
-                id: id.to_string(),
+                id: id.into(),
                 name: None,
             });
         };
@@ -52,7 +52,7 @@ impl ChosenStore {
         };
         let name = js_sys::Reflect::get(&kept, &"name".into()).ok();
         Some(ChosenStore {
-            id: field(&kept, "id")?,
+            id: field(&kept, "id")?.into(),
             name: name.and_then(|n| Some(Localized::new(field(&n, "zh")?, field(&n, "en")?))),
         })
     }
@@ -69,7 +69,7 @@ impl Here {
         Here(RwSignal::new(kept))
     }
 
-    pub fn store_id(self) -> Option<String> {
+    pub fn store_id(self) -> Option<StoreId> {
         self.0.with(|c| c.as_ref().map(|c| c.id.clone()))
     }
 
@@ -173,8 +173,8 @@ impl Stores {
             .unwrap_or_default()
     }
 
-    pub fn find(self, id: &str) -> Option<Store> {
-        self.list().into_iter().find(|s| s.id == id)
+    pub fn find(self, id: &StoreId) -> Option<Store> {
+        self.list().into_iter().find(|s| s.id == *id)
     }
 }
 
@@ -197,7 +197,7 @@ pub fn nearest(stores: &[Store], lat: f64, lng: f64) -> Option<&Store> {
 ///
 /// One position, awaited, from `getCurrentPosition` settling a promise: leptos-use's
 /// `use_geolocation` keeps watching and its bindings weighed in every first load.
-pub async fn locate_nearest(stores: &[Store]) -> Option<String> {
+pub async fn locate_nearest(stores: &[Store]) -> Option<StoreId> {
     let geolocation = web_sys::window()?.navigator().geolocation().ok()?;
     let asked = js_sys::Promise::new(&mut |found, failed| {
         if geolocation
@@ -236,8 +236,14 @@ mod tests {
             store("jingan", 31.2243, 121.4450),
             store("lujiazui", 31.2353, 121.5020),
         ];
-        assert_eq!(nearest(&stores, 31.2300, 121.4990).unwrap().id, "lujiazui");
-        assert_eq!(nearest(&stores, 31.2240, 121.4400).unwrap().id, "jingan");
+        assert_eq!(
+            nearest(&stores, 31.2300, 121.4990).unwrap().id.as_str(),
+            "lujiazui"
+        );
+        assert_eq!(
+            nearest(&stores, 31.2240, 121.4400).unwrap().id.as_str(),
+            "jingan"
+        );
         assert!(nearest(&[], 0.0, 0.0).is_none());
     }
 }

@@ -4,7 +4,7 @@
 //! the bag's first load is its lines, quantities and removal.
 
 use super::{LineSlots, Ordering, Row};
-use crate::api::LooksOf;
+use crate::api::{LooksOf, Sku};
 use crate::components::{picture, use_lang, Load, Slot};
 use crate::features::bag::{use_bag, SyncStatus};
 use crate::features::looks::{LookChoice, LooksFor, LooksSection};
@@ -42,14 +42,14 @@ fn Extras(rows: Memo<Vec<Row>>, ordering: Ordering, slots: LineSlots) -> impl In
     });
     let here = Signal::derive(move || here.store_id());
     let token = Signal::derive(move || bag.token());
-    let order = Callback::new(move |skus: Vec<String>| {
+    let order = Callback::new(move |skus: Vec<Sku>| {
         ordering.only.set_value(skus);
         ordering.open.set(true);
     });
     let festival_part = Slot::new();
     slots.fill(move |sku| {
         rows.with_untracked(|rows| {
-            let row = rows.iter().find(|r| r.line.sku == sku)?;
+            let row = rows.iter().find(|r| r.line.sku.as_str() == sku)?;
             let shown = row.product.as_ref().zip(row.variant.as_ref());
             let thumbnail = shown.map(|(product, variant)| {
                 picture(
@@ -64,7 +64,7 @@ fn Extras(rows: Memo<Vec<Row>>, ordering: Ordering, slots: LineSlots) -> impl In
             Some(view! {
                 {thumbnail}
                 {festival_part.view(sku)}
-                <NoteForm sku=sku.to_string() note />
+                <NoteForm sku=Sku::from(sku) note />
             })
         })
         .into_any()
@@ -103,7 +103,7 @@ fn Extras(rows: Memo<Vec<Row>>, ordering: Ordering, slots: LineSlots) -> impl In
 
 /// The line's note: kept with the line, synced like any change.
 #[component]
-fn NoteForm(sku: String, note: String) -> impl IntoView {
+fn NoteForm(sku: Sku, note: String) -> impl IntoView {
     let i18n = use_i18n();
     let bag = use_bag();
     let title_id = format!("line-{sku}");

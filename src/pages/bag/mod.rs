@@ -5,7 +5,7 @@ mod extras;
 mod order_form;
 
 use crate::api::bag::{Intent, Line, OpId};
-use crate::api::{product_id_of, Client, Lang, Money, Product, Variant};
+use crate::api::{product_id_of, Client, Lang, Money, Product, ProductId, Sku, Variant};
 use crate::components::{use_lang, LazyScreen, Price, ScreenFetch, Slot};
 use crate::features::bag::{sections, use_bag, Availability, Bag, BagNotice, Group, SyncStatus};
 use crate::features::store::{use_here, use_stores};
@@ -27,9 +27,10 @@ pub struct Row {
 impl Row {
     /// The product's name, or the line's sku until the product is known.
     fn name(&self, lang: Lang) -> String {
-        self.product
-            .as_ref()
-            .map_or_else(|| self.line.sku.clone(), |p| p.name.get(lang).to_string())
+        self.product.as_ref().map_or_else(
+            || self.line.sku.to_string(),
+            |p| p.name.get(lang).to_string(),
+        )
     }
 
     /// "Black · M".
@@ -65,13 +66,13 @@ pub fn BagPage() -> impl IntoView {
         bag.lines()
             .into_iter()
             .map(|line| {
-                let product = bag.product(product_id_of(&line.sku));
+                let product = bag.product(&product_id_of(&line.sku));
                 let variant = product
                     .as_ref()
                     .and_then(|p| p.variants.iter().find(|v| v.sku == line.sku).cloned());
                 let availability = variant
                     .as_ref()
-                    .map(|v| Availability::of(v, line.quantity, here.as_deref()));
+                    .map(|v| Availability::of(v, line.quantity, here.as_ref()));
                 Row {
                     line,
                     product,
@@ -125,7 +126,7 @@ pub type LineSlots = Slot;
 #[derive(Clone, Copy, Default)]
 pub struct Ordering {
     open: RwSignal<bool>,
-    only: StoredValue<Vec<String>>,
+    only: StoredValue<Vec<Sku>>,
 }
 
 /// The order form opens on a tap: its code is fetched then (see `crate::lazy`), so a shopper
@@ -151,7 +152,7 @@ fn OrderingForm(rows: Memo<Vec<Row>>, ordering: Ordering) -> impl IntoView {
 }
 
 split_point! { order_form:
-    fn order_form(rows: Memo<Vec<Row>>, only: StoredValue<Vec<String>>) -> Result<AnyView, ChunkError> {
+    fn order_form(rows: Memo<Vec<Row>>, only: StoredValue<Vec<Sku>>) -> Result<AnyView, ChunkError> {
         Ok(view! { <order_form::OrderForm rows only /> }.into_any())
     }
 }
@@ -256,14 +257,14 @@ fn LineItem(
                     {move || i18n.remove()}
                 </button>
             </div>
-            {move || slots.view(&sku.get_value())}
+            {move || slots.view(sku.get_value().as_str())}
         </li>
     }
 }
 
 /// The line's quantity, one less or one more (each tap a change of the bag).
 #[component]
-fn Stepper(sku: StoredValue<String>, quantity: u8, title_id: String) -> impl IntoView {
+fn Stepper(sku: StoredValue<Sku>, quantity: u8, title_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let bag = use_bag();
     view! {
@@ -366,10 +367,10 @@ fn Notice(bag: Bag) -> impl IntoView {
 /// once each and keep them with the bag.
 fn fetch_missing_products(bag: Bag, client: Client) {
     // A few products at most: a list is smaller code than a set.
-    let asked = StoredValue::new(Vec::<String>::new());
+    let asked = StoredValue::new(Vec::<ProductId>::new());
     Effect::new(move |_| {
         for line in bag.lines() {
-            let id = product_id_of(&line.sku).to_string();
+            let id = product_id_of(&line.sku);
             if bag.product(&id).is_some() || asked.with_value(|a| a.contains(&id)) {
                 continue;
             }

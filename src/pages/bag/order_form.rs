@@ -5,7 +5,7 @@ use super::Row;
 use crate::api::bag::OpId;
 use crate::api::{
     ApiError, Client, DeliveryAddress, DraftProblem, ErrorCode, Order, OrderDraft, OrderMethod,
-    OrderRequest,
+    OrderRequest, Sku, StoreId,
 };
 use crate::components::use_lang;
 use crate::features::bag::{pickup_stores, random_bits, use_bag, SyncStatus};
@@ -21,7 +21,7 @@ pub fn OrderForm(
     rows: Memo<Vec<Row>>,
     /// Only these lines ticked at first (the ones a festival prompt named, taken from here so
     /// that her next opening ticks every line); all when empty.
-    only: StoredValue<Vec<String>>,
+    only: StoredValue<Vec<Sku>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let bag = use_bag();
@@ -45,12 +45,12 @@ pub fn OrderForm(
         })
     });
     let pickup_options = Memo::new(move |_| {
-        let ids: Vec<String> = stores.list().into_iter().map(|s| s.id).collect();
+        let ids: Vec<StoreId> = stores.list().into_iter().map(|s| s.id).collect();
         chosen.with(|rows| {
             let wanted = rows
                 .iter()
                 .filter_map(|r| Some((r.variant.as_ref()?, r.line.quantity)));
-            pickup_stores(wanted, ids.iter().map(String::as_str))
+            pickup_stores(wanted, &ids)
         })
     });
     let fields = Fields::default();
@@ -106,16 +106,16 @@ pub fn OrderForm(
 
 /// The pickup store stays one that has every chosen line: the one she stands in when it does,
 /// else the first.
-fn keep_a_pickup_store(options: Memo<Vec<String>>, store: RwSignal<String>) {
+fn keep_a_pickup_store(options: Memo<Vec<StoreId>>, store: RwSignal<String>) {
     let here = use_here();
     Effect::new(move |_| {
         let options = options.get();
-        if !options.contains(&store.get_untracked()) {
+        if !options.contains(&store.get_untracked().into()) {
             let preferred = here.store_id().filter(|id| options.contains(id));
             store.set(
                 preferred
                     .or_else(|| options.first().cloned())
-                    .unwrap_or_default(),
+                    .map_or_else(String::new, |id| id.to_string()),
             );
         }
     });
@@ -178,7 +178,7 @@ impl Default for Fields {
 
 impl Fields {
     /// The order as she filled it in, for these lines.
-    fn draft(self, skus: Vec<String>) -> OrderDraft {
+    fn draft(self, skus: Vec<Sku>) -> OrderDraft {
         OrderDraft {
             skus,
             method: self.method.get_untracked(),
@@ -223,7 +223,7 @@ fn MethodChoice(method: RwSignal<OrderMethod>) -> impl IntoView {
 
 /// The stores that have every chosen line, the one she stands in first when it does.
 #[component]
-fn PickupStore(options: Memo<Vec<String>>, store: RwSignal<String>) -> impl IntoView {
+fn PickupStore(options: Memo<Vec<StoreId>>, store: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let stores = use_stores();
@@ -242,8 +242,8 @@ fn PickupStore(options: Memo<Vec<String>>, store: RwSignal<String>) -> impl Into
                             .map(|id| {
                                 let label = stores
                                     .find(&id)
-                                    .map_or_else(|| id.clone(), |s| s.name.get(lang()).to_string());
-                                view! { <option value=id>{label}</option> }
+                                    .map_or_else(|| id.to_string(), |s| s.name.get(lang()).to_string());
+                                view! { <option value=id.to_string()>{label}</option> }
                             })
                             .collect_view()
                     }}
@@ -275,7 +275,7 @@ fn DeliveryFields(fields: Fields) -> impl IntoView {
 
 /// Which lines go into the order: each one she can order, ticked until she takes it out.
 #[component]
-fn LinesToOrder(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<String>>) -> impl IntoView {
+fn LinesToOrder(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<Sku>>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     view! {

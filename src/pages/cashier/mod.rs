@@ -68,7 +68,7 @@ fn Setup(till: RwSignal<Option<Till>>) -> impl IntoView {
     let draft = RwSignal::new(Till::default());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let first_store = stores.list().first().map(|s| s.id.clone());
+        let first_store = stores.list().first().map(|s| s.id.to_string());
         if let Some(chosen) = draft.get_untracked().build(first_store) {
             let _ = storage::write(KEY, &chosen);
             till.set(Some(chosen));
@@ -90,7 +90,7 @@ fn Setup(till: RwSignal<Option<Till>>) -> impl IntoView {
             >
                 {move || stores.list().into_iter().map(|s| {
                     let name = s.name.get(lang()).to_string();
-                    view! { <option value=s.id>{name}</option> }
+                    view! { <option value=s.id.to_string()>{name}</option> }
                 }).collect_view()}
             </select>
             <button type="submit" class="button primary">{move || i18n.cashier_start()}</button>
@@ -212,7 +212,7 @@ impl Requests {
             let (turn, client, till) = (*turn, client.get_value(), till.get_value());
             let request = VerifyRequest {
                 code: code.clone(),
-                store_id: till.store,
+                store_id: till.store.into(),
                 lines: Vec::new(),
             };
             async move {

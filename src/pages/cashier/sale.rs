@@ -4,7 +4,7 @@
 //! is no longer at the till changes nothing.
 
 use crate::api::member::{Purchase, TillLine, Verified};
-use crate::api::Money;
+use crate::api::{Money, Sku};
 
 /// What the screen shows about the customer at the till.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +19,7 @@ pub enum Customer {
 /// A line being bought, with what the screen shows of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
-    pub sku: String,
+    pub sku: Sku,
     pub name: String,
     pub price: Money,
     pub quantity: u32,

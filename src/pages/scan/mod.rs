@@ -118,7 +118,7 @@ impl Scanner {
             return false;
         };
         let store = self.here.store_id();
-        let intent = Intent::for_new_line(variant, store.as_deref(), false);
+        let intent = Intent::for_new_line(variant, store.as_ref(), false);
         self.bag.add(&found.product, &variant.sku, store, intent);
         true
     }

@@ -14,6 +14,7 @@
 //! undo names a removal older than the horizon.
 
 use super::{Change, Op, OpId, OpLog};
+use crate::Sku;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How long every operation is kept whole: far longer than an undo or a device's offline spell,
@@ -68,7 +69,7 @@ impl OpLog {
             .collect();
 
         // The newest kept writer of each field of each variant.
-        let mut newest: BTreeMap<(&str, Field), (i64, &OpId)> = BTreeMap::new();
+        let mut newest: BTreeMap<(&Sku, Field), (i64, &OpId)> = BTreeMap::new();
         for op in self.ops().filter(|op| !dropped.contains(&op.id)) {
             for (sku, field) in fields(op) {
                 let stamp = (op.at, &op.id);
@@ -103,7 +104,7 @@ impl OpLog {
 
 /// The fields an operation writes under last-writer-wins (an add writes both, and its intent,
 /// which only adds write).
-fn fields(op: &Op) -> Vec<(&str, Field)> {
+fn fields(op: &Op) -> Vec<(&Sku, Field)> {
     match &op.change {
         Change::Add { sku, .. } => vec![(sku, Field::Quantity), (sku, Field::Note)],
         Change::SetQuantity { sku, .. } => vec![(sku, Field::Quantity)],

@@ -16,6 +16,7 @@ pub use replica::{
     Answer, Outbox, Replica, SyncStatus, Wait, FIRST_RETRY_MS, LONGEST_RETRY_MS, MAX_BATCH_BYTES,
 };
 
+use crate::{Sku, StoreId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -156,7 +157,7 @@ impl Intent {
     /// her variant is sold out in the store she stands in.
     pub fn for_new_line(
         variant: &crate::Variant,
-        store: Option<&str>,
+        store: Option<&StoreId>,
         waiting: bool,
     ) -> Option<Intent> {
         if waiting {
@@ -176,30 +177,33 @@ impl Intent {
 pub enum Change {
     /// Puts the variant in the bag (or sets its quantity if it is there).
     Add {
-        sku: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        sku: Sku,
         quantity: u8,
         /// The store she stood in, if any.
-        store: Option<String>,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+        store: Option<StoreId>,
         note: Option<String>,
         intent: Option<Intent>,
     },
     SetQuantity {
-        sku: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        sku: Sku,
         quantity: u8,
     },
     SetNote {
-        sku: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        sku: Sku,
         note: Option<String>,
     },
     /// Removes the adds of `sku` this device had seen (`observed`), and no others.
     Remove {
-        sku: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        sku: Sku,
         observed: Vec<OpId>,
     },
     /// Undoes a removal: the adds it removed count again.
-    Restore {
-        removal: OpId,
-    },
+    Restore { removal: OpId },
 }
 
 /// One operation: what changed, when (milliseconds since the Unix epoch, the device's clock),
@@ -217,10 +221,11 @@ impl Op {
     /// Checks the limits a single operation must respect.
     pub fn validate(&self) -> Result<(), BagError> {
         let quantity_ok = |q: u8| (1..=MAX_QUANTITY).contains(&q);
-        let sku_ok = |sku: &str| !sku.is_empty() && sku.len() <= MAX_ID_LEN;
-        let store_ok = |store: &Option<String>| {
+        let sku_ok = |sku: &Sku| !sku.as_str().is_empty() && sku.as_str().len() <= MAX_ID_LEN;
+        let store_ok = |store: &Option<StoreId>| {
             store
-                .as_deref()
+                .as_ref()
+                .map(StoreId::as_str)
                 .is_none_or(|s| !s.is_empty() && s.len() <= MAX_ID_LEN)
         };
         let note_ok = |note: &Option<String>| {
@@ -292,21 +297,25 @@ impl Op {
                 })
                 .sum::<usize>()
         };
-        let optional = |s: &Option<String>| s.as_deref().map_or(4, text);
+        let optional = |s: Option<&str>| s.map_or(4, text);
         FIXED
             + match &self.change {
                 Change::Add {
                     sku, store, note, ..
-                } => text(sku) + optional(store) + optional(note),
-                Change::SetQuantity { sku, .. } => text(sku),
-                Change::SetNote { sku, note } => text(sku) + optional(note),
-                Change::Remove { sku, observed } => text(sku) + observed.len() * 35,
+                } => {
+                    text(sku.as_str())
+                        + optional(store.as_ref().map(StoreId::as_str))
+                        + optional(note.as_deref())
+                }
+                Change::SetQuantity { sku, .. } => text(sku.as_str()),
+                Change::SetNote { sku, note } => text(sku.as_str()) + optional(note.as_deref()),
+                Change::Remove { sku, observed } => text(sku.as_str()) + observed.len() * 35,
                 Change::Restore { .. } => 34,
             }
     }
 
     /// The variant whose line this operation changes (none for an undo).
-    pub fn sku(&self) -> Option<&str> {
+    pub fn sku(&self) -> Option<&Sku> {
         match &self.change {
             Change::Add { sku, .. }
             | Change::SetQuantity { sku, .. }
@@ -334,10 +343,12 @@ pub const CLOCK_ALLOWANCE_MS: i64 = 5 * 60 * 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Line {
-    pub sku: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     pub quantity: u8,
     /// The store of the first add that still counts.
-    pub store: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub store: Option<StoreId>,
     /// When it was first added (ms since the Unix epoch).
     pub added_at: i64,
     pub note: Option<String>,
@@ -430,7 +441,7 @@ impl OpLog {
     }
 
     /// The adds of `sku` that still count: the ids a removal made now must name.
-    pub fn live_adds(&self, sku: &str) -> Vec<OpId> {
+    pub fn live_adds(&self, sku: &Sku) -> Vec<OpId> {
         let removed = self.removed_adds();
         self.ops
             .values()
@@ -466,7 +477,7 @@ impl OpLog {
         // Every operation on a variant, by variant and then in the order that decides
         // last-writer-wins (time first, then id): each variant's operations are a run of
         // neighbours.
-        let mut by_sku: BTreeMap<(&str, i64, &OpId), &Op> = BTreeMap::new();
+        let mut by_sku: BTreeMap<(&Sku, i64, &OpId), &Op> = BTreeMap::new();
         for op in self.ops.values() {
             if let Some(sku) = op.sku() {
                 by_sku.insert((sku, op.at, &op.id), op);
@@ -490,7 +501,7 @@ impl OpLog {
 }
 
 /// Folds one variant's operations (in stamp order) into its line, if any add still counts.
-fn line_of(sku: &str, ops: &[&Op], removed: &BTreeSet<&OpId>) -> Option<Line> {
+fn line_of(sku: &Sku, ops: &[&Op], removed: &BTreeSet<&OpId>) -> Option<Line> {
     let live: Vec<&Op> = ops
         .iter()
         .copied()
@@ -501,7 +512,7 @@ fn line_of(sku: &str, ops: &[&Op], removed: &BTreeSet<&OpId>) -> Option<Line> {
         unreachable!("live holds adds only")
     };
     let mut line = Line {
-        sku: sku.to_string(),
+        sku: sku.clone(),
         quantity: 1,
         store: store.clone(),
         added_at: first.at,
@@ -613,7 +624,7 @@ pub(crate) mod tests {
     #[test]
     fn a_new_line_says_why_it_is_kept() {
         let (sold_out, in_stock) = (variant(0), variant(2));
-        let here = Some("sh-jingan");
+        let here = Some(&StoreId::from("sh-jingan"));
         assert_eq!(Intent::for_new_line(&in_stock, here, false), None);
         assert_eq!(
             Intent::for_new_line(&sold_out, here, false),
@@ -628,7 +639,7 @@ pub(crate) mod tests {
         assert_eq!(Intent::for_new_line(&sold_out, None, false), None);
         // A store that does not list the variant has none of it.
         assert_eq!(
-            Intent::for_new_line(&in_stock, Some("sh-lujiazui"), false),
+            Intent::for_new_line(&in_stock, Some(&"sh-lujiazui".into()), false),
             Some(Intent::SoldOutHere)
         );
     }
@@ -652,18 +663,19 @@ pub(crate) mod tests {
     }
 
     fn remove(n: u128, at: i64, sku: &str, log: &OpLog) -> Op {
+        let sku = Sku::from(sku);
         Op {
             id: id(n),
             at,
             change: Change::Remove {
-                sku: sku.into(),
-                observed: log.live_adds(sku),
+                observed: log.live_adds(&sku),
+                sku,
             },
         }
     }
 
     fn skus(log: &OpLog) -> Vec<String> {
-        log.lines().into_iter().map(|l| l.sku).collect()
+        log.lines().into_iter().map(|l| l.sku.to_string()).collect()
     }
 
     #[test]
@@ -788,7 +800,7 @@ pub(crate) mod tests {
             change: Change::Add {
                 sku: "P1".into(),
                 quantity: 1,
-                store: Some("s".repeat(MAX_ID_LEN + 1)),
+                store: Some("s".repeat(MAX_ID_LEN + 1).into()),
                 note: None,
                 intent: None,
             },

@@ -6,6 +6,7 @@
 //! writer stays derived; the tests check the two agree.
 
 use super::{Change, Intent, Op, OpId};
+use crate::{Sku, StoreId};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -22,9 +23,9 @@ struct Fields {
     id: Option<OpId>,
     at: Option<i64>,
     kind: Option<String>,
-    sku: Option<String>,
+    sku: Option<Sku>,
     quantity: Option<u8>,
-    store: Option<String>,
+    store: Option<StoreId>,
     note: Option<String>,
     intent: Option<Intent>,
     observed: Option<Vec<OpId>>,

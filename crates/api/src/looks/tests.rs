@@ -7,9 +7,9 @@ use crate::{Colour, StoreStock};
 fn product(id: &str, category: Category, variants: &[(&str, &str, u32, u32, u32)]) -> Product {
     let mut colours: Vec<Colour> = Vec::new();
     for (colour, ..) in variants {
-        if colours.iter().all(|c| c.code != *colour) {
+        if colours.iter().all(|c| c.code.as_str() != *colour) {
             colours.push(Colour {
-                code: colour.to_string(),
+                code: (*colour).into(),
                 name: Localized::new(*colour, *colour),
                 hex: "#222222".into(),
             });
@@ -27,8 +27,8 @@ fn product(id: &str, category: Category, variants: &[(&str, &str, u32, u32, u32)
         variants: variants
             .iter()
             .map(|(colour, size, here, other, online)| Variant {
-                sku: format!("{id}-{colour}-{size}"),
-                colour: colour.to_string(),
+                sku: format!("{id}-{colour}-{size}").into(),
+                colour: (*colour).into(),
                 size: size.to_string(),
                 ean13: String::new(),
                 in_store_code: String::new(),
@@ -53,7 +53,7 @@ fn look(id: &str, items: &[(&str, Category)]) -> StyledLook {
     StyledLook {
         id: id.into(),
         name: Localized::new(id, id),
-        items: items.iter().map(|(p, c)| (p.to_string(), *c)).collect(),
+        items: items.iter().map(|(p, c)| ((*p).into(), *c)).collect(),
     }
 }
 
@@ -134,8 +134,8 @@ fn styled() -> Vec<StyledLook> {
 
 fn wearer(holds: &[(&str, Category)], owns: &[&str], sizes: &str) -> Wearer {
     Wearer {
-        holds: holds.iter().map(|(p, c)| (p.to_string(), *c)).collect(),
-        owns: owns.iter().map(|p| p.to_string()).collect(),
+        holds: holds.iter().map(|(p, c)| ((*p).into(), *c)).collect(),
+        owns: owns.iter().map(|p| (*p).into()).collect(),
         sizes: Sizes::parse(sizes).unwrap(),
         here: Some("sh-here".into()),
     }
@@ -147,7 +147,7 @@ fn shown(wearer: &Wearer) -> Vec<String> {
     let looks = styled();
     let candidates = candidates(&looks, wearer);
     complete(&candidates, wearer, |id| {
-        products.iter().find(|p| p.id == id)
+        products.iter().find(|p| p.id == *id)
     })
     .into_iter()
     .map(|look| {
@@ -157,7 +157,11 @@ fn shown(wearer: &Wearer) -> Vec<String> {
             .map(|i| {
                 let source = match &i.source {
                     Source::Here => "here".to_string(),
-                    Source::Stores { stores } => stores.join("+"),
+                    Source::Stores { stores } => stores
+                        .iter()
+                        .map(StoreId::as_str)
+                        .collect::<Vec<_>>()
+                        .join("+"),
                     Source::Online => "online".to_string(),
                 };
                 let size = i.size.as_deref().unwrap_or("?");

@@ -7,7 +7,7 @@ mod tests;
 
 pub use code::{CodeSecret, DeviceNumber, MalformedCode, MemberCode};
 
-use crate::{Localized, Money, Timestamp};
+use crate::{Localized, Money, Sku, StoreId, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -175,7 +175,8 @@ pub struct DeviceRegistered {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TillLine {
-    pub sku: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     pub quantity: u32,
 }
 
@@ -184,7 +185,8 @@ pub struct TillLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyRequest {
     pub code: String,
-    pub store_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub store_id: StoreId,
     /// What she is buying, for the coupons that apply to it; none: every coupon usable now.
     #[serde(default)]
     pub lines: Vec<TillLine>,
@@ -221,7 +223,8 @@ pub struct PurchaseRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Purchase {
     pub number: String,
-    pub store_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub store_id: StoreId,
     pub list_total: Money,
     pub total: Money,
     /// The coupon the purchase used, now redeemed.

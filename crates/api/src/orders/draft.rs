@@ -1,6 +1,7 @@
 //! The order form as she fills it in, and the one rule for when it can be sent.
 
 use super::{DeliveryAddress, Fulfilment, OrderRequest};
+use crate::Sku;
 
 /// How she gets her order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,7 +15,7 @@ pub enum OrderMethod {
 /// pickup store chosen (empty when no store has every line) and her address as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderDraft {
-    pub skus: Vec<String>,
+    pub skus: Vec<Sku>,
     pub method: OrderMethod,
     pub store: String,
     pub address: DeliveryAddress,
@@ -45,7 +46,7 @@ impl OrderDraft {
                 return Err(DraftProblem::NoPickupStore)
             }
             OrderMethod::Pickup => Fulfilment::Pickup {
-                store_id: self.store.clone(),
+                store_id: self.store.clone().into(),
             },
             OrderMethod::Delivery => {
                 let field = |text: &str| text.trim().to_string();
@@ -90,7 +91,7 @@ mod tests {
     #[test]
     fn a_pickup_names_the_store_and_the_lines_ticked() {
         let request = draft(OrderMethod::Pickup).build(true).unwrap();
-        assert_eq!(request.skus, ["A-M", "B-S"]);
+        assert_eq!(request.skus, [Sku::from("A-M"), Sku::from("B-S")]);
         assert_eq!(
             request.fulfilment,
             Fulfilment::Pickup {

@@ -11,7 +11,7 @@ use shopbag_api::member::{
     MemberCoupon, Purchase, PurchaseRequest, TillLine, Verified, VerifyRequest,
 };
 use shopbag_api::promotions::{quote, Coupon, PricedLine, Quote};
-use shopbag_api::{product_id_of, ErrorCode, Money, Timestamp};
+use shopbag_api::{product_id_of, ErrorCode, Money, Sku, Timestamp};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// The header store staff devices send their key in.
@@ -154,7 +154,7 @@ async fn priced(
             "a purchase has 1 to {MOST_LINES} lines"
         )));
     }
-    let skus: Vec<String> = lines.iter().map(|l| l.sku.clone()).collect();
+    let skus: Vec<Sku> = lines.iter().map(|l| l.sku.clone()).collect();
     let calendar = promotions::calendar(pool, &skus).await?;
     let mut products = Vec::with_capacity(lines.len());
     for line in lines {
@@ -164,7 +164,7 @@ async fn priced(
                 line.sku
             )));
         }
-        let product = catalog::product(pool, product_id_of(&line.sku))
+        let product = catalog::product(pool, &product_id_of(&line.sku))
             .await?
             .filter(|p| p.variants.iter().any(|v| v.sku == line.sku))
             .ok_or_else(|| invalid_purchase(format!("no variant with sku {}", line.sku)))?;
@@ -287,7 +287,7 @@ pub async fn verify(state: &AppState, request: &VerifyRequest) -> Result<Verifie
     )
     .bind(&id)
     .bind(&member)
-    .bind(&request.store_id)
+    .bind(request.store_id.as_str())
     .bind(i64::from(code.device.get()))
     .bind(step as i64)
     .bind(now)
@@ -348,7 +348,7 @@ impl From<PurchaseRow> for Purchase {
     fn from(row: PurchaseRow) -> Purchase {
         Purchase {
             number: row.number,
-            store_id: row.store_id,
+            store_id: row.store_id.into(),
             list_total: Money::fen(row.list_total_fen),
             total: Money::fen(row.total_fen),
             coupon: row.coupon,
@@ -476,14 +476,14 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
                  WHERE sku = $2 AND store_id = $3",
             )
             .bind(i64::from(line.quantity))
-            .bind(&line.sku)
+            .bind(line.sku.as_str())
             .bind(&store)
             .execute(&mut *tx)
             .await?;
         }
         Ok(Purchase {
             number,
-            store_id: store.clone(),
+            store_id: store.clone().into(),
             list_total: quote.list_total,
             total: quote.total,
             coupon: coupon.clone(),

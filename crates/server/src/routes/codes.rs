@@ -5,7 +5,8 @@ use crate::{catalog, AppState};
 use axum::extract::State;
 use axum::Json;
 use shopbag_api::{
-    CodeKind, CodeMatch, ErrorResponse, ResolveRequest, ResolveResponse, ResolvedCode, ScannedCode,
+    CodeKind, CodeMatch, ErrorResponse, ProductId, ResolveRequest, ResolveResponse, ResolvedCode,
+    ScannedCode, Sku,
 };
 use sqlx::AnyPool;
 
@@ -13,8 +14,8 @@ use sqlx::AnyPool;
 struct Found {
     gtin: String,
     kind: CodeKind,
-    sku: String,
-    product_id: String,
+    sku: Sku,
+    product_id: ProductId,
 }
 
 /// Tries each reading of the code in order: eight digits can be an EAN-8 or a UPC-E.

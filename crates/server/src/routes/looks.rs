@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde::Deserialize;
 use shopbag_api::looks::{LooksResponse, Sizes, Wearer};
-use shopbag_api::ErrorResponse;
+use shopbag_api::{ErrorResponse, ProductId, StoreId};
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -49,7 +49,7 @@ pub async fn looks(
         .map_err(|problem| AppError::bad_request(format!("sizes: {problem}")))?;
     let mut wearer = match (&query.product, &query.bag) {
         (Some(id), None) => {
-            let product = catalog::product(&state.pool, id)
+            let product = catalog::product(&state.pool, &ProductId::from(id.as_str()))
                 .await?
                 .ok_or_else(|| AppError::not_found(format!("no product `{id}`")))?;
             // With her bag's token, what she already has is not suggested.
@@ -77,7 +77,7 @@ pub async fn looks(
             ))
         }
     };
-    wearer.here = query.store.filter(|s| !s.is_empty());
+    wearer.here = query.store.filter(|s| !s.is_empty()).map(StoreId::from);
     Ok(Json(LooksResponse {
         looks: for_wearer(&state.pool, &wearer).await?,
     }))

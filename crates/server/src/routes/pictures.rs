@@ -6,7 +6,7 @@ use crate::{catalog, AppState};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use shopbag_api::{ErrorResponse, PICTURE_STYLE};
+use shopbag_api::{ColourCode, ErrorResponse, ProductId, PICTURE_STYLE};
 
 /// A year: the address names everything the picture shows (see `shopbag_api::picture_path`).
 const KEEP_FOR_A_YEAR: &str = "public, max-age=31536000, immutable";
@@ -41,11 +41,13 @@ pub async fn picture(
     if style != PICTURE_STYLE {
         return Err(unknown());
     }
-    let product = catalog::product(&state.pool, product_id)
+    let product = catalog::product(&state.pool, &ProductId::from(product_id))
         .await?
         .ok_or_else(unknown)?;
     // Only the colour as it is now: an address with an old hex is not drawn (nor kept a year).
-    let colour = product.colour(colour_code).ok_or_else(unknown)?;
+    let colour = product
+        .colour(&ColourCode::from(colour_code))
+        .ok_or_else(unknown)?;
     if Hex::parse(&colour.hex) != Some(hex) {
         return Err(unknown());
     }

@@ -6,7 +6,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
-use shopbag_api::{Category, ErrorResponse, Product, ProductSummary};
+use shopbag_api::{Category, ErrorResponse, Product, ProductId, ProductSummary};
 use utoipa::IntoParams;
 
 const DEFAULT_LIMIT: u32 = 24;
@@ -101,7 +101,7 @@ pub async fn search(
 )]
 pub async fn product(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ProductId>,
 ) -> Result<Json<Product>, AppError> {
     catalog::product(&state.pool, &id)
         .await?

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use shopbag_api::promotions::Calendar;
-use shopbag_api::ErrorResponse;
+use shopbag_api::{ErrorResponse, Sku};
 use utoipa::IntoParams;
 
 /// A bag's lines at most: the event prices a bag page asks for.
@@ -35,13 +35,13 @@ pub async fn calendar(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<CalendarQuery>,
 ) -> Result<Json<Calendar>, AppError> {
-    let skus: Vec<String> = query
+    let skus: Vec<Sku> = query
         .skus
         .as_deref()
         .unwrap_or("")
         .split(',')
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(Sku::from)
         .collect();
     if skus.len() > MAX_SKUS {
         return Err(AppError::bad_request(format!(

@@ -4,7 +4,7 @@ use crate::error::{ApiPath, AppError};
 use crate::{catalog, AppState};
 use axum::extract::State;
 use axum::Json;
-use shopbag_api::{ErrorResponse, Store};
+use shopbag_api::{ErrorResponse, Store, StoreId};
 
 #[utoipa::path(
     get,
@@ -28,7 +28,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Store>>, App
 )]
 pub async fn store(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<StoreId>,
 ) -> Result<Json<Store>, AppError> {
     catalog::store(&state.pool, &id)
         .await?

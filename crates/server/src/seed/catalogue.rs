@@ -3,7 +3,7 @@
 
 use super::{insert_rows, Dice};
 use shopbag_api::code::check_digit;
-use shopbag_api::{Category, Colour, Localized, Money, Product, Variant};
+use shopbag_api::{Category, Colour, Localized, Money, Product, ProductId, Sku, StoreId, Variant};
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
 
@@ -335,7 +335,7 @@ fn capitalise(s: &str) -> String {
 pub struct SeedCode {
     /// 14 digits, as `Gtin::as_str` gives it.
     pub gtin: String,
-    pub sku: String,
+    pub sku: Sku,
     /// As printed: `ean13`, `upc_a`, `ean8` or `in_store`.
     pub kind: &'static str,
     /// The digits on the tag (13 for EAN-13 and in-store, 12 for UPC-A, 8 for EAN-8).
@@ -443,7 +443,7 @@ impl Numbering {
 }
 
 /// The catalogue and every code on its tags, drawn line by line in the order of `LINES`.
-pub(super) fn products(dice: &mut Dice, store_ids: &[String]) -> (Vec<Product>, Vec<SeedCode>) {
+pub(super) fn products(dice: &mut Dice, store_ids: &[StoreId]) -> (Vec<Product>, Vec<SeedCode>) {
     let mut catalogue = Catalogue {
         dice,
         store_ids,
@@ -464,7 +464,7 @@ pub(super) fn products(dice: &mut Dice, store_ids: &[String]) -> (Vec<Product>, 
 /// move one and every product after it changes.
 struct Catalogue<'a> {
     dice: &'a mut Dice,
-    store_ids: &'a [String],
+    store_ids: &'a [StoreId],
     numbering: Numbering,
     /// The names drawn so far, so that none comes twice.
     names: HashSet<(Base, Modifier)>,
@@ -478,7 +478,7 @@ impl Catalogue<'_> {
     fn add(&mut self, line: &Line, index: usize) {
         let import = import(line, index);
         let (base, modifier) = self.new_name(line, import);
-        let id = format!("P{:04}", self.products.len() + 1);
+        let id = ProductId::from(format!("P{:04}", self.products.len() + 1));
         let name = name(base, modifier);
         let brand = import.unwrap_or_else(|| *self.dice.pick(line.brands));
         let description = description(self.dice, line.category, &name);
@@ -534,14 +534,14 @@ impl Catalogue<'_> {
     /// One colour in one size: its tag's numbers, then its stock.
     fn variant(
         &mut self,
-        product_id: &str,
+        product_id: &ProductId,
         brand: &'static str,
         colour: &Colour,
         size: &str,
         price: Money,
         small: bool,
     ) -> Variant {
-        let sku = format!("{product_id}-{}-{size}", colour.code);
+        let sku = Sku::from(format!("{product_id}-{}-{size}", colour.code));
         let (ean13, in_store_code) = self.tag(&sku, brand, small);
         let (online_stock, store_stock) = super::stores::stock(self.dice, self.store_ids);
         Variant {
@@ -558,7 +558,7 @@ impl Catalogue<'_> {
 
     /// Numbers one variant's tag and records every code on it: the EAN-13 (or the UPC-A of an
     /// import), the in-store code and, on a small accessory, an EAN-8. Returns the first two.
-    fn tag(&mut self, sku: &str, brand: &'static str, small: bool) -> (String, String) {
+    fn tag(&mut self, sku: &Sku, brand: &'static str, small: bool) -> (String, String) {
         let ean13 = self.numbering.ean13(brand);
         let in_store_code = self.numbering.in_store();
         // A leading 0 means the tag prints the 12-digit UPC-A.
@@ -568,13 +568,13 @@ impl Catalogue<'_> {
         };
         self.codes.push(SeedCode {
             gtin: format!("0{ean13}"),
-            sku: sku.to_string(),
+            sku: sku.clone(),
             kind,
             printed,
         });
         self.codes.push(SeedCode {
             gtin: format!("0{in_store_code}"),
-            sku: sku.to_string(),
+            sku: sku.clone(),
             kind: "in_store",
             printed: in_store_code.clone(),
         });
@@ -582,7 +582,7 @@ impl Catalogue<'_> {
             let ean8 = self.numbering.ean8();
             self.codes.push(SeedCode {
                 gtin: format!("000000{ean8}"),
-                sku: sku.to_string(),
+                sku: sku.clone(),
                 kind: "ean8",
                 printed: ean8,
             });
@@ -667,7 +667,9 @@ pub(super) async fn write(
         "INSERT INTO codes (gtin, sku, kind) ",
         codes,
         |row, c| {
-            row.bind(c.gtin.clone()).bind(c.sku.clone()).bind(c.kind);
+            row.bind(c.gtin.clone())
+                .bind(c.sku.to_string())
+                .bind(c.kind);
         },
     )
     .await
@@ -699,7 +701,7 @@ async fn write_products(
         "INSERT INTO products (id, name_zh, name_en, brand, category, description_zh, description_en) ",
         products,
         |row, p| {
-            row.bind(p.id.clone())
+            row.bind(p.id.to_string())
                 .bind(p.name.zh.clone())
                 .bind(p.name.en.clone())
                 .bind(p.brand.clone())
@@ -721,7 +723,7 @@ async fn write_colours(
         &positioned(products, |p| &p.colours),
         |row, (product_id, position, c)| {
             row.bind(product_id.to_string())
-                .bind(c.code.clone())
+                .bind(c.code.to_string())
                 .bind(c.name.zh.clone())
                 .bind(c.name.en.clone())
                 .bind(c.hex.clone())
@@ -757,9 +759,9 @@ async fn write_variants(
         "INSERT INTO variants (sku, product_id, colour, size, ean13, in_store_code, price, online_stock, position) ",
         &positioned(products, |p| &p.variants),
         |row, (product_id, position, v)| {
-            row.bind(v.sku.clone())
+            row.bind(v.sku.to_string())
                 .bind(product_id.to_string())
-                .bind(v.colour.clone())
+                .bind(v.colour.to_string())
                 .bind(v.size.clone())
                 .bind(v.ean13.clone())
                 .bind(v.in_store_code.clone())

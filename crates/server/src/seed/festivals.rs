@@ -2,7 +2,7 @@
 //! Shanghai time, with their price rules and the event prices of some variants.
 
 use shopbag_api::promotions::{Offer, Phase, PhaseKind, PriceRule, Promotion, Timestamp};
-use shopbag_api::{Category, Localized, Money, Product};
+use shopbag_api::{Category, Localized, Money, Product, Sku};
 use sqlx::{Any, AnyPool, Transaction};
 
 /// A variant's price during one phase of one festival (a row of `event_prices`).
@@ -10,7 +10,7 @@ use sqlx::{Any, AnyPool, Transaction};
 pub struct SeedEventPrice {
     pub promotion: &'static str,
     pub phase: PhaseKind,
-    pub sku: String,
+    pub sku: Sku,
     pub price: Money,
 }
 
@@ -401,7 +401,7 @@ pub async fn write_missing(
             |row, p| {
                 row.bind(p.promotion)
                     .bind(p.phase.as_str())
-                    .bind(p.sku.clone())
+                    .bind(p.sku.to_string())
                     .bind(p.price.as_fen());
             },
         )

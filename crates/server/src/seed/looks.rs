@@ -1,7 +1,7 @@
 //! Looks: outfits of three or four products of different categories, for an occasion.
 
 use super::{insert_rows, Dice};
-use shopbag_api::{Category, Localized, Product};
+use shopbag_api::{Category, Localized, Product, ProductId};
 use sqlx::{Any, Transaction};
 
 #[derive(Debug, Clone)]
@@ -10,7 +10,7 @@ pub struct Look {
     pub name: Localized,
     pub occasion: &'static str,
     /// Product ids, one per category.
-    pub items: Vec<(String, Category)>,
+    pub items: Vec<(ProductId, Category)>,
 }
 
 pub(super) fn looks(dice: &mut Dice, products: &[Product]) -> Vec<Look> {
@@ -85,7 +85,7 @@ pub(super) async fn write(
         },
     )
     .await?;
-    let items: Vec<(&str, usize, &(String, Category))> = looks
+    let items: Vec<(&str, usize, &(ProductId, Category))> = looks
         .iter()
         .flat_map(|l| {
             l.items
@@ -100,7 +100,7 @@ pub(super) async fn write(
         &items,
         |row, (look_id, position, (product_id, category))| {
             row.bind(look_id.to_string())
-                .bind(product_id.clone())
+                .bind(product_id.to_string())
                 .bind(category.as_str())
                 .bind(*position as i64);
         },

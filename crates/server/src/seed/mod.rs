@@ -19,7 +19,7 @@ pub use festivals::SeedEventPrice;
 pub use looks::Look;
 pub use members::{Coupon, Member};
 use shopbag_api::promotions::Promotion;
-use shopbag_api::{Product, Store};
+use shopbag_api::{Product, Store, StoreId};
 use sqlx::{Any, AnyPool, Transaction};
 
 /// The fixed seed: change it and every demo code changes.
@@ -83,7 +83,7 @@ pub struct Demo {
 pub fn demo() -> Demo {
     let mut dice = Dice(SEED);
     let stores = stores::stores();
-    let store_ids: Vec<String> = stores.iter().map(|s| s.id.clone()).collect();
+    let store_ids: Vec<StoreId> = stores.iter().map(|s| s.id.clone()).collect();
     // The catalogue draws first, the looks after it: a draw moved changes every one after it.
     let (products, codes) = catalogue::products(&mut dice, &store_ids);
     let looks = looks::looks(&mut dice, &products);
@@ -185,7 +185,7 @@ mod tests {
                 p.id
             );
             for v in &p.variants {
-                assert_eq!(v.sku, format!("{}-{}-{}", p.id, v.colour, v.size));
+                assert_eq!(v.sku.as_str(), format!("{}-{}-{}", p.id, v.colour, v.size));
                 assert_eq!(v.store_stock.len(), demo.stores.len());
             }
         }

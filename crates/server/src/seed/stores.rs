@@ -1,7 +1,7 @@
 //! The store group's four Shanghai stores and what each holds of every variant.
 
 use super::{insert_rows, Dice};
-use shopbag_api::{GeoPoint, Localized, Product, Store, StoreStock};
+use shopbag_api::{GeoPoint, Localized, Product, Store, StoreId, StoreStock};
 use sqlx::{Any, Transaction};
 
 pub(super) fn stores() -> Vec<Store> {
@@ -62,7 +62,7 @@ pub(super) fn stores() -> Vec<Store> {
 }
 
 /// Stock of one variant: mostly a few units, some sizes gone in some stores, a few gone everywhere.
-pub(super) fn stock(dice: &mut Dice, store_ids: &[String]) -> (u32, Vec<StoreStock>) {
+pub(super) fn stock(dice: &mut Dice, store_ids: &[StoreId]) -> (u32, Vec<StoreStock>) {
     let gone_from_stores = dice.percent(4);
     let online = if dice.percent(7) {
         0
@@ -103,7 +103,7 @@ pub(super) async fn write(
         "INSERT INTO stores (id, name_zh, name_en, address_zh, address_en, opening_hours, lat, lng, position) ",
         &stores,
         |row, (position, s)| {
-            row.bind(s.id.clone())
+            row.bind(s.id.to_string())
                 .bind(s.name.zh.clone())
                 .bind(s.name.en.clone())
                 .bind(s.address.zh.clone())
@@ -126,7 +126,7 @@ pub(super) async fn write(
         &stock,
         |row, (sku, s)| {
             row.bind(sku.to_string())
-                .bind(s.store_id.clone())
+                .bind(s.store_id.to_string())
                 .bind(i64::from(s.quantity));
         },
     )

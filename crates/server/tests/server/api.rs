@@ -3,7 +3,9 @@
 use crate::common::{assert_error, Fixture};
 use serde_json::{json, Value};
 use shopbag_api::code::check_digit;
-use shopbag_api::{CodeMatch, Health, Product, ProductSummary, ResolveResponse, Store};
+use shopbag_api::{
+    CodeMatch, Health, Product, ProductId, ProductSummary, ResolveResponse, Sku, Store,
+};
 use shopbag_server::seed::{self, SeedCode};
 
 fn encode(url: &str) -> String {
@@ -100,7 +102,11 @@ async fn a_code_of_every_kind_names_its_variant() {
             found.variant().is_some(),
             "{code}: the sku is one of the product's variants"
         );
-        assert_eq!(found.product.id, expected.sku[..5], "{code}");
+        assert_eq!(
+            found.product.id.as_str(),
+            &expected.sku.as_str()[..5],
+            "{code}"
+        );
     }
 }
 
@@ -168,14 +174,14 @@ async fn product_detail_lists_every_variant_in_every_store() {
     let store_ids: Vec<String> = serde_json::from_value::<Vec<Store>>(stores)
         .unwrap()
         .into_iter()
-        .map(|s| s.id)
+        .map(|s| s.id.to_string())
         .collect();
     let mut sold_out_somewhere = 0;
     for id in ["P0001", "P0100", "P0200"] {
         let response = f.server.get(&format!("/api/v1/products/{id}")).await;
         assert_eq!(response.status(), 200);
         let product: Product = response.json().await.unwrap();
-        assert_eq!(product.id, id);
+        assert_eq!(product.id.as_str(), id);
         assert_eq!(
             product.variants.len(),
             product.colours.len() * product.sizes.len()
@@ -225,7 +231,7 @@ async fn stores_are_in_shanghai() {
         assert_eq!(status, 200);
         assert_eq!(serde_json::from_value::<Store>(one).unwrap(), *store);
     }
-    assert!(stores.iter().any(|s| s.id == "sh-jingan"));
+    assert!(stores.iter().any(|s| s.id.as_str() == "sh-jingan"));
     assert_error(
         f.server.get("/api/v1/stores/sh-nowhere").await,
         404,
@@ -329,13 +335,22 @@ async fn resolve_answers_every_code_in_order() {
     for (result, code) in body.results.iter().zip(&codes) {
         assert_eq!(&result.code, code);
     }
-    assert_eq!(body.results[0].sku.as_deref(), Some(ean13.sku.as_str()));
-    assert_eq!(body.results[0].product_id.as_deref(), Some(&ean13.sku[..5]));
+    assert_eq!(
+        body.results[0].sku.as_ref().map(Sku::as_str),
+        Some(ean13.sku.as_str())
+    );
+    assert_eq!(
+        body.results[0].product_id.as_ref().map(ProductId::as_str),
+        Some(&ean13.sku.as_str()[..5])
+    );
     assert!(body.results[0].error.is_none());
     let error_code =
         |i: usize| serde_json::to_value(body.results[i].error.as_ref().unwrap().code).unwrap();
     assert_eq!(error_code(1), "malformed_code");
-    assert_eq!(body.results[2].sku.as_deref(), Some(in_store.sku.as_str()));
+    assert_eq!(
+        body.results[2].sku.as_ref().map(Sku::as_str),
+        Some(in_store.sku.as_str())
+    );
     assert_eq!(error_code(3), "unknown_code");
     assert_eq!(error_code(4), "malformed_code");
     assert!(body.results[3].sku.is_none());

@@ -6,6 +6,7 @@ use shopbag_api::bag::{
     BagState, Change, Op, OpId, CLOCK_ALLOWANCE_MS, COMPACTION_HORIZON_MS, MAX_KEPT_OPS, MAX_LINES,
     MAX_NOTE_CHARS, MAX_OPS_PER_BATCH,
 };
+use shopbag_api::{Sku, StoreId};
 use std::collections::HashSet;
 
 fn ids(state: &BagState) -> HashSet<OpId> {
@@ -55,9 +56,12 @@ async fn operations_come_back_as_lines_and_ops() {
     assert_eq!(f.server.bag(&shopper).await, answered);
     assert_eq!(ids(&answered), sent.iter().map(|o| o.id.clone()).collect());
     assert_eq!(answered.lines.len(), 2);
-    let line = |sku: &str| answered.lines.iter().find(|l| l.sku == sku).unwrap();
+    let line = |sku: &Sku| answered.lines.iter().find(|l| l.sku == *sku).unwrap();
     assert_eq!(line(&skus[0]).quantity, 3);
-    assert_eq!(line(&skus[0]).store.as_deref(), Some("sh-jingan"));
+    assert_eq!(
+        line(&skus[0]).store.as_ref().map(StoreId::as_str),
+        Some("sh-jingan")
+    );
     assert_eq!(line(&skus[7]).quantity, 2);
     assert_eq!(line(&skus[7]).note.as_deref(), Some("送妈妈的"));
 
@@ -195,16 +199,16 @@ async fn bad_batches_are_refused_and_apply_nothing() {
         .apply(&shopper, &[add(&skus[0], 1), add(&skus[1], 2)])
         .await;
     let good = add(&skus[2], 1);
-    let nowhere = "P9999-NOPE-M";
+    let nowhere = Sku::from("P9999-NOPE-M");
     let cases: Vec<(Vec<Op>, &str)> = vec![
-        (vec![good.clone(), add(nowhere, 1)], "unknown_variant"),
+        (vec![good.clone(), add(&nowhere, 1)], "unknown_variant"),
         (
             vec![
                 good.clone(),
                 op(
                     1,
                     Change::SetQuantity {
-                        sku: nowhere.into(),
+                        sku: nowhere.clone(),
                         quantity: 1,
                     },
                 ),
@@ -215,7 +219,7 @@ async fn bad_batches_are_refused_and_apply_nothing() {
             vec![op(
                 1,
                 Change::Remove {
-                    sku: nowhere.into(),
+                    sku: nowhere.clone(),
                     observed: vec![],
                 },
             )],
@@ -223,7 +227,7 @@ async fn bad_batches_are_refused_and_apply_nothing() {
         ),
         (vec![good.clone(), add(&skus[3], 0)], "invalid_operation"),
         (vec![good.clone(), add(&skus[3], 100)], "invalid_operation"),
-        (vec![good.clone(), add("", 1)], "invalid_operation"),
+        (vec![good.clone(), add(&"".into(), 1)], "invalid_operation"),
         (
             vec![
                 good.clone(),
@@ -246,7 +250,7 @@ async fn bad_batches_are_refused_and_apply_nothing() {
                     Change::Add {
                         sku: skus[4].clone(),
                         quantity: 1,
-                        store: Some("s".repeat(10_000)),
+                        store: Some("s".repeat(10_000).into()),
                         note: None,
                         intent: None,
                     },
@@ -291,7 +295,7 @@ async fn bad_batches_are_refused_and_apply_nothing() {
         assert_eq!(body["error"]["code"], code, "{body}");
         if code == "unknown_variant" {
             let message = body["error"]["message"].as_str().unwrap();
-            assert!(message.contains(nowhere), "{message}");
+            assert!(message.contains(nowhere.as_str()), "{message}");
         }
         assert_eq!(f.server.bag(&shopper).await, before, "{code}");
     }

@@ -6,7 +6,7 @@ use crate::common::{
 };
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagState, BagToken};
-use shopbag_api::Order;
+use shopbag_api::{Order, Sku};
 use std::time::{Duration, Instant};
 
 const STORE: &str = "sh-jingan";
@@ -29,7 +29,7 @@ async fn get_bag(server: &TestServer, bag: &BagToken) -> reqwest::Response {
         .unwrap()
 }
 
-async fn order(server: &TestServer, bag: &BagToken, key: &str, sku: &str) -> reqwest::Response {
+async fn order(server: &TestServer, bag: &BagToken, key: &str, sku: &Sku) -> reqwest::Response {
     place(server, bag, key, &pickup_at(STORE, &[sku])).await
 }
 

@@ -7,6 +7,7 @@ use crate::common::{add, assert_error, log, logged, token, variants_with, Fixtur
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagState, BagToken};
 use shopbag_api::handoff::{HandoffOffer, HandoffState, HandoffStatus, OfferedBag};
+use shopbag_api::Sku;
 
 async fn post(f: &Fixture, path: &str, token: Option<&BagToken>, body: Value) -> reqwest::Response {
     let request = f.server.client.post(f.server.url(path)).json(&body);
@@ -48,7 +49,7 @@ async fn status(f: &Fixture, kiosk: &BagToken) -> HandoffStatus {
     response.json().await.unwrap()
 }
 
-fn quantities(bag: &BagState) -> Vec<(String, u8)> {
+fn quantities(bag: &BagState) -> Vec<(Sku, u8)> {
     let mut lines: Vec<_> = bag
         .lines
         .iter()
@@ -165,12 +166,16 @@ async fn offers_are_checked_like_bag_lines() {
     let f = Fixture::new().await;
     let kiosk = token();
     let sku = variants_with("sh-jingan", 1, 1)[0].sku.clone();
-    let line = |sku: &str, quantity: u8| json!({ "sku": sku, "quantity": quantity, "store": null, "added_at": 0, "note": null, "intent": null });
+    let line = |sku: &Sku, quantity: u8| json!({ "sku": sku, "quantity": quantity, "store": null, "added_at": 0, "note": null, "intent": null });
     for (lines, status, code) in [
         (json!([]), 422, "invalid_operation"),
         (json!([line(&sku, 0)]), 422, "invalid_operation"),
         (json!([line(&sku, 100)]), 422, "invalid_operation"),
-        (json!([line("NOSUCHSKU", 1)]), 422, "unknown_variant"),
+        (
+            json!([line(&"NOSUCHSKU".into(), 1)]),
+            422,
+            "unknown_variant",
+        ),
         (json!("lines"), 422, "invalid_json"),
     ] {
         let response = post(

@@ -4,10 +4,10 @@ use crate::common::{add, assert_error, token, Fixture};
 use shopbag_api::looks::complements;
 use shopbag_api::looks::{LooksResponse, Source};
 use shopbag_api::promotions::{Calendar, PhaseKind, Timestamp};
-use shopbag_api::{picture_path, Category, Product};
+use shopbag_api::{picture_path, Category, Product, ProductId};
 use shopbag_server::seed;
 
-async fn product(f: &Fixture, id: &str) -> Product {
+async fn product(f: &Fixture, id: &ProductId) -> Product {
     let response = f.server.get(&format!("/api/v1/products/{id}")).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
@@ -20,7 +20,7 @@ async fn looks(f: &Fixture, query: &str) -> LooksResponse {
 }
 
 /// The first seeded product of `category` that some look holds.
-fn styled(category: Category) -> String {
+fn styled(category: Category) -> ProductId {
     let demo = seed::demo();
     demo.looks
         .iter()
@@ -56,7 +56,7 @@ async fn every_product_has_a_picture_in_each_colour_kept_for_a_year() {
     let path = picture_path(&coat.id, colour);
     for wrong in [
         path.replace("/pictures/1/", "/pictures/0/"),
-        path.replace(&coat.id, "P9999"),
+        path.replace(coat.id.as_str(), "P9999"),
         path.replace(&format!("-{}-", colour.code), "-XXX-"),
         path.replace(".svg", ".png"),
         format!("/api/v1/pictures/1/{}-{}.svg", coat.id, colour.code),
@@ -72,8 +72,8 @@ async fn a_colour_that_changes_gets_a_new_picture_address() {
     let coat = product(&f, &styled(Category::Outerwear)).await;
     let old = picture_path(&coat.id, &coat.colours[0]);
     sqlx::query("UPDATE product_colours SET hex = '#123456' WHERE product_id = $1 AND code = $2")
-        .bind(&coat.id)
-        .bind(&coat.colours[0].code)
+        .bind(coat.id.as_str())
+        .bind(coat.colours[0].code.as_str())
         .execute(&f.db().await)
         .await
         .unwrap();
@@ -119,7 +119,9 @@ async fn a_coat_gets_complementary_items_in_her_size_never_another_coat() {
                 assert!(["shoes", "trousers", "knitwear"].contains(&p.category.as_str()));
             }
             match &item.source {
-                Source::Here if item.sku.is_some() => assert!(variant.stock_in("sh-jingan") > 0),
+                Source::Here if item.sku.is_some() => {
+                    assert!(variant.stock_in(&"sh-jingan".into()) > 0)
+                }
                 Source::Stores { stores } if item.sku.is_some() => {
                     assert!(stores.iter().all(|s| variant.stock_in(s) > 0))
                 }
@@ -153,7 +155,7 @@ async fn an_item_sold_out_everywhere_in_her_size_is_no_longer_suggested() {
     let db = f.db().await;
     let sold_out = "WHERE product_id = $1 AND size = $2";
     sqlx::query(&format!("UPDATE variants SET online_stock = 0 {sold_out}"))
-        .bind(&id)
+        .bind(id.as_str())
         .bind(&size)
         .execute(&db)
         .await
@@ -161,7 +163,7 @@ async fn an_item_sold_out_everywhere_in_her_size_is_no_longer_suggested() {
     sqlx::query(&format!(
         "UPDATE stock SET quantity = 0 WHERE sku IN (SELECT sku FROM variants {sold_out})"
     ))
-    .bind(&id)
+    .bind(id.as_str())
     .bind(&size)
     .execute(&db)
     .await

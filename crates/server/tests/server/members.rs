@@ -8,6 +8,7 @@ use shopbag_api::bag::BagToken;
 use shopbag_api::member::{
     CodeSecret, DeviceRegistered, Export, History, Me, MemberCode, Purchase, Verified,
 };
+use shopbag_api::Sku;
 use shopbag_server::config::{DEMO_CASHIER_KEY, DEMO_HOST_SECRET};
 use shopbag_server::members::sign_in::host_token;
 
@@ -265,7 +266,7 @@ async fn a_new_number_becomes_a_new_member() {
 #[tokio::test]
 async fn at_sign_in_the_guest_bag_joins_hers_and_sign_out_gives_the_device_its_own_bag_back() {
     let f = fixture().await;
-    let skus: Vec<String> = variants_with("sh-jingan", 1, 0)
+    let skus: Vec<Sku> = variants_with("sh-jingan", 1, 0)
         .into_iter()
         .map(|v| v.sku)
         .take(3)
@@ -284,7 +285,7 @@ async fn at_sign_in_the_guest_bag_joins_hers_and_sign_out_gives_the_device_its_o
 
     // One bag, whichever device asks: the union of both.
     let lines = |state: shopbag_api::bag::BagState| {
-        let mut skus: Vec<String> = state.lines.into_iter().map(|l| l.sku).collect();
+        let mut skus: Vec<Sku> = state.lines.into_iter().map(|l| l.sku).collect();
         skus.sort();
         skus
     };
@@ -349,7 +350,7 @@ async fn a_device_signed_in_before_it_had_a_bag_joins_hers_with_its_first_bag_re
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let mut skus: Vec<String> = f
+    let mut skus: Vec<Sku> = f
         .server
         .bag(&phone)
         .await
@@ -710,7 +711,7 @@ async fn with_her_consent_a_sold_out_size_in_her_bag_is_followed_up_when_it_is_b
         "UPDATE variants SET online_stock = 0 WHERE sku = $1",
     ] {
         sqlx::query(statement)
-            .bind(&sku)
+            .bind(sku.as_str())
             .execute(&db)
             .await
             .unwrap();
@@ -742,7 +743,7 @@ async fn with_her_consent_a_sold_out_size_in_her_bag_is_followed_up_when_it_is_b
     assert_eq!(kept[0].kind, shopbag_api::reminders::ReminderKind::Restock);
     assert!(kept[0].due.is_none());
     sqlx::query("UPDATE variants SET online_stock = 4 WHERE sku = $1")
-        .bind(&sku)
+        .bind(sku.as_str())
         .execute(&db)
         .await
         .unwrap();

@@ -5,15 +5,15 @@ use crate::common::{
 };
 use serde_json::{json, Value};
 use shopbag_api::bag::{BagToken, Change};
-use shopbag_api::{Order, OrderStatus, Variant, MAX_OPEN_ORDERS};
+use shopbag_api::{Order, OrderStatus, Sku, Variant, MAX_OPEN_ORDERS};
 
 const STORE: &str = "sh-jingan";
 
-fn pickup(skus: &[&str]) -> Value {
+fn pickup(skus: &[&Sku]) -> Value {
     pickup_at(STORE, skus)
 }
 
-fn delivery(skus: &[&str]) -> Value {
+fn delivery(skus: &[&Sku]) -> Value {
     json!({"skus": skus, "fulfilment": {"type": "delivery", "address": {
         "name": "李娜", "phone": "13800138000", "address": "上海市徐汇区衡山路 10 号"
     }}})
@@ -75,7 +75,7 @@ async fn pickup_reserves_store_stock_and_empties_those_lines() {
     assert_eq!(order.lines[0].quantity, 2);
     assert_eq!(order.lines[0].unit_price, coat.price);
     assert_eq!(order.lines[0].size, coat.size);
-    assert_eq!(order.lines[0].product_id, coat.sku[..5]);
+    assert_eq!(order.lines[0].product_id.as_str(), &coat.sku.as_str()[..5]);
     assert!(!order.lines[0].name.zh.is_empty() && !order.lines[0].colour.en.is_empty());
     assert_eq!(
         order.total.as_fen(),
@@ -247,7 +247,7 @@ async fn orders_that_cannot_be_placed_change_nothing() {
         .find(|v| {
             v.store_stock
                 .iter()
-                .any(|s| s.store_id == STORE && s.quantity == 0)
+                .any(|s| s.store_id.as_str() == STORE && s.quantity == 0)
         })
         .unwrap();
     let not_in_bag = &variants_with(STORE, 1, 1)[9];
@@ -272,8 +272,8 @@ async fn orders_that_cannot_be_placed_change_nothing() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "sold_out");
     let message = body["error"]["message"].as_str().unwrap();
-    assert!(message.contains(&sold_out_here.sku), "{message}");
-    assert!(!message.contains(&in_stock.sku), "{message}");
+    assert!(message.contains(sold_out_here.sku.as_str()), "{message}");
+    assert!(!message.contains(in_stock.sku.as_str()), "{message}");
 
     let empty_address = json!({"skus": [in_stock.sku], "fulfilment": {"type": "delivery",
         "address": {"name": "李娜", "phone": " ", "address": "上海"}}});
@@ -281,7 +281,7 @@ async fn orders_that_cannot_be_placed_change_nothing() {
         "fulfilment": {"type": "pickup", "store_id": "sh-nowhere"}});
     for request in [
         pickup(&[&not_in_bag.sku]),
-        pickup(&[&in_stock.sku, "P9999-NOPE-M"]),
+        pickup(&[&in_stock.sku, &"P9999-NOPE-M".into()]),
         pickup(&[]),
         pickup(&[&in_stock.sku, &in_stock.sku]),
         empty_address,
@@ -344,13 +344,13 @@ async fn two_orders_for_the_last_unit_one_wins() {
     let last = &variants_with(STORE, 1, 1)[12];
     let pool = f.db().await;
     sqlx::query("UPDATE stock SET quantity = 1 WHERE sku = $1 AND store_id = $2")
-        .bind(&last.sku)
+        .bind(last.sku.as_str())
         .bind(STORE)
         .execute(&pool)
         .await
         .unwrap();
     sqlx::query("UPDATE variants SET online_stock = 1 WHERE sku = $1")
-        .bind(&last.sku)
+        .bind(last.sku.as_str())
         .execute(&pool)
         .await
         .unwrap();

@@ -52,7 +52,7 @@ async fn exec(f: &Fixture, sql: &str, sku: &str) {
 }
 
 fn a_sku() -> String {
-    seed::demo().products[3].variants[0].sku.clone()
+    seed::demo().products[3].variants[0].sku.to_string()
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::common::process::ServerProcess;
 use crate::common::{add, key, pickup_at, place, token, variants_with, TestDb, TestServer};
 use futures::future::join_all;
 use shopbag_api::bag::Op;
-use shopbag_api::Order;
+use shopbag_api::{Order, Sku};
 use std::collections::HashSet;
 
 const STORE: &str = "sh-jingan";
@@ -89,7 +89,7 @@ async fn three_replicas_on_one_database_lose_nothing_sell_nothing_twice_and_shar
     // Bag updates: 30 adds of different lines to one bag, each through the next replica, all at
     // once, and 10 of them sent again through another replica (a retry after a lost answer).
     let shopper = token();
-    let skus: Vec<String> = variants_with(STORE, 1, 1)
+    let skus: Vec<Sku> = variants_with(STORE, 1, 1)
         .into_iter()
         .take(30)
         .map(|v| v.sku)
@@ -106,11 +106,7 @@ async fn three_replicas_on_one_database_lose_nothing_sell_nothing_twice_and_shar
     for server in &replicas.servers {
         let bag = server.bag(&shopper).await;
         let lines: HashSet<&str> = bag.lines.iter().map(|l| l.sku.as_str()).collect();
-        assert_eq!(
-            lines,
-            skus.iter().map(String::as_str).collect(),
-            "no add lost"
-        );
+        assert_eq!(lines, skus.iter().map(Sku::as_str).collect(), "no add lost");
     }
     assert_eq!(replicas.count("SELECT COUNT(*) FROM bag_ops").await, 30);
 
@@ -118,7 +114,7 @@ async fn three_replicas_on_one_database_lose_nothing_sell_nothing_twice_and_shar
     let last = &variants_with(STORE, 1, 0)[40];
     let pool = replicas.database.pool().await;
     sqlx::query("UPDATE stock SET quantity = 5 WHERE sku = $1 AND store_id = $2")
-        .bind(&last.sku)
+        .bind(last.sku.as_str())
         .bind(STORE)
         .execute(&pool)
         .await

@@ -156,7 +156,7 @@ fn step() -> impl Strategy<Value = (Step, i64)> {
 fn play(log: &mut OpLog, steps: &[(Step, i64)], next_id: &mut u128, from: i64, undo_from: i64) {
     for (step, offset) in steps {
         let at = from + offset;
-        let sku_of = |n: u8| format!("P{n}-BLK-M");
+        let sku_of = |n: u8| Sku::from(format!("P{n}-BLK-M"));
         let change = match step {
             Step::Add { sku, quantity } => Change::Add {
                 sku: sku_of(*sku),

@@ -1,6 +1,7 @@
 use super::*;
 use crate::bag::tests::{add, id};
 use crate::bag::{Change, OpsBatch, MAX_NOTE_CHARS};
+use crate::{Sku, StoreId};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -265,9 +266,9 @@ fn a_batch_bound_is_never_below_the_json() {
         id: id(u128::MAX),
         at: i64::MIN,
         change: Change::Add {
-            sku: "\"\\\u{1}".repeat(21),
+            sku: "\"\\\u{1}".repeat(21).into(),
             quantity: 99,
-            store: Some("\u{7}".repeat(64)),
+            store: Some("\u{7}".repeat(64).into()),
             note: Some("𝄞\n\"".repeat(66)),
             intent: Some(crate::bag::Intent::WaitForPromotion),
         },
@@ -358,7 +359,7 @@ fn play(steps: &[Step]) -> [Replica; 2] {
     let mut devices = [replica(1, []), replica(1, [])];
     let mut next_id = 1u128;
     for step in steps {
-        let sku = |n: &u8| format!("P{n}-BLK-M");
+        let sku = |n: &u8| Sku::from(format!("P{n}-BLK-M"));
         let (device, at, change) = match step {
             Step::Add {
                 device,
@@ -446,7 +447,7 @@ fn play(steps: &[Step]) -> [Replica; 2] {
 /// (a removal covers only the adds its device had seen: add wins); its quantity is that of the
 /// latest add or quantity change, its note that of the latest add or note change — latest by
 /// (time, id), on any device.
-fn meaning(log: &OpLog) -> BTreeMap<String, (u8, Option<String>)> {
+fn meaning(log: &OpLog) -> BTreeMap<Sku, (u8, Option<String>)> {
     let ops: Vec<&Op> = log.ops().collect();
     let undone = |removal: &OpId| {
         ops.iter()
@@ -458,7 +459,7 @@ fn meaning(log: &OpLog) -> BTreeMap<String, (u8, Option<String>)> {
                 && !undone(&op.id)
         })
     };
-    let latest = |sku: &str, wanted: fn(&Change) -> bool| {
+    let latest = |sku: &Sku, wanted: fn(&Change) -> bool| {
         ops.iter()
             .filter(|op| op.sku() == Some(sku) && wanted(&op.change))
             .max_by_key(|op| (op.at, op.id.clone()))
@@ -495,7 +496,7 @@ fn meaning(log: &OpLog) -> BTreeMap<String, (u8, Option<String>)> {
     bag
 }
 
-fn shown(replica: &Replica) -> BTreeMap<String, (u8, Option<String>)> {
+fn shown(replica: &Replica) -> BTreeMap<Sku, (u8, Option<String>)> {
     replica
         .lines()
         .into_iter()
@@ -530,14 +531,14 @@ proptest! {
     ) {
         // One device removes the variant while the other, not having heard, adds it again.
         let [mut a, mut b] = play(&steps);
-        let sku = format!("P{sku}-BLK-M");
+        let sku = Sku::from(format!("P{sku}-BLK-M"));
         let removal = Op {
             id: id(1_000),
             at: 1_000,
             change: Change::Remove { sku: sku.clone(), observed: a.log.live_adds(&sku) },
         };
         a.log.insert(removal);
-        b.log.insert(add(1_001, 0, &sku, 1));
+        b.log.insert(add(1_001, 0, sku.as_str(), 1));
         a.merge(b.clone());
         b.merge(a.clone());
         prop_assert!(shown(&a).contains_key(&sku), "the concurrent add wins");
@@ -587,7 +588,13 @@ proptest! {
         let op = Op {
             id: id(1),
             at,
-            change: Change::Add { sku, quantity: 1, store, note: text, intent: None },
+            change: Change::Add {
+                sku: sku.into(),
+                quantity: 1,
+                store: store.map(StoreId::from),
+                note: text,
+                intent: None,
+            },
         };
         let json = serde_json::to_string(&op).unwrap();
         prop_assert!(json.len() <= op.json_bytes_bound());

@@ -10,7 +10,7 @@ pub mod process;
 use reqwest::StatusCode;
 use serde_json::Value;
 use shopbag_api::bag::{BagState, BagToken, Change, Op, OpId};
-use shopbag_api::Variant;
+use shopbag_api::{Sku, Variant};
 use shopbag_server::throttle::Rates;
 use shopbag_server::{Config, Server};
 use sqlx::{AnyPool, Connection};
@@ -213,7 +213,7 @@ pub fn key() -> String {
 }
 
 /// An order request: `skus` picked up at `store`.
-pub fn pickup_at(store: &str, skus: &[&str]) -> Value {
+pub fn pickup_at(store: &str, skus: &[&Sku]) -> Value {
     serde_json::json!({"skus": skus, "fulfilment": {"type": "pickup", "store_id": store}})
 }
 
@@ -247,11 +247,11 @@ pub fn op(at: i64, change: Change) -> Op {
 }
 
 /// An add made now (an old one could already be compacted away once removed).
-pub fn add(sku: &str, quantity: u8) -> Op {
+pub fn add(sku: &Sku, quantity: u8) -> Op {
     op(
         shopbag_server::now_ms(),
         Change::Add {
-            sku: sku.to_string(),
+            sku: sku.clone(),
             quantity,
             store: Some("sh-jingan".into()),
             note: None,
@@ -270,13 +270,13 @@ pub fn variants_with(store: &str, store_min: u32, online_min: u32) -> Vec<Varian
         .filter(|v| {
             v.store_stock
                 .iter()
-                .any(|s| s.store_id == store && s.quantity >= store_min)
+                .any(|s| s.store_id.as_str() == store && s.quantity >= store_min)
         })
         .collect()
 }
 
 /// Every seeded sku.
-pub fn all_skus() -> Vec<String> {
+pub fn all_skus() -> Vec<Sku> {
     shopbag_server::seed::demo()
         .products
         .into_iter()
@@ -320,20 +320,24 @@ impl TestServer {
     }
 
     /// Units of `sku` in `store`, or online when `store` is `None`, as the product API says.
-    pub async fn stock(&self, sku: &str, store: Option<&str>) -> u32 {
+    pub async fn stock(&self, sku: &Sku, store: Option<&str>) -> u32 {
         let (status, product) = self
-            .get_json(&format!("/api/v1/products/{}", &sku[..5]))
+            .get_json(&format!("/api/v1/products/{}", &sku.as_str()[..5]))
             .await;
         assert_eq!(status, 200);
         let product: shopbag_api::Product = serde_json::from_value(product).unwrap();
-        let variant = product.variants.into_iter().find(|v| v.sku == sku).unwrap();
+        let variant = product
+            .variants
+            .into_iter()
+            .find(|v| v.sku == *sku)
+            .unwrap();
         match store {
             None => variant.online_stock,
             Some(store) => {
                 variant
                     .store_stock
                     .iter()
-                    .find(|s| s.store_id == store)
+                    .find(|s| s.store_id.as_str() == store)
                     .unwrap()
                     .quantity
             }
