@@ -73,7 +73,10 @@ const modules = [mainWasm, ...chunks];
 trimStreams(join(outDir, `${APP}.js`), join(outDir, mainWasm));
 if (release) {
   step(`optimising ${modules.length} modules for size (wasm-opt -Oz)`);
-  await inParallel(modules.map((m) => () => runAsync('wasm-opt', ['-Oz', '--output', join(outDir, m), join(outDir, m)])), 2);
+  // The toolchain's notes (which compiler, which wasm features) are for tools, not browsers,
+  // and each of the hundred-odd modules carried its own copy.
+  const strip = ['--strip-producers', '--strip-target-features'];
+  await inParallel(modules.map((m) => () => runAsync('wasm-opt', ['-Oz', ...strip, '--output', join(outDir, m), join(outDir, m)])), 2);
 }
 
 // One hash for the whole release, from everything it is made of.

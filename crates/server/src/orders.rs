@@ -12,7 +12,7 @@ use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use shopbag_api::bag::{Change, Op, OpId, MAX_LINES};
+use shopbag_api::bag::{Change, Op, OpId, OpLog, MAX_LINES};
 use shopbag_api::{
     DeliveryAddress, ErrorCode, Fulfilment, Localized, Money, Order, OrderLine, OrderRequest,
     OrderStatus, Sku, MAX_OPEN_ORDERS,
@@ -239,19 +239,7 @@ async fn place_in(
     let created_at = crate::now_ms();
     // Stock held by unpaid orders past their deadline is free again before this one reserves.
     expire_due_in(conn, created_at).await?;
-    let (open,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM orders WHERE bag = $1 AND status = 'awaiting_payment'",
-    )
-    .bind(bag.as_bytes())
-    .fetch_one(&mut *conn)
-    .await?;
-    if open >= MAX_OPEN_ORDERS as i64 {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            ErrorCode::TooManyOpenOrders,
-            format!("this bag has {open} orders awaiting payment; pay or let one expire first"),
-        ));
-    }
+    room_for_one_more(conn, bag).await?;
     let mut log = bag::log(conn, bag).await?;
     let lines = log.lines();
     let quantities: HashMap<&str, u8> =
@@ -276,76 +264,144 @@ async fn place_in(
     {
         return Err(AppError::invalid_order(format!("{gone} is no longer sold")));
     }
+    reserve_every_line(conn, request, &quantities).await?;
+    let ordered = Ordered {
+        key,
+        bag,
+        request,
+        catalogue: &catalogue,
+        quantities: &quantities,
+        created_at,
+        pay_by: created_at.saturating_add(pay_within_ms),
+    };
+    let id = ordered.write(conn).await?;
+    take_out_of_bag(conn, bag, &mut log, &request.skus, created_at).await?;
+    Ok(Placed::New(load(conn, id).await?))
+}
 
+/// A bag may have only so many orders waiting for payment.
+async fn room_for_one_more(conn: &mut AnyConnection, bag: &BagKey) -> Result<(), AppError> {
+    let (open,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM orders WHERE bag = $1 AND status = 'awaiting_payment'",
+    )
+    .bind(bag.as_bytes())
+    .fetch_one(&mut *conn)
+    .await?;
+    if open >= MAX_OPEN_ORDERS as i64 {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::TooManyOpenOrders,
+            format!("this bag has {open} orders awaiting payment; pay or let one expire first"),
+        ));
+    }
+    Ok(())
+}
+
+/// Every line's stock, held for the order, or a refusal naming the lines without enough.
+async fn reserve_every_line(
+    conn: &mut AnyConnection,
+    request: &OrderRequest,
+    quantities: &HashMap<&str, u8>,
+) -> Result<(), AppError> {
     let mut sold_out = Vec::new();
     for sku in &request.skus {
         if !reserve(conn, &request.fulfilment, sku, quantities[sku.as_str()]).await? {
             sold_out.push(sku.as_str());
         }
     }
-    if !sold_out.is_empty() {
-        let place = match &request.fulfilment {
-            Fulfilment::Pickup { store_id } => format!("at {store_id}"),
-            Fulfilment::Delivery { .. } => "online".to_string(),
-        };
-        return Err(AppError::sold_out(format!(
-            "not enough stock {place} for {}",
-            sold_out.join(", ")
-        )));
+    if sold_out.is_empty() {
+        return Ok(());
     }
+    let place = match &request.fulfilment {
+        Fulfilment::Pickup { store_id } => format!("at {store_id}"),
+        Fulfilment::Delivery { .. } => "online".to_string(),
+    };
+    Err(AppError::sold_out(format!(
+        "not enough stock {place} for {}",
+        sold_out.join(", ")
+    )))
+}
 
-    // The next number of a sequence that never gives one twice (see the migration).
-    let (id,): (i64,) = sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING id")
-        .fetch_one(&mut *conn)
+/// An order checked and reserved, ready to be written.
+struct Ordered<'a> {
+    key: &'a IdempotencyKey,
+    bag: &'a BagKey,
+    request: &'a OrderRequest,
+    catalogue: &'a HashMap<String, VariantRow>,
+    quantities: &'a HashMap<&'a str, u8>,
+    created_at: i64,
+    pay_by: i64,
+}
+
+impl Ordered<'_> {
+    /// Writes the order and its lines (names and prices as they are now); its id.
+    async fn write(&self, conn: &mut AnyConnection) -> Result<i64, AppError> {
+        let (request, catalogue, quantities) = (self.request, self.catalogue, self.quantities);
+        // The next number of a sequence that never gives one twice (see the migration).
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO order_numbers DEFAULT VALUES RETURNING id")
+            .fetch_one(&mut *conn)
+            .await?;
+        let total: Money = request
+            .skus
+            .iter()
+            .map(|sku| {
+                Money::fen(catalogue[sku.as_str()].price) * u32::from(quantities[sku.as_str()])
+            })
+            .sum();
+        sqlx::query(
+            "INSERT INTO orders (id, number, bag, idempotency_key, request, status, fulfilment, \
+             total, created_at, pay_by) \
+             VALUES ($1, $2, $3, $4, $5, 'awaiting_payment', $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(order_number(id, self.created_at))
+        .bind(self.bag.as_bytes())
+        .bind(self.key.as_str())
+        .bind(to_json(request)?)
+        .bind(to_json(&request.fulfilment)?)
+        .bind(total.as_fen())
+        .bind(self.created_at)
+        .bind(self.pay_by)
+        .execute(&mut *conn)
         .await?;
-    let total: Money = request
-        .skus
-        .iter()
-        .map(|sku| Money::fen(catalogue[sku.as_str()].price) * u32::from(quantities[sku.as_str()]))
-        .sum();
-    sqlx::query(
-        "INSERT INTO orders (id, number, bag, idempotency_key, request, status, fulfilment, \
-         total, created_at, pay_by) VALUES ($1, $2, $3, $4, $5, 'awaiting_payment', $6, $7, $8, $9)",
-    )
-    .bind(id)
-    .bind(order_number(id, created_at))
-    .bind(bag.as_bytes())
-    .bind(key.as_str())
-    .bind(to_json(request)?)
-    .bind(to_json(&request.fulfilment)?)
-    .bind(total.as_fen())
-    .bind(created_at)
-    .bind(created_at.saturating_add(pay_within_ms))
-    .execute(&mut *conn)
-    .await?;
 
-    let mut insert = Statement::new(
-        "INSERT INTO order_lines (order_id, position, sku, product_id, name_zh, name_en, \
-         colour_zh, colour_en, size, quantity, unit_price)",
-    );
-    insert.values(request.skus.iter().enumerate(), |row, (position, sku)| {
-        let v = &catalogue[sku.as_str()];
-        row.bind(id)
-            .bind(position as i64)
-            .bind(v.sku.clone())
-            .bind(v.product_id.clone())
-            .bind(v.name_zh.clone())
-            .bind(v.name_en.clone())
-            .bind(v.colour_zh.clone())
-            .bind(v.colour_en.clone())
-            .bind(v.size.clone())
-            .bind(i64::from(quantities[sku.as_str()]))
-            .bind(v.price);
-    });
-    insert.build().execute(&mut *conn).await?;
+        let mut insert = Statement::new(
+            "INSERT INTO order_lines (order_id, position, sku, product_id, name_zh, name_en, \
+             colour_zh, colour_en, size, quantity, unit_price)",
+        );
+        insert.values(request.skus.iter().enumerate(), |row, (position, sku)| {
+            let v = &catalogue[sku.as_str()];
+            row.bind(id)
+                .bind(position as i64)
+                .bind(v.sku.clone())
+                .bind(v.product_id.clone())
+                .bind(v.name_zh.clone())
+                .bind(v.name_en.clone())
+                .bind(v.colour_zh.clone())
+                .bind(v.colour_en.clone())
+                .bind(v.size.clone())
+                .bind(i64::from(quantities[sku.as_str()]))
+                .bind(v.price);
+        });
+        insert.build().execute(&mut *conn).await?;
+        Ok(id)
+    }
+}
 
-    // The ordered lines leave the bag the way a device would remove them: a removal of the adds
-    // seen now, so an add another device makes meanwhile still survives.
-    let mut removals = Vec::with_capacity(request.skus.len());
-    for sku in &request.skus {
+/// The ordered lines leave the bag the way a device would remove them: a removal of the adds
+/// seen now, so an add another device makes meanwhile still survives.
+async fn take_out_of_bag(
+    conn: &mut AnyConnection,
+    bag: &BagKey,
+    log: &mut OpLog,
+    skus: &[Sku],
+    at: i64,
+) -> Result<(), AppError> {
+    let mut removals = Vec::with_capacity(skus.len());
+    for sku in skus {
         removals.push(Op {
             id: bag::new_op_id()?,
-            at: created_at,
+            at,
             change: Change::Remove {
                 sku: sku.clone(),
                 observed: log.live_adds(sku),
@@ -355,9 +411,7 @@ async fn place_in(
     for removal in &removals {
         log.insert(removal.clone());
     }
-    bag::append(conn, bag, &removals.iter().collect::<Vec<_>>()).await?;
-
-    Ok(Placed::New(load(conn, id).await?))
+    bag::append(conn, bag, &removals.iter().collect::<Vec<_>>()).await
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {

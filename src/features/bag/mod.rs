@@ -5,7 +5,7 @@ mod availability;
 pub mod device;
 mod sync;
 
-pub use availability::{pickup_stores, sections, Availability, Group};
+pub use availability::{pickup_stores, Availability, Group};
 
 use crate::api::bag::{
     Answer, BagError, BagToken, Change, Intent, Line, Op, OpId, Outbox, Replica, Wait, MAX_LINES,

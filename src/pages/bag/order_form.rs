@@ -196,27 +196,24 @@ impl Fields {
 #[component]
 fn MethodChoice(method: RwSignal<OrderMethod>) -> impl IntoView {
     let i18n = use_i18n();
+    let chip = move |choice: OrderMethod, label: fn(I18n) -> &'static str| {
+        view! {
+            <label class="chip">
+                <input
+                    type="radio"
+                    name="method"
+                    prop:checked=move || method.get() == choice
+                    on:change=move |_| method.set(choice)
+                />
+                <span>{move || label(i18n)}</span>
+            </label>
+        }
+    };
     view! {
         <fieldset class="choice">
             <legend class="visually-hidden">{move || i18n.order_title()}</legend>
-            <label class="chip">
-                <input
-                    type="radio"
-                    name="method"
-                    prop:checked=move || method.get() == OrderMethod::Pickup
-                    on:change=move |_| method.set(OrderMethod::Pickup)
-                />
-                <span>{move || i18n.pick_up()}</span>
-            </label>
-            <label class="chip">
-                <input
-                    type="radio"
-                    name="method"
-                    prop:checked=move || method.get() == OrderMethod::Delivery
-                    on:change=move |_| method.set(OrderMethod::Delivery)
-                />
-                <span>{move || i18n.deliver_home()}</span>
-            </label>
+            {chip(OrderMethod::Pickup, I18n::pick_up)}
+            {chip(OrderMethod::Delivery, I18n::deliver_home)}
         </fieldset>
     }
 }

@@ -1,6 +1,6 @@
 //! Photo and typing, the ways in when the camera cannot be used (and whenever the shopper likes).
 
-use super::{Scanner, Source};
+use super::{ScanScreen, Source};
 use crate::api::CodeError;
 use crate::components::{code_reason, Entry};
 use crate::features::scan::decoder::{Decoder, Trouble};
@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 /// Photo and typing: always offered, and all there is when the camera cannot be used.
 #[component]
 pub(super) fn Fallbacks(
-    scanner: Scanner,
+    scanner: ScanScreen,
     decoder: StoredValue<Decoder, LocalStorage>,
     typing: RwSignal<bool>,
     reading: RwSignal<bool>,
@@ -80,7 +80,7 @@ pub(super) fn Fallbacks(
 
 /// Digits from under the barcode, checked as they are typed.
 #[component]
-fn TypedCode(scanner: Scanner, typing: RwSignal<bool>) -> impl IntoView {
+fn TypedCode(scanner: ScanScreen, typing: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let text = RwSignal::new(String::new());
     let submitted = RwSignal::new(false);

@@ -1,6 +1,6 @@
 //! What the screen shows after a hit: the line added, the product sheet, the way back to scanning.
 
-use super::{Hit, Scanner, Source};
+use super::{Hit, ScanScreen, Source};
 use crate::api::{CodeMatch, LooksOf};
 use crate::components::{Added, CodeProblem, NewLine, ProductSheet};
 use crate::features::looks::{CompleteTheLook, LookChoice, LooksFor};
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 /// After a hit: what was added, the product sheet, and the way back to scanning.
 #[component]
-pub(super) fn HitSheet(hit: Hit, scanner: Scanner) -> impl IntoView {
+pub(super) fn HitSheet(hit: Hit, scanner: ScanScreen) -> impl IntoView {
     let i18n = use_i18n();
     let next = move |_| scanner.scan_next();
     let body = match hit {
@@ -65,7 +65,7 @@ pub(super) fn HitSheet(hit: Hit, scanner: Scanner) -> impl IntoView {
 
 /// The product sheet under a hit: its "add to bag" adds another of her choice.
 #[component]
-fn Sheet(found: CodeMatch, scanner: Scanner) -> impl IntoView {
+fn Sheet(found: CodeMatch, scanner: ScanScreen) -> impl IntoView {
     let stores = use_stores();
     let added = RwSignal::new(Added::NotYet);
     let product = StoredValue::new(found.product.clone());

@@ -1,8 +1,9 @@
 //! `/scan`: the camera scanner, with photo, typed and hardware-scanner fallbacks on the same screen.
 //!
-//! Every way in ends in [`Scanner::hit`]: look the code up, put that exact colour and size in the
-//! bag, confirm (screen, announcement, buzz, optional beep) and show the product sheet, from
-//! which one tap goes back to scanning.
+//! Every way in ends in [`ScanScreen::hit`]: look the code up, put that exact colour and size in
+//! the bag, confirm (screen, announcement, buzz, optional beep) and show the product sheet, from
+//! which one tap goes back to scanning. (The screen's state is `ScanScreen`; `Scanner` is the
+//! decoder, in `shopbag_scanner`.)
 
 mod fallbacks;
 mod hit_sheet;
@@ -37,7 +38,7 @@ pub(super) enum Hit {
 /// The scanner screen's state and its one entry point for codes; a `Copy` handle holding the
 /// app handles it needs, because codes also arrive from the frame loop, outside any component.
 #[derive(Clone, Copy)]
-pub(super) struct Scanner {
+pub(super) struct ScanScreen {
     hit: RwSignal<Option<Hit>>,
     /// Code lookups: several can be in flight (a hardware scanner's burst, a typed code).
     lookup: Action<Lookup, ()>,
@@ -59,9 +60,9 @@ pub(super) enum Source {
     Deliberate,
 }
 
-impl Scanner {
-    fn new() -> Scanner {
-        Scanner {
+impl ScanScreen {
+    fn new() -> ScanScreen {
+        ScanScreen {
             hit: RwSignal::new(None),
             lookup: Action::new_local(|lookup: &Lookup| lookup.clone().answer()),
             shown: StoredValue::new(0),
@@ -160,7 +161,7 @@ impl Scanner {
 /// One code being looked up, numbered in the order the codes came in.
 #[derive(Clone)]
 struct Lookup {
-    scanner: Scanner,
+    scanner: ScanScreen,
     code: String,
     number: u64,
 }
@@ -200,7 +201,7 @@ impl Lookup {
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let i18n = use_i18n();
-    let scanner = Scanner::new();
+    let scanner = ScanScreen::new();
     let typing = RwSignal::new(false);
     let reading = RwSignal::new(false);
     let decoder = StoredValue::new_local(Decoder::start());

@@ -220,46 +220,14 @@ fn used_coupon(quote: &Quote, usable: &[Coupon]) -> Option<String> {
 /// Verifies a scanned member code for a store: once per code, in its step or the one after, from
 /// a device that is not paused.
 pub async fn verify(state: &AppState, request: &VerifyRequest) -> Result<Verified, AppError> {
-    let code = MemberCode::parse(&request.code).map_err(|why| {
-        AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::InvalidMemberCode,
-            why.to_string(),
-        )
-    })?;
-    if catalog::store(&state.pool, &request.store_id)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::bad_request(format!(
-            "no store `{}`",
-            request.store_id
-        )));
-    }
-    state
-        .throttle
-        .member_code(&request.store_id, code.device.get())
-        .await?;
-    let device: Option<(String, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT d.member_id, d.secret, d.paused FROM member_devices d \
-         JOIN members m ON m.id = d.member_id WHERE d.number = $1 AND m.erased_at IS NULL",
-    )
-    .bind(i64::from(code.device.get()))
-    .fetch_optional(&state.pool)
-    .await?;
-    let (member, secret, paused) =
-        device.ok_or_else(|| rejected("this code does not come from a member's device"))?;
-    if paused != 0 {
-        return Err(rejected("this member paused her code on that device"));
-    }
-    let secret = CodeSecret::from_stored(&secret).ok_or_else(AppError::internal)?;
+    let (code, member) = genuine(state, request).await?;
     let now = crate::now_ms();
-    let step = code.step_made(&secret, now).ok_or_else(|| {
+    let step = code.step_made(&member.secret, now).ok_or_else(|| {
         rejected("this code has expired or is not genuine: ask for the one shown now")
     })?;
     let mut conn = state.pool.acquire().await?;
-    let profile = profile(&mut conn, &member).await?;
-    let mine = coupons(&mut conn, &member, Timestamp(now)).await?;
+    let profile = profile(&mut conn, &member.id).await?;
+    let mine = coupons(&mut conn, &member.id, Timestamp(now)).await?;
     drop(conn);
     let usable_now = usable(&mine);
     let (coupons, list_total, total) = if request.lines.is_empty() {
@@ -286,7 +254,7 @@ pub async fn verify(state: &AppState, request: &VerifyRequest) -> Result<Verifie
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device, step) DO NOTHING",
     )
     .bind(&id)
-    .bind(&member)
+    .bind(&member.id)
     .bind(request.store_id.as_str())
     .bind(i64::from(code.device.get()))
     .bind(step as i64)
@@ -316,11 +284,103 @@ pub async fn verify(state: &AppState, request: &VerifyRequest) -> Result<Verifie
     })
 }
 
+/// The member whose device showed the code, with that device's secret.
+struct CodeOwner {
+    id: String,
+    secret: CodeSecret,
+}
+
+/// A member code read at a real store, from a member's device that shows codes now (its
+/// number is in the code; whether the code is genuine and current is the secret's to say).
+async fn genuine(
+    state: &AppState,
+    request: &VerifyRequest,
+) -> Result<(MemberCode, CodeOwner), AppError> {
+    let code = MemberCode::parse(&request.code).map_err(|why| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidMemberCode,
+            why.to_string(),
+        )
+    })?;
+    if catalog::store(&state.pool, &request.store_id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::bad_request(format!(
+            "no store `{}`",
+            request.store_id
+        )));
+    }
+    state
+        .throttle
+        .member_code(&request.store_id, code.device.get())
+        .await?;
+    let device: Option<(String, Vec<u8>, i64)> = sqlx::query_as(
+        "SELECT d.member_id, d.secret, d.paused FROM member_devices d \
+         JOIN members m ON m.id = d.member_id WHERE d.number = $1 AND m.erased_at IS NULL",
+    )
+    .bind(i64::from(code.device.get()))
+    .fetch_optional(&state.pool)
+    .await?;
+    let (id, secret, paused) =
+        device.ok_or_else(|| rejected("this code does not come from a member's device"))?;
+    if paused != 0 {
+        return Err(rejected("this member paused her code on that device"));
+    }
+    let secret = CodeSecret::from_stored(&secret).ok_or_else(AppError::internal)?;
+    Ok((code, CodeOwner { id, secret }))
+}
+
 fn usable_mine(mine: &[MemberCoupon]) -> Vec<MemberCoupon> {
     mine.iter()
         .filter(|c| c.status == CouponStatus::Usable)
         .cloned()
         .collect()
+}
+
+/// The coupon a purchase used, redeemed by it; refused when another purchase redeemed it first.
+async fn redeem(
+    conn: &mut AnyConnection,
+    code: &str,
+    purchase: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let redeemed = sqlx::query(
+        "UPDATE coupons SET redeemed_at = $1, redeemed_by = $2 \
+         WHERE code = $3 AND redeemed_at IS NULL",
+    )
+    .bind(now)
+    .bind(purchase)
+    .bind(code)
+    .execute(&mut *conn)
+    .await?;
+    if redeemed.rows_affected() != 1 {
+        return Err(invalid_purchase(format!(
+            "the coupon {code} was used meanwhile: scan her member code again"
+        )));
+    }
+    Ok(())
+}
+
+/// What she bought leaves the store's stock (never below none: the shelf was counted before).
+async fn take_from_shelves(
+    conn: &mut AnyConnection,
+    lines: &[TillLine],
+    store: &str,
+) -> Result<(), AppError> {
+    for line in lines {
+        sqlx::query(
+            "UPDATE stock SET quantity = CASE WHEN quantity > $1 THEN quantity - $1 ELSE 0 END \
+             WHERE sku = $2 AND store_id = $3",
+        )
+        .bind(i64::from(line.quantity))
+        .bind(line.sku.as_str())
+        .bind(store)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// A purchase number: `TP<Shanghai date>-<sequence>`.
@@ -446,20 +506,7 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
             .execute(&mut *tx)
             .await?;
         if let Some(code) = &coupon {
-            let redeemed = sqlx::query(
-                "UPDATE coupons SET redeemed_at = $1, redeemed_by = $2 \
-                 WHERE code = $3 AND redeemed_at IS NULL",
-            )
-            .bind(now)
-            .bind(&number)
-            .bind(code)
-            .execute(&mut *tx)
-            .await?;
-            if redeemed.rows_affected() != 1 {
-                return Err(invalid_purchase(format!(
-                    "the coupon {code} was used meanwhile: scan her member code again"
-                )));
-            }
+            redeem(&mut tx, code, &number, now).await?;
         }
         sqlx::query(
             "INSERT INTO points_history (member_id, change, reason, at) VALUES ($1, $2, $3, $4)",
@@ -470,17 +517,7 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        for line in &request.lines {
-            sqlx::query(
-                "UPDATE stock SET quantity = CASE WHEN quantity > $1 THEN quantity - $1 ELSE 0 END \
-                 WHERE sku = $2 AND store_id = $3",
-            )
-            .bind(i64::from(line.quantity))
-            .bind(line.sku.as_str())
-            .bind(&store)
-            .execute(&mut *tx)
-            .await?;
-        }
+        take_from_shelves(&mut tx, &request.lines, &store).await?;
         Ok(Purchase {
             number,
             store_id: store.clone().into(),
