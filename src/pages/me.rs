@@ -118,30 +118,30 @@ fn MyData() -> impl IntoView {
         });
     };
     view! {
-    <h2>{move || i18n.me_data_title()}</h2>
-    <p>
-        <a href=export download="shopbag-my-data.json">{move || i18n.me_export()}</a>
-    </p>
-    {move || if confirming.get() {
-        view! {
-            <div class="confirm" role="alert">
-                <p>{move || i18n.me_erase_warning()}</p>
-                <button type="button" class="button danger" on:click=erase.clone()>
-                    {move || i18n.me_erase_confirm()}
+        <h2>{move || i18n.me_data_title()}</h2>
+        <p>
+            <a href=export download="shopbag-my-data.json">{move || i18n.me_export()}</a>
+        </p>
+        {move || if confirming.get() {
+            view! {
+                <div class="confirm" role="alert">
+                    <p>{move || i18n.me_erase_warning()}</p>
+                    <button type="button" class="button danger" on:click=erase.clone()>
+                        {move || i18n.me_erase_confirm()}
+                    </button>
+                    <button type="button" class="button" on:click=move |_| confirming.set(false)>
+                        {move || i18n.cancel()}
+                    </button>
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <button type="button" class="button" on:click=move |_| confirming.set(true)>
+                    {move || i18n.me_erase()}
                 </button>
-                <button type="button" class="button" on:click=move |_| confirming.set(false)>
-                    {move || i18n.cancel()}
-                </button>
-            </div>
-        }.into_any()
-    } else {
-        view! {
-            <button type="button" class="button" on:click=move |_| confirming.set(true)>
-                {move || i18n.me_erase()}
-            </button>
-        }.into_any()
-    }}
-    <p class="problem" role="alert">{move || erase_problem.get()}</p>
+            }.into_any()
+        }}
+        <p class="problem" role="alert">{move || erase_problem.get()}</p>
     }
 }
 
