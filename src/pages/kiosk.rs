@@ -3,6 +3,7 @@
 //! bag with you" whenever the bag holds something, and the idle warning before it starts over.
 //! In the scanner's chunk: a kiosk scans anyway, and no phone's first load carries any of it.
 
+use crate::api::bag::BagToken;
 use crate::api::handoff::{ClaimCode, HandoffOffer, HandoffRequest, HandoffState};
 use crate::api::{ApiError, Client};
 use crate::clock;
@@ -201,28 +202,8 @@ fn Handoff(close: Callback<()>) -> impl IntoView {
         (Some(Ok(shown)), _) if shown.expires_at <= now.get().0 => Handing::Expired,
         (Some(Ok(shown)), _) => Handing::Showing(shown),
     });
-    use_interval_fn(
-        move || {
-            let (Handing::Showing(_), Some(token)) = (handing.get_untracked(), token.clone())
-            else {
-                return;
-            };
-            let client = client.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(status) = client.handoff_status(&token).await {
-                    let _ = state.try_set(status.state);
-                }
-            });
-        },
-        POLL_MS,
-    );
-    let UseTimeoutFnReturn { start, .. } =
-        use_timeout_fn(|()| storage::forget_shopper(), THANKS_MS);
-    Effect::new(move |_| {
-        if handing.get() == Handing::Claimed {
-            start(());
-        }
-    });
+    poll_claim(client, token, handing, state);
+    start_over_once_claimed(handing);
     let again = move |_| {
         state.set(HandoffState::Waiting);
         offer.dispatch(());
@@ -259,6 +240,41 @@ fn Handoff(close: Callback<()>) -> impl IntoView {
             </button>
         </dialog>
     }
+}
+
+/// Asks the server every few seconds whether a phone has claimed the bag shown.
+fn poll_claim(
+    client: Client,
+    token: Option<BagToken>,
+    handing: Memo<Handing>,
+    state: RwSignal<HandoffState>,
+) {
+    use_interval_fn(
+        move || {
+            let (Handing::Showing(_), Some(token)) = (handing.get_untracked(), token.clone())
+            else {
+                return;
+            };
+            let client = client.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(status) = client.handoff_status(&token).await {
+                    let _ = state.try_set(status.state);
+                }
+            });
+        },
+        POLL_MS,
+    );
+}
+
+/// After the thanks, the kiosk forgets the shopper and starts over.
+fn start_over_once_claimed(handing: Memo<Handing>) {
+    let UseTimeoutFnReturn { start, .. } =
+        use_timeout_fn(|()| storage::forget_shopper(), THANKS_MS);
+    Effect::new(move |_| {
+        if handing.get() == Handing::Claimed {
+            start(());
+        }
+    });
 }
 
 /// The claim link as a QR code, the code in groups of five for reading out, and its minutes.

@@ -126,6 +126,22 @@ fn register(client: Client, membership: RwSignal<Option<Membership>>) {
     });
 }
 
+/// Signed in: her membership is kept on this device, her bag syncs as hers, and she is shown
+/// signed in, which registers this device for her code.
+fn keep_signed_in(membership: RwSignal<Option<Membership>>) -> Callback<Me> {
+    let bag = use_bag();
+    Callback::new(move |me: Me| {
+        let signed = Membership {
+            me,
+            device: None,
+            paused: false,
+        };
+        let _ = signed.save();
+        bag.wake_sync();
+        membership.set(Some(signed));
+    })
+}
+
 /// Phone number, "send code", the code, "sign in".
 #[component]
 fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
@@ -146,17 +162,7 @@ fn SignIn(membership: RwSignal<Option<Membership>>) -> impl IntoView {
             }
         }
     });
-    let signed_in = Callback::new(move |me: Me| {
-        let signed = Membership {
-            me,
-            device: None,
-            paused: false,
-        };
-        let _ = signed.save();
-        bag.wake_sync();
-        // Shown signed in, which registers this device for her code.
-        membership.set(Some(signed));
-    });
+    let signed_in = keep_signed_in(membership);
     let sign_in = Action::new_local(move |request: &crate::api::member::SignInRequest| {
         let (client, request) = (client.clone(), request.clone());
         async move {

@@ -134,6 +134,22 @@ async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
+    let variants = variants_on(&mut *conn, id).await?;
+    Ok(Some(Product {
+        price: variants.iter().map(|v| v.price).min().unwrap_or_default(),
+        id: row.id.into(),
+        name: Localized::new(row.name_zh, row.name_en),
+        brand: row.brand,
+        category: category(&row.category)?,
+        description: Localized::new(row.description_zh, row.description_en),
+        colours: colours.into_iter().map(Colour::from).collect(),
+        sizes: sizes.into_iter().map(|(s,)| s).collect(),
+        variants,
+    }))
+}
+
+/// A product's variants, each with its stock in every store.
+async fn variants_on(conn: &mut AnyConnection, id: &str) -> Result<Vec<Variant>, sqlx::Error> {
     let variants: Vec<VariantRow> = sqlx::query_as(
         "SELECT sku, colour, size, ean13, in_store_code, price, online_stock FROM variants \
          WHERE product_id = $1 ORDER BY position",
@@ -156,7 +172,7 @@ async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product
         .map(|(sku, store, quantity)| ((sku, store), quantity))
         .collect();
 
-    let variants: Vec<Variant> = variants
+    Ok(variants
         .into_iter()
         .map(|v| {
             // Built from the store list, not the stock rows, so every store is always listed.
@@ -183,18 +199,7 @@ async fn product_on(conn: &mut AnyConnection, id: &str) -> Result<Option<Product
                 store_stock,
             }
         })
-        .collect();
-    Ok(Some(Product {
-        price: variants.iter().map(|v| v.price).min().unwrap_or_default(),
-        id: row.id.into(),
-        name: Localized::new(row.name_zh, row.name_en),
-        brand: row.brand,
-        category: category(&row.category)?,
-        description: Localized::new(row.description_zh, row.description_en),
-        colours: colours.into_iter().map(Colour::from).collect(),
-        sizes: sizes.into_iter().map(|(s,)| s).collect(),
-        variants,
-    }))
+        .collect())
 }
 
 /// A product search: every term must appear in the zh or en name or the brand.

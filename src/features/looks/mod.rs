@@ -4,7 +4,7 @@
 
 use crate::api::bag::{BagToken, Intent};
 use crate::api::looks::{Look, LookItem, Source};
-use crate::api::{Client, Fetch, Lang, LooksOf, Product, Sku, Store, StoreId};
+use crate::api::{Client, ColourCode, Fetch, Lang, LooksOf, Product, Sku, Store, StoreId};
 use crate::components::{picture, use_lang, Load, NewLine, Price, ScreenFetch, WhenSeen};
 use crate::i18n::*;
 use crate::lazy::{split_point, ChunkError};
@@ -189,6 +189,20 @@ enum Step {
     Added,
 }
 
+/// The sizes of a colour, each with its variant and whether it can be had somewhere: a sold-out
+/// one is shown, disabled.
+fn sizes_of(product: &Product, colour: &ColourCode) -> Vec<(String, Sku, bool)> {
+    product
+        .sizes
+        .iter()
+        .filter_map(|size| {
+            let v = product.variant(colour, size)?;
+            let can_be_had = v.online_stock > 0 || v.store_stock.iter().any(|s| s.quantity > 0);
+            Some((size.clone(), v.sku.clone(), can_be_had))
+        })
+        .collect()
+}
+
 #[component]
 fn ItemCard(
     item: LookItem,
@@ -220,23 +234,10 @@ fn ItemCard(
     let name = move || product.with_value(|p| p.name.get(lang()).to_string());
     let source = move || stores.with(|stores| source_text(i18n, &source, lang(), stores));
     let colour = StoredValue::new(colour);
-    // The sizes of this colour that can be had somewhere; a sold-out one is shown, disabled.
-    let sizes = move || {
-        product.with_value(|p| {
-            p.sizes
-                .iter()
-                .filter_map(|size| {
-                    let v = p.variant(&colour.get_value(), size)?;
-                    let can_be_had =
-                        v.online_stock > 0 || v.store_stock.iter().any(|s| s.quantity > 0);
-                    Some((size.clone(), v.sku.clone(), can_be_had))
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    let button = move || {
-        match (step.get(), sku.clone()) {
-        (Step::Added, _) => view! { <p class="confirmation" role="status">{i18n.look_added()}</p> }.into_any(),
+    let button = move || match (step.get(), sku.clone()) {
+        (Step::Added, _) => {
+            view! { <p class="confirmation" role="status">{i18n.look_added()}</p> }.into_any()
+        }
         (Step::Ready, Some(sku)) => view! {
             <button type="button" class="button" on:click=move |_| add(sku.clone())>
                 {move || i18n.look_add()}
@@ -251,20 +252,22 @@ fn ItemCard(
             </button>
         }
         .into_any(),
-        (Step::ChoosingSize, _) => view! {
-            <div class="sizes" role="group" aria-label=move || i18n.look_size_for(name())>
-                {sizes()
-                    .into_iter()
-                    .map(|(size, sku, can_be_had)| view! {
-                        <button type="button" class="button size" disabled=!can_be_had on:click=move |_| add(sku.clone())>
-                            {size}
-                        </button>
-                    })
-                    .collect_view()}
-            </div>
+        (Step::ChoosingSize, _) => {
+            let sizes = product.with_value(|p| colour.with_value(|c| sizes_of(p, c)));
+            view! {
+                <div class="sizes" role="group" aria-label=move || i18n.look_size_for(name())>
+                    {sizes
+                        .into_iter()
+                        .map(|(size, sku, can_be_had)| view! {
+                            <button type="button" class="button size" disabled=!can_be_had on:click=move |_| add(sku.clone())>
+                                {size}
+                            </button>
+                        })
+                        .collect_view()}
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
-    }
     };
     view! {
         <li class="look-item">

@@ -25,7 +25,6 @@ pub fn OrderForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let bag = use_bag();
-    let stores = use_stores();
     // Every line she can order is in (or each line the prompt named), until she takes it out.
     let only = only.try_update_value(std::mem::take).unwrap_or_default();
     let deselected = RwSignal::new(rows.with_untracked(|rows| {
@@ -34,25 +33,8 @@ pub fn OrderForm(
             .filter(|sku| !only.is_empty() && !only.contains(sku))
             .collect::<HashSet<_>>()
     }));
-    let chosen = Memo::new(move |_| {
-        rows.with(|rows| {
-            deselected.with(|off| {
-                rows.iter()
-                    .filter(|r| r.variant.is_some() && !off.contains(&r.line.sku))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
-    let pickup_options = Memo::new(move |_| {
-        let ids: Vec<StoreId> = stores.list().into_iter().map(|s| s.id).collect();
-        chosen.with(|rows| {
-            let wanted = rows
-                .iter()
-                .filter_map(|r| Some((r.variant.as_ref()?, r.line.quantity)));
-            pickup_stores(wanted, &ids)
-        })
-    });
+    let chosen = chosen_lines(rows, deselected);
+    let pickup_options = pickup_options(chosen);
     let fields = Fields::default();
     let store = fields.store;
     keep_a_pickup_store(pickup_options, store);
@@ -102,6 +84,34 @@ pub fn OrderForm(
             </button>
         </form>
     }
+}
+
+/// The lines ticked to order: those she can order that she has not taken out.
+fn chosen_lines(rows: Memo<Vec<Row>>, deselected: RwSignal<HashSet<Sku>>) -> Memo<Vec<Row>> {
+    Memo::new(move |_| {
+        rows.with(|rows| {
+            deselected.with(|off| {
+                rows.iter()
+                    .filter(|r| r.variant.is_some() && !off.contains(&r.line.sku))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    })
+}
+
+/// The stores that have every chosen line, as many as she wants of each.
+fn pickup_options(chosen: Memo<Vec<Row>>) -> Memo<Vec<StoreId>> {
+    let stores = use_stores();
+    Memo::new(move |_| {
+        let ids: Vec<StoreId> = stores.list().into_iter().map(|s| s.id).collect();
+        chosen.with(|rows| {
+            let wanted = rows
+                .iter()
+                .filter_map(|r| Some((r.variant.as_ref()?, r.line.quantity)));
+            pickup_stores(wanted, &ids)
+        })
+    })
 }
 
 /// The pickup store stays one that has every chosen line: the one she stands in when it does,

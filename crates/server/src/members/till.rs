@@ -443,18 +443,16 @@ async fn earlier(
         .await
 }
 
-/// Confirms the purchase of a verified member: her points grow by what she paid and the coupon
-/// it used is redeemed, together. Confirming the same verification again answers the same
-/// purchase and changes nothing.
-pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purchase, AppError> {
-    if let Some(row) = earlier(&mut *state.pool.acquire().await?, &request.verification).await? {
-        return Ok(row.into());
-    }
-    let now = crate::now_ms();
+/// The member and store a verification was made for, while it is still fresh.
+async fn verified(
+    pool: &AnyPool,
+    verification: &str,
+    now: i64,
+) -> Result<(String, String), AppError> {
     let found: Option<(String, String, i64)> =
         sqlx::query_as("SELECT member_id, store_id, expires_at FROM verifications WHERE id = $1")
-            .bind(&request.verification)
-            .fetch_optional(&state.pool)
+            .bind(verification)
+            .fetch_optional(pool)
             .await?;
     let (member, store, expires_at) =
         found.ok_or_else(|| invalid_purchase("no such verification: scan her member code"))?;
@@ -463,6 +461,38 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
             "the verification has expired: scan her member code again",
         ));
     }
+    Ok((member, store))
+}
+
+/// Her points history says which purchase added them.
+async fn note_points(
+    conn: &mut AnyConnection,
+    member: &str,
+    added: i64,
+    number: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO points_history (member_id, change, reason, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(member)
+    .bind(added)
+    .bind(format!("purchase {number}"))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Confirms the purchase of a verified member: her points grow by what she paid and the coupon
+/// it used is redeemed, together. Confirming the same verification again answers the same
+/// purchase and changes nothing.
+pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purchase, AppError> {
+    if let Some(row) = earlier(&mut *state.pool.acquire().await?, &request.verification).await? {
+        return Ok(row.into());
+    }
+    let now = crate::now_ms();
+    let (member, store) = verified(&state.pool, &request.verification, now).await?;
     let mine = coupons(&mut *state.pool.acquire().await?, &member, Timestamp(now)).await?;
     let usable_now = usable(&mine);
     let quote = priced(&state.pool, &request.lines, Timestamp(now), &usable_now).await?;
@@ -508,15 +538,7 @@ pub async fn confirm(state: &AppState, request: &PurchaseRequest) -> Result<Purc
         if let Some(code) = &coupon {
             redeem(&mut tx, code, &number, now).await?;
         }
-        sqlx::query(
-            "INSERT INTO points_history (member_id, change, reason, at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&member)
-        .bind(points_added)
-        .bind(format!("purchase {number}"))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        note_points(&mut tx, &member, points_added, &number, now).await?;
         take_from_shelves(&mut tx, &request.lines, &store).await?;
         Ok(Purchase {
             number,
