@@ -73,6 +73,8 @@ cargo clippy -p shopbag --target wasm32-unknown-unknown --all-targets -- -D warn
 cargo clippy -p shopbag --target wasm32-unknown-unknown --features split -- -D warnings
 # The scanner's library, worker and browser tests (its bench and examples are native tools).
 cargo clippy -p shopbag-scanner --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+# The image embedder as the browser would build it: raw pixels in, no image codecs.
+cargo clippy -p shopbag-vision --target wasm32-unknown-unknown --no-default-features --lib --tests -- -D warnings
 # The fuzz targets (their own workspace, built by cargo fuzz below); in this target/, so the
 # dependencies it shares with the workspace in the same form are not built twice.
 cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target -- -D warnings
