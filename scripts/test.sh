@@ -118,7 +118,8 @@ setup_schemathesis
 # Its limits off (the fuzzer writes faster than any shopper); the test build's fault switch is
 # left out. A bag token, a signed-in member's session and the demo cashier key, so that every
 # operation is fuzzed past its door; the seed is printed to replay a find.
-start_server api-fuzz --writes-per-bag 0 --writes-per-address 0 --orders-per-address 0
+start_server api-fuzz --writes-per-bag 0 --writes-per-address 0 --orders-per-address 0 \
+  --photo-searches-per-address 0
 api_fuzz() {
   "$SCHEMATHESIS" --config-file tests/api/schemathesis.toml run "$SERVER_URL/api/v1/openapi.json" \
     --url "$SERVER_URL" --checks all --exclude-path-regex '^/api/v1/test/' \

@@ -61,6 +61,12 @@ pub enum ErrorCode {
     ClaimExpired,
     /// Another phone claimed this bag already.
     ClaimUsed,
+    /// Not a photo the server can read (JPEG or PNG, at least 32 pixels a side).
+    InvalidPhoto,
+    /// A product has as many enrolled photos as it may: delete one first.
+    TooManyPhotos,
+    /// This server has no model to compare photos with (its weights were not installed).
+    VisualSearchUnavailable,
     /// Too many requests from this bag or this address; `Retry-After` says when to try again.
     TooManyRequests,
     Internal,

@@ -16,6 +16,7 @@ pub mod orders;
 pub mod promotions;
 pub mod reminders;
 pub mod time;
+pub mod visual;
 
 pub use catalog::*;
 pub use code::{CodeError, CodeKind, Gtin, ScannedCode, MAX_CODE_LEN};

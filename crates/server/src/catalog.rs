@@ -207,6 +207,8 @@ async fn variants_on(conn: &mut AnyConnection, id: &str) -> Result<Vec<Variant>,
 pub struct Search {
     pub terms: Vec<String>,
     pub category: Option<Category>,
+    /// Only these products, when any are named (the ones a visual search found).
+    pub only: Vec<ProductId>,
     pub limit: u32,
     pub offset: u32,
 }
@@ -258,6 +260,11 @@ pub async fn search(pool: &AnyPool, search: &Search) -> Result<Vec<ProductSummar
     }
     if let Some(category) = search.category {
         query.push(" AND p.category = ").bind(category.as_str());
+    }
+    if !search.only.is_empty() {
+        query
+            .push(" AND p.id IN ")
+            .list(search.only.iter().map(|id| id.as_str().to_string()));
     }
     query
         .push(" ORDER BY p.id LIMIT ")

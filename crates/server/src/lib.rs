@@ -31,6 +31,7 @@ mod routes;
 pub mod seed;
 pub mod throttle;
 pub mod tls;
+pub mod visual;
 
 pub use config::Config;
 
@@ -87,6 +88,8 @@ pub struct AppState {
     pub pay_within_ms: i64,
     /// Cashier key, host secret, cookie flags.
     pub members: Arc<members::Settings>,
+    /// The photo embedder for visual search, when its weights are installed.
+    pub vision: visual::Vision,
 }
 
 impl AppState {
@@ -104,6 +107,7 @@ impl AppState {
             throttle: Arc::default(),
             pay_within_ms: shopbag_api::DEFAULT_PAY_WITHIN_MS,
             members: Arc::default(),
+            vision: None,
         }
     }
 }
@@ -120,8 +124,12 @@ fn with_api_layers(router: Router, request_timeout: Duration) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
+        // JSON bodies are read up to the API's limit; the photo routes set a larger one of
+        // their own, up to which every body is read before any route sees it.
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(
+            shopbag_api::visual::MAX_PHOTO_BYTES,
+        ))
         .layer(axum::middleware::from_fn(error::shape_errors))
         // A bag, an order, stock: answers are about now and often about one shopper; no cache
         // (the browser's, a proxy's) keeps them.
@@ -230,6 +238,7 @@ impl Server {
         ));
         state.pay_within_ms = config.pay_within_ms();
         state.members = Arc::new(config.members());
+        state.vision = visual::load(&config.vision_model)?;
         state.dist.refresh().await;
         // Before binding: a certificate problem should not leave a port open for nothing.
         let tls = if config.tls {

@@ -35,6 +35,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "handoffs", description = "A kiosk's bag taken along: claim codes, their status, claiming on a phone"),
         (name = "orders", description = "Orders from bag lines, delivered or picked up in a store"),
         (name = "members", description = "Sign-in, her member code's devices, her history, consent, export and erasure"),
+        (name = "visual search", description = "Find a garment by a photo of it; store staff enrol products' photos"),
         (name = "till", description = "Store staff: verify a member code, confirm her purchase"),
         (name = "test", description = "Fault switch of test builds (feature `fault-injection`)"),
     ),

@@ -32,6 +32,8 @@ pub struct Rates {
     pub sign_in_codes_per_phone_hour: u32,
     pub member_codes_per_store: u32,
     pub member_codes_per_device: u32,
+    /// Searches by photo per client address: each one keeps a core busy for a while.
+    pub photo_searches_per_address: u32,
 }
 
 impl Default for Rates {
@@ -44,6 +46,8 @@ impl Default for Rates {
             // A busy till scans a code every few seconds; one phone's codes, a few a minute.
             member_codes_per_store: 120,
             member_codes_per_device: 6,
+            // A shopper tries a few angles; a script looping on it is held back.
+            photo_searches_per_address: 30,
         }
     }
 }
@@ -106,6 +110,7 @@ pub struct Throttle {
     codes_per_phone: Limit,
     member_codes_per_store: Limit,
     member_codes_per_device: Limit,
+    photo_searches_per_address: Limit,
 }
 
 impl Throttle {
@@ -120,6 +125,11 @@ impl Throttle {
             codes_per_phone: Limit::new("phone", 60 * minute, rates.sign_in_codes_per_phone_hour),
             member_codes_per_store: Limit::new("store", minute, rates.member_codes_per_store),
             member_codes_per_device: Limit::new("device", minute, rates.member_codes_per_device),
+            photo_searches_per_address: Limit::new(
+                "photo",
+                minute,
+                rates.photo_searches_per_address,
+            ),
         }
     }
 
@@ -190,6 +200,21 @@ impl Throttle {
         }
     }
 
+    /// A search by photo from `client`.
+    pub async fn photo_search(&self, client: ClientAddr) -> Result<(), AppError> {
+        match client {
+            ClientAddr(Some(ip)) => {
+                self.admit(
+                    &self.photo_searches_per_address,
+                    &ip.to_string(),
+                    "searches by photo from this address",
+                )
+                .await
+            }
+            ClientAddr(None) => Ok(()),
+        }
+    }
+
     async fn admit(&self, limit: &Limit, key: &str, what: &str) -> Result<(), AppError> {
         if limit.count == 0 {
             return Ok(()); // off
@@ -227,7 +252,7 @@ impl Throttle {
         Ok(())
     }
 
-    fn limits(&self) -> [&Limit; 6] {
+    fn limits(&self) -> [&Limit; 7] {
         [
             &self.per_bag,
             &self.per_address,
@@ -235,6 +260,7 @@ impl Throttle {
             &self.codes_per_phone,
             &self.member_codes_per_store,
             &self.member_codes_per_device,
+            &self.photo_searches_per_address,
         ]
     }
 }

@@ -27,6 +27,9 @@ pub enum PictureError {
     /// A JPEG or PNG file that could not be decoded (damaged, truncated, too large).
     #[cfg(feature = "decode")]
     Decode(String),
+    /// A file whose sides are not between [`Picture::SMALLEST`] and [`Picture::LARGEST`].
+    #[cfg(feature = "decode")]
+    Size { width: u32, height: u32 },
 }
 
 impl fmt::Display for PictureError {
@@ -44,6 +47,13 @@ impl fmt::Display for PictureError {
             Self::UnsupportedFormat => write!(f, "not a JPEG or PNG picture"),
             #[cfg(feature = "decode")]
             Self::Decode(why) => write!(f, "the picture could not be decoded: {why}"),
+            #[cfg(feature = "decode")]
+            Self::Size { width, height } => write!(
+                f,
+                "a picture of {width}×{height} pixels: each side must be {} to {}",
+                Picture::SMALLEST,
+                Picture::LARGEST
+            ),
         }
     }
 }
@@ -53,6 +63,12 @@ impl std::error::Error for PictureError {}
 impl Picture {
     /// The side of the square input, in pixels.
     pub const SIDE: u32 = SIDE as u32;
+    /// The shortest side a file may have: below it there is no garment to recognise.
+    #[cfg(feature = "decode")]
+    pub const SMALLEST: u32 = 32;
+    /// The longest side a file may have: a 50-megapixel camera's, and not a bomb's.
+    #[cfg(feature = "decode")]
+    pub const LARGEST: u32 = 10_000;
 
     /// From 8-bit RGB pixels, row by row (`rgb.len() == width * height * 3`).
     ///
@@ -123,7 +139,9 @@ impl Picture {
     }
 
     /// A JPEG or PNG file, turned upright by its EXIF orientation (phones store shots sideways
-    /// and say so there), then as [`Picture::from_rgb`].
+    /// and say so there), then as [`Picture::from_rgb`]. A file says its size before its pixels
+    /// are decoded: one smaller than [`Picture::SMALLEST`] a side (nothing to recognise) or
+    /// larger than [`Picture::LARGEST`] (a few KB of PNG can claim gigabytes) is refused first.
     #[cfg(feature = "decode")]
     pub fn decode(bytes: &[u8]) -> Result<Picture, PictureError> {
         use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
@@ -135,6 +153,10 @@ impl Picture {
         let mut decoder = ImageReader::with_format(std::io::Cursor::new(bytes), format)
             .into_decoder()
             .map_err(failed)?;
+        let (width, height) = decoder.dimensions();
+        if width.min(height) < Self::SMALLEST || width.max(height) > Self::LARGEST {
+            return Err(PictureError::Size { width, height });
+        }
         let orientation = decoder.orientation().map_err(failed)?;
         let mut image = DynamicImage::from_decoder(decoder).map_err(failed)?;
         image.apply_orientation(orientation);
@@ -297,10 +319,7 @@ mod tests {
     #[cfg(feature = "decode")]
     #[test]
     fn decode_reads_png_and_refuses_other_bytes() {
-        let mut png = Vec::new();
-        image::RgbImage::from_pixel(40, 20, image::Rgb([255, 0, 0]))
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap();
+        let png = png_of(40, 32);
         let picture = Picture::decode(&png).unwrap();
         assert!(picture
             .values()
@@ -318,5 +337,34 @@ mod tests {
             Picture::decode(&png[..png.len() / 2]),
             Err(PictureError::Decode(_))
         ));
+    }
+
+    #[cfg(feature = "decode")]
+    fn png_of(width: u32, height: u32) -> Vec<u8> {
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(width, height, image::Rgb([255, 0, 0]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    }
+
+    #[cfg(feature = "decode")]
+    #[test]
+    fn decode_refuses_a_file_too_small_to_show_anything_or_too_large_to_hold() {
+        assert_eq!(
+            Picture::decode(&png_of(31, 400)),
+            Err(PictureError::Size {
+                width: 31,
+                height: 400
+            })
+        );
+        assert!(Picture::decode(&png_of(32, 32)).is_ok());
+        assert_eq!(
+            Picture::decode(&png_of(10_001, 32)),
+            Err(PictureError::Size {
+                width: 10_001,
+                height: 32
+            })
+        );
     }
 }

@@ -14,8 +14,11 @@ mod products;
 mod promotions;
 mod reminders;
 mod stores;
+mod visual;
 
 use crate::AppState;
+use axum::extract::DefaultBodyLimit;
+use shopbag_api::visual::MAX_PHOTO_BYTES;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -56,9 +59,21 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(member::pause))
         .routes(routes!(member::resume))
         .routes(routes!(pos::verify))
-        .routes(routes!(pos::purchase));
+        .routes(routes!(pos::purchase))
+        .routes(routes!(visual::product_photo))
+        .routes(routes!(visual::forget))
+        .merge(photo_uploads());
     // Test builds only: the route does not exist otherwise.
     #[cfg(feature = "fault-injection")]
     let router = router.routes(routes!(crate::faults::set));
     router
+}
+
+/// The routes that read a photo: larger than any JSON body, so they have a limit of their own
+/// (every other route keeps the API's).
+fn photo_uploads() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(visual::search))
+        .routes(routes!(visual::photos, visual::enrol))
+        .layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES))
 }

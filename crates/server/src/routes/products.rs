@@ -67,6 +67,7 @@ impl ProductQuery {
             category,
             limit: self.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT),
             offset,
+            only: Vec::new(),
         })
     }
 }

@@ -18,3 +18,4 @@ mod reminders;
 mod replicas;
 mod seed;
 mod tls;
+mod visual;

@@ -42,10 +42,19 @@ pub fn config(database_url: &str, dist: &Path) -> Config {
         writes_per_bag: Rates::default().writes_per_bag,
         writes_per_address: Rates::default().writes_per_address,
         orders_per_address: Rates::default().orders_per_address_hour,
+        photo_searches_per_address: Rates::default().photo_searches_per_address,
         pay_within: (shopbag_api::DEFAULT_PAY_WITHIN_MS / 1000) as u64,
         cashier_key: shopbag_server::config::DEMO_CASHIER_KEY.into(),
         host_secret: shopbag_server::config::DEMO_HOST_SECRET.into(),
+        vision_model: vision_model(),
     }
+}
+
+/// The converted weights, where the test script's setup puts them.
+pub fn vision_model() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(shopbag_vision::MODEL_PATH)
 }
 
 impl TestServer {
