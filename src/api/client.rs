@@ -16,6 +16,7 @@ use shopbag_api::member::{
 };
 use shopbag_api::promotions::Calendar;
 use shopbag_api::reminders::{Reminder, ReminderRequest, RemindersResponse};
+use shopbag_api::visual::{EnrolledPhoto, PhotoId, ProductPhotos, VisualSearch};
 use shopbag_api::{
     CodeMatch, ErrorResponse, Order, OrderRequest, Product, ProductId, ProductSummary, Sku, Store,
     StoreId, API_PREFIX,
@@ -324,6 +325,58 @@ impl Client {
         send(builder, Some(request)).await
     }
 
+    /// The catalogue's products that look most like a photo of the garment (a small JPEG).
+    pub async fn visual_search(&self, photo: &web_sys::Blob) -> Result<VisualSearch, ApiError> {
+        send_photo(Request::post(&self.url("/visual-search")), photo).await
+    }
+
+    /// Where an enrolled photo is, for an `<img>`.
+    pub fn photo_url(&self, photo: PhotoId) -> String {
+        self.url(&format!("/product-photos/{}", photo.0))
+    }
+
+    /// Staff: the photos a product is found by.
+    pub async fn product_photos(
+        &self,
+        cashier_key: &str,
+        product: &ProductId,
+    ) -> Result<ProductPhotos, ApiError> {
+        let path = format!("/staff/products/{}/photos", encode(product.as_str()));
+        send(
+            Request::get(&self.url(&path)).header("X-Cashier-Key", cashier_key),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// Staff: one more photo to find a product by.
+    pub async fn enrol_photo(
+        &self,
+        cashier_key: &str,
+        product: &ProductId,
+        photo: &web_sys::Blob,
+    ) -> Result<EnrolledPhoto, ApiError> {
+        let path = format!("/staff/products/{}/photos", encode(product.as_str()));
+        let builder = Request::post(&self.url(&path)).header("X-Cashier-Key", cashier_key);
+        send_photo(builder, photo).await
+    }
+
+    /// Staff: a product is no longer found by this photo.
+    pub async fn forget_photo(
+        &self,
+        cashier_key: &str,
+        product: &ProductId,
+        photo: PhotoId,
+    ) -> Result<(), ApiError> {
+        let path = format!(
+            "/staff/products/{}/photos/{}",
+            encode(product.as_str()),
+            photo.0
+        );
+        let builder = Request::delete(&self.url(&path)).header("X-Cashier-Key", cashier_key);
+        send_json(builder, None::<&()>).await.map(drop)
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         send(Request::get(&self.url(path)), None::<&()>).await
     }
@@ -350,20 +403,42 @@ async fn send_json<B: Serialize>(
     request: RequestBuilder,
     body: Option<&B>,
 ) -> Result<JsValue, ApiError> {
+    let body = body
+        .map(|body| json::to_text(body).map_err(ApiError::Decode))
+        .transpose()?;
+    fetch(request, |request| match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    })
+    .await
+}
+
+/// Sends a photo (a JPEG) and reads the answer or the error shape.
+async fn send_photo<T: DeserializeOwned>(
+    request: RequestBuilder,
+    photo: &web_sys::Blob,
+) -> Result<T, ApiError> {
+    let answer = fetch(request, |request| {
+        request
+            .header("Content-Type", "image/jpeg")
+            .body(photo.clone())
+    })
+    .await?;
+    json::from_value(answer).map_err(ApiError::Decode)
+}
+
+/// Sends the request `build` finishes and reads the answer.
+async fn fetch(
+    request: RequestBuilder,
+    build: impl FnOnce(RequestBuilder) -> Result<Request, gloo_net::Error>,
+) -> Result<JsValue, ApiError> {
     // Dropping the future cancels the request (a sync request past its deadline; `Fetch` lets its
     // requests finish and ignores stale answers instead).
     let abort = AbortOnDrop::new();
-    let request = request.abort_signal(abort.signal().as_ref());
-    let request = match body {
-        Some(body) => {
-            let body = json::to_text(body).map_err(ApiError::Decode)?;
-            request
-                .header("Content-Type", "application/json")
-                .body(body)
-        }
-        None => request.build(),
-    }
-    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let request = build(request.abort_signal(abort.signal().as_ref()))
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
     let response = request
         .send()
         .await

@@ -153,7 +153,7 @@ async fn grab(video: &JsValue) -> Option<Grab> {
 }
 
 /// A number property of a browser object (0 when it has none).
-fn number(target: &JsValue, name: &str) -> f64 {
+pub(crate) fn number(target: &JsValue, name: &str) -> f64 {
     get(target, name).and_then(|n| n.as_f64()).unwrap_or(0.0)
 }
 

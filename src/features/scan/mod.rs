@@ -10,6 +10,7 @@ pub mod decoder;
 pub mod feedback;
 pub mod frames;
 mod lens;
+pub mod snapshot;
 mod viewfinder;
 mod wedge;
 

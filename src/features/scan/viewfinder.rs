@@ -22,9 +22,11 @@ pub fn Viewfinder(
     decoder: StoredValue<Decoder, LocalStorage>,
     #[prop(into)] paused: Signal<bool>,
     restarts: Signal<u32>,
+    /// The screen's handle on the video, for a shot of what is in view.
+    #[prop(optional)]
+    video: NodeRef<html::Video>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let video = NodeRef::<html::Video>::new();
     let camera = use_camera(video);
     let lens = camera.lens;
     // The box takes the picture's proportions, so the region frame lies on the pixels decoded.

@@ -3,6 +3,7 @@
 //! screen shows who she is, her points and coupons, big; product codes read next are the lines;
 //! "Confirm purchase" adds her points and redeems the coupon, once.
 
+mod photos;
 mod sale;
 
 use crate::api::member::{MemberCode, PurchaseRequest, Verified, VerifyRequest};
@@ -191,6 +192,10 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
         }>
             {move || i18n.cashier_change()}
         </button>
+        <details class="product-photos">
+            <summary>{move || i18n.photos_title()}</summary>
+            <photos::ProductPhotos key=till.with_value(|t| t.key.clone()) />
+        </details>
     }
 }
 

@@ -1,5 +1,6 @@
 //! Photo and typing, the ways in when the camera cannot be used (and whenever the shopper likes).
 
+use super::lookalikes::FindByPhoto;
 use super::{ScanScreen, Source};
 use crate::api::CodeError;
 use crate::components::{code_reason, Entry};
@@ -56,6 +57,7 @@ pub(super) fn Fallbacks(
         <div class="fallbacks">
             <button type="button" class="button" on:click=open(take)>{move || i18n.take_photo()}</button>
             <button type="button" class="button" on:click=open(choose)>{move || i18n.choose_photo()}</button>
+            <FindByPhoto scanner />
             <button
                 type="button"
                 class="button"

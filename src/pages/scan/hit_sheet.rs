@@ -1,5 +1,6 @@
 //! What the screen shows after a hit: the line added, the product sheet, the way back to scanning.
 
+use super::lookalikes::Lookalikes;
 use super::{Hit, ScanScreen, Source};
 use crate::api::{CodeMatch, LooksOf};
 use crate::components::{Added, CodeProblem, NewLine, ProductSheet};
@@ -52,6 +53,12 @@ pub(super) fn HitSheet(hit: Hit, scanner: ScanScreen) -> impl IntoView {
             </div>
         }
         .into_any(),
+        Hit::FindingLookalikes => {
+            view! { <p class="hint" role="status">{move || i18n.finding_lookalikes()}</p> }
+                .into_any()
+        }
+        Hit::Lookalikes(matches) => view! { <Lookalikes matches /> }.into_any(),
+        Hit::NoLookalikes(why) => view! { <p class="problem" role="alert">{why}</p> }.into_any(),
     };
     view! {
         <div class="hit-sheet">

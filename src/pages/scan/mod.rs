@@ -7,9 +7,11 @@
 
 mod fallbacks;
 mod hit_sheet;
+mod lookalikes;
 
 use crate::api::bag::Intent;
 use crate::api::handoff::ClaimCode;
+use crate::api::visual::VisualMatch;
 use crate::api::{Client, CodeMatch, ScannedCode};
 use crate::components::{lang_of, LookupProblem};
 use crate::features::bag::{use_bag, Bag};
@@ -22,6 +24,7 @@ use crate::navigation::{use_address, Address};
 use crate::route::Route;
 use fallbacks::Fallbacks;
 use hit_sheet::HitSheet;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,6 +36,12 @@ pub(super) enum Hit {
     Problem(String, LookupProblem),
     /// A photo with no readable code in it.
     NothingInPhoto,
+    /// A shot of a garment on its way to the visual search.
+    FindingLookalikes,
+    /// The products that look most like it, best first (none when nothing does).
+    Lookalikes(Vec<VisualMatch>),
+    /// Why there are none to show: offline, no search on this server, no shot taken.
+    NoLookalikes(String),
 }
 
 /// The scanner screen's state and its one entry point for codes; a `Copy` handle holding the
@@ -45,6 +54,8 @@ pub(super) struct ScanScreen {
     /// The number of the newest lookup or other change of [`Hit`]: only its answer is shown.
     shown: StoredValue<u64>,
     announcement: RwSignal<String>,
+    /// The viewfinder's video, for a shot of a garment.
+    video: NodeRef<html::Video>,
     cooldown: StoredValue<Cooldown, LocalStorage>,
     client: StoredValue<Client>,
     bag: Bag,
@@ -67,6 +78,7 @@ impl ScanScreen {
             lookup: Action::new_local(|lookup: &Lookup| lookup.clone().answer()),
             shown: StoredValue::new(0),
             announcement: RwSignal::new(String::new()),
+            video: NodeRef::new(),
             cooldown: StoredValue::new_local(Cooldown::default()),
             client: StoredValue::new(expect_context::<Client>()),
             bag: use_bag(),
@@ -260,6 +272,7 @@ pub fn ScanPage() -> impl IntoView {
                         scanner.hit.with(Option::is_some) || typing.get() || reading.get()
                     })
                     restarts
+                    video=scanner.video
                 />
             </Show>
             <p class="scan-announcement" role="status" aria-live="polite">
