@@ -38,6 +38,7 @@ let server;
 let products; // one seeded product per garment
 let work;
 let video;
+let spare; // a garment photo no product has yet, for the staff page
 
 /**
  * Draws in a blank page of `browser`: the garment cut out as a JPEG to enrol (base64), or as a
@@ -118,6 +119,7 @@ before(async () => {
     });
     assert.equal(response.status, 201, await response.text());
   }
+  spare = await draw(painter, [5, 1100, 500, 380, 560], 'jpeg'); // navy dress
   video = join(work, 'garment.y4m');
   writeFileSync(video, y4m(await draw(painter, GARMENTS[FILMED], 'frame'), 640, 480));
   await painter.close();
@@ -180,6 +182,57 @@ test('offline, finding by photo says it needs the network and the scanner goes o
     await page.getByRole('alert').filter({ hasText: '拍照找商品需要联网' }).waitFor();
     await page.getByRole('button', { name: '继续扫描' }).click();
     await page.getByRole('button', { name: '拍实物找商品' }).waitFor();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('staff enrol a photo on the till\'s page: it is shown, counted and can be deleted, and shoppers find the product by it', async () => {
+  const browser = await launchBrowser(fakeCameraArgs(video));
+  try {
+    const page = await openPage(browser, { serviceWorkers: 'block' });
+    await page.addInitScript(() => localStorage.setItem('shopbag.language', 'en'));
+    await page.goto(`${server.url}/cashier`);
+    await page.getByLabel('Cashier key').fill(CASHIER_KEY);
+    await page.getByRole('button', { name: 'Open the till' }).click();
+    await page.getByText('Product photos for finding by photo').click();
+    // A product with no photo yet, by the code on its tag.
+    const product = (await getJson(`${server.url}/api/v1/products?limit=10`)).at(-1);
+    await page.getByLabel('Product code (barcode digits)').fill('4006381333931');
+    await page.getByRole('button', { name: 'Show its photos' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Product not found' }).waitFor();
+    await page.getByLabel('Product code (barcode digits)').fill(product.ean13);
+    await page.getByRole('button', { name: 'Show its photos' }).click();
+    await page.getByText('0 of 3 photos').waitFor();
+
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Add a photo' }).click();
+    await (await chooser).setFiles({ name: 'dress.jpg', mimeType: 'image/jpeg', buffer: spare });
+    await page.getByText('1 of 3 photos').waitFor();
+    const shown = page.locator('.enrolled-photos img');
+    await shown.first().evaluate((img) => img.decode());
+    assert.deepEqual(await axeViolations(page), []);
+    const enrolled = await (
+      await fetch(`${server.url}/api/v1/staff/products/${product.id}/photos`, { headers: { 'x-cashier-key': CASHIER_KEY } })
+    ).json();
+    assert.equal(enrolled.photos.length, 1);
+    // Sent downscaled, as a JPEG the server keeps and serves.
+    const served = await fetch(`${server.url}/api/v1/product-photos/${enrolled.photos[0].id}`);
+    assert.equal(served.headers.get('content-type'), 'image/jpeg');
+
+    // The same photo, searched: this product comes first.
+    const search = await fetch(`${server.url}/api/v1/visual-search`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: spare,
+    });
+    assert.equal((await search.json()).matches[0].product.id, product.id);
+
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('0 of 3 photos').waitFor();
+    assert.equal(await shown.count(), 0);
+    // The unknown code's 404, which the browser logs; nothing else went wrong.
+    assert.deepEqual(page.consoleErrors, ['Failed to load resource: the server responded with a status of 404 (Not Found)']);
   } finally {
     await browser.close();
   }

@@ -23,7 +23,7 @@ fn problem(i18n: I18n, error: &ApiError) -> String {
     match error.code() {
         Some(ErrorCode::CashierKeyRejected) => i18n.cashier_key_rejected().to_string(),
         Some(ErrorCode::UnknownCode | ErrorCode::MalformedCode | ErrorCode::NotFound) => {
-            i18n.photos_unknown_product().to_string()
+            i18n.unknown_code_title().to_string()
         }
         Some(ErrorCode::TooManyPhotos) => i18n.photos_full().to_string(),
         Some(ErrorCode::InvalidPhoto | ErrorCode::UnsupportedMediaType) => {
@@ -132,7 +132,7 @@ pub(super) fn ProductPhotos(key: String) -> impl IntoView {
             let name = product.name.get(lang()).to_string();
             let full = photos.photos.len() >= MOST_PHOTOS_PER_PRODUCT;
             view! {
-                <h3>{name}</h3>
+                <h2>{name}</h2>
                 <p class="hint">{i18n.photos_count(photos.photos.len(), MOST_PHOTOS_PER_PRODUCT)}</p>
                 <ul class="enrolled-photos">
                     {photos.photos.into_iter().map(|photo| view! {
@@ -141,7 +141,7 @@ pub(super) fn ProductPhotos(key: String) -> impl IntoView {
                             <button type="button" class="button" disabled=busy on:click=move |_| {
                                 forget.dispatch(photo.id);
                             }>
-                                {move || i18n.photos_delete()}
+                                {move || i18n.remove()}
                             </button>
                         </li>
                     }).collect_view()}
