@@ -34,6 +34,41 @@ pub(crate) fn same_padding(input: usize, kernel: usize, stride: usize) -> (usize
     (total / 2, output)
 }
 
+/// Slides a k×k window with stride `stride` over `input`, "same"-padded: each output pixel (as
+/// many values as `bias`, starting from it) gets `tap(pixel, k, at)` for every window position
+/// that falls inside the input, with `k = ky * kernel + kx` and `at` the input pixel's index.
+fn slide(
+    input: &FeatureMap,
+    kernel: usize,
+    stride: usize,
+    bias: &[f32],
+    tap: impl Fn(&mut [f32], usize, usize),
+) -> FeatureMap {
+    let channels = bias.len();
+    let (pad_y, height) = same_padding(input.height, kernel, stride);
+    let (pad_x, width) = same_padding(input.width, kernel, stride);
+    let inside = |o: usize, k: usize, pad: usize, len: usize| {
+        (o * stride + k).checked_sub(pad).filter(|&i| i < len)
+    };
+    let mut out = FeatureMap::zeros(height, width, channels);
+    for (oy, row) in out.data.chunks_exact_mut(width * channels).enumerate() {
+        for (ox, pixel) in row.chunks_exact_mut(channels).enumerate() {
+            pixel.copy_from_slice(bias);
+            for ky in 0..kernel {
+                let Some(iy) = inside(oy, ky, pad_y, input.height) else {
+                    continue;
+                };
+                for kx in 0..kernel {
+                    if let Some(ix) = inside(ox, kx, pad_x, input.width) {
+                        tap(pixel, ky * kernel + kx, iy * input.width + ix);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn relu6(values: &mut [f32]) {
     for v in values {
         *v = v.clamp(0.0, 6.0);
@@ -83,40 +118,21 @@ impl Conv {
 
     pub fn run(&self, input: &FeatureMap) -> FeatureMap {
         assert_eq!(input.channels, self.inputs);
-        let (pad_y, height) = same_padding(input.height, self.kernel, self.stride);
-        let (pad_x, width) = same_padding(input.width, self.kernel, self.stride);
-        let mut out = FeatureMap::zeros(height, width, self.outputs);
-        for (oy, row) in out.data.chunks_exact_mut(width * self.outputs).enumerate() {
-            for (ox, pixel) in row.chunks_exact_mut(self.outputs).enumerate() {
-                pixel.copy_from_slice(&self.bias);
-                for ky in 0..self.kernel {
-                    let Some(iy) = (oy * self.stride + ky).checked_sub(pad_y) else {
-                        continue;
-                    };
-                    if iy >= input.height {
-                        continue;
-                    }
-                    for kx in 0..self.kernel {
-                        let Some(ix) = (ox * self.stride + kx).checked_sub(pad_x) else {
-                            continue;
-                        };
-                        if ix >= input.width {
-                            continue;
-                        }
-                        let at = (iy * input.width + ix) * self.inputs;
-                        for (i, &x) in input.data[at..at + self.inputs].iter().enumerate() {
-                            let w = &self.weight
-                                [((ky * self.kernel + kx) * self.inputs + i) * self.outputs..]
-                                [..self.outputs];
-                            for (p, &w) in pixel.iter_mut().zip(w) {
-                                *p += x * w;
-                            }
-                        }
+        let inputs = self.inputs;
+        slide(
+            input,
+            self.kernel,
+            self.stride,
+            &self.bias,
+            |pixel, k, at| {
+                for (i, &x) in input.data[at * inputs..][..inputs].iter().enumerate() {
+                    let w = &self.weight[(k * inputs + i) * self.outputs..][..self.outputs];
+                    for (p, &w) in pixel.iter_mut().zip(w) {
+                        *p += x * w;
                     }
                 }
-            }
-        }
-        out
+            },
+        )
     }
 }
 
@@ -156,36 +172,19 @@ impl Depthwise {
     pub fn run(&self, input: &FeatureMap) -> FeatureMap {
         assert_eq!(input.channels, self.channels);
         let c = self.channels;
-        let (pad_y, height) = same_padding(input.height, self.kernel, self.stride);
-        let (pad_x, width) = same_padding(input.width, self.kernel, self.stride);
-        let mut out = FeatureMap::zeros(height, width, c);
-        for (oy, row) in out.data.chunks_exact_mut(width * c).enumerate() {
-            for (ox, pixel) in row.chunks_exact_mut(c).enumerate() {
-                pixel.copy_from_slice(&self.bias);
-                for ky in 0..self.kernel {
-                    let Some(iy) = (oy * self.stride + ky).checked_sub(pad_y) else {
-                        continue;
-                    };
-                    if iy >= input.height {
-                        continue;
-                    }
-                    for kx in 0..self.kernel {
-                        let Some(ix) = (ox * self.stride + kx).checked_sub(pad_x) else {
-                            continue;
-                        };
-                        if ix >= input.width {
-                            continue;
-                        }
-                        let x = &input.data[(iy * input.width + ix) * c..][..c];
-                        let w = &self.weight[(ky * self.kernel + kx) * c..][..c];
-                        for ((p, &x), &w) in pixel.iter_mut().zip(x).zip(w) {
-                            *p += x * w;
-                        }
-                    }
+        slide(
+            input,
+            self.kernel,
+            self.stride,
+            &self.bias,
+            |pixel, k, at| {
+                let x = &input.data[at * c..][..c];
+                let w = &self.weight[k * c..][..c];
+                for ((p, &x), &w) in pixel.iter_mut().zip(x).zip(w) {
+                    *p += x * w;
                 }
-            }
-        }
-        out
+            },
+        )
     }
 }
 
