@@ -52,7 +52,15 @@ pub fn CashierPage() -> impl IntoView {
             <h1>{move || i18n.cashier_title()}</h1>
             {move || match till.get() {
                 Some(t) if !t.key.is_empty() && !t.store.is_empty() => {
-                    view! { <Counter till=t on_change=move || till.set(None) /> }.into_any()
+                    let key = t.key.clone();
+                    view! {
+                        <Counter till=t on_change=move || till.set(None) />
+                        <details class="product-photos">
+                            <summary>{move || i18n.photos_title()}</summary>
+                            <photos::ProductPhotos key />
+                        </details>
+                    }
+                    .into_any()
                 }
                 _ => view! { <Setup till /> }.into_any(),
             }}
@@ -192,10 +200,6 @@ fn Counter(till: Till, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
         }>
             {move || i18n.cashier_change()}
         </button>
-        <details class="product-photos">
-            <summary>{move || i18n.photos_title()}</summary>
-            <photos::ProductPhotos key=till.with_value(|t| t.key.clone()) />
-        </details>
     }
 }
 

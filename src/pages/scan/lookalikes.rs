@@ -5,7 +5,7 @@
 
 use super::{Hit, ScanScreen};
 use crate::api::visual::{Framing, VisualMatch};
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, ErrorCode};
 use crate::components::use_lang;
 use crate::components::Price;
 use crate::features::scan::snapshot;
@@ -29,10 +29,7 @@ impl ScanScreen {
                 Some(shot) => client
                     .visual_search(&shot)
                     .await
-                    .map_err(|error| match error {
-                        ApiError::Network(_) => i18n.lookalikes_offline().to_string(),
-                        _ => i18n.lookalikes_failed().to_string(),
-                    }),
+                    .map_err(|error| why_not(i18n, &error)),
             };
             if self.shown.get_value() == number {
                 self.hit.set(Some(match found {
@@ -41,6 +38,16 @@ impl ScanScreen {
                 }));
             }
         });
+    }
+}
+
+/// What she is told when the search could not answer.
+fn why_not(i18n: I18n, error: &ApiError) -> String {
+    match (error, error.code()) {
+        (ApiError::Network(_), _) => i18n.lookalikes_offline().to_string(),
+        (_, Some(ErrorCode::TooManyRequests)) => i18n.error_too_many_requests().to_string(),
+        // No model on this server, or it failed: nothing she can change.
+        _ => i18n.error_server().to_string(),
     }
 }
 
