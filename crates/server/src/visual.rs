@@ -115,6 +115,9 @@ pub async fn search(state: &AppState, photo: Bytes) -> Result<VisualSearch, AppE
         Some((PhotoId(row.id), row.product_id.into(), embedding))
     });
     let ranked = closest(&query, photos, MATCHES);
+    if ranked.is_empty() {
+        return Ok(VisualSearch { matches: vec![] });
+    }
     let search = catalog::Search {
         only: ranked.iter().map(|(product, ..)| product.clone()).collect(),
         limit: MATCHES as u32,
